@@ -1,0 +1,61 @@
+# PEC Precheck — everything the project needs is installed from here.
+#   make run    install what the web app needs and start it on http://127.0.0.1:5000
+#   make test   install everything (browser and antivirus included) and run the whole suite
+#   make bench  time the checks on the sample submissions and the PDF/A corpus
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test bench install install-test system system-test assets samples clean
+
+run: install
+	@echo "PEC Precheck: open http://$(HOST):$(PORT)/"
+	$(PY) -m flask --app app run --host $(HOST) --port $(PORT)
+
+test: install-test samples
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+bench: install-test samples
+	$(PY) bench/run.py
+
+install: system $(VENV)/.installed assets
+install-test: system-test $(VENV)/.installed-test assets
+
+system:
+	scripts/install-system.sh run
+system-test:
+	scripts/install-system.sh test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+# Bootstrap Italia from the npm registry; its dist files are copied, never committed.
+assets: static/vendor/bootstrap-italia/.installed
+static/vendor/bootstrap-italia/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor/bootstrap-italia
+	mkdir -p static/vendor/bootstrap-italia
+	cp -r node_modules/bootstrap-italia/dist/css node_modules/bootstrap-italia/dist/js \
+	      node_modules/bootstrap-italia/dist/svg node_modules/bootstrap-italia/dist/fonts \
+	      static/vendor/bootstrap-italia/
+	touch $@
+
+# Sample files (good and bad) generated with real libraries into samples/out/.
+samples: $(VENV)/.installed-test
+	$(PY) samples/make_samples.py samples/out
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor samples/out .pytest_cache

@@ -1,0 +1,95 @@
+"""The check interface and registry.
+
+A check module in this package exposes module-level lists:
+
+    CHECKS = [Check(name="pdf_active", formats={"pdf"}, run=run)]
+    BATCH_CHECKS = [BatchCheck(name="verapdf", formats={"pdf"}, run=run_batch)]
+
+`Check.run(file, fmt, ctx) -> CheckResult` runs in a bounded worker process
+(isolation.py), once per document whose format id is in `formats` ("*" = every
+format). It must be a module-level function (it is pickled by reference) and
+must not raise for a bad file: a file it cannot parse is itself a finding
+(though if it does raise, the engine turns that into SYS003).
+
+`BatchCheck.run(items, ctx) -> dict[index, CheckResult]` runs once per
+submission in the parent process, for checks that drive an external program or
+service over all documents at once (one veraPDF JVM, one clamd connection). It
+must bound its own time (subprocess timeouts, socket timeouts).
+
+Modules are discovered automatically: adding a check is adding a module.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..model import CheckResult, FormatInfo, InputFile
+from ..profiles import Profile
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may know besides the file. Picklable."""
+    profile: Profile
+    settings: dict[str, Any] = field(default_factory=dict)  # see settings_from_env()
+    is_main: bool = False
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    formats: frozenset[str] | set[str]
+    run: Callable[[InputFile, FormatInfo, CheckContext], CheckResult]
+    timeout: float | None = None     # seconds; None = isolation default
+    memory_mb: int | None = None     # None = isolation default
+    label_it: str = ""               # shown in the report: "Conformità PDF/A"
+
+    def applies_to(self, fmt: FormatInfo) -> bool:
+        return "*" in self.formats or fmt.id in self.formats
+
+
+@dataclass(frozen=True)
+class BatchCheck:
+    name: str
+    formats: frozenset[str] | set[str]
+    run: Callable[[list[tuple[InputFile, FormatInfo]], CheckContext], dict[int, CheckResult]]
+    label_it: str = ""
+
+    def applies_to(self, fmt: FormatInfo) -> bool:
+        return "*" in self.formats or fmt.id in self.formats
+
+
+def settings_from_env() -> dict[str, Any]:
+    """Deployment settings every check may read (strings, picklable)."""
+    return {
+        "verapdf": os.environ.get("VERAPDF", ""),
+        "clamd": os.environ.get("PEC_PRECHECK_CLAMD", ""),
+        "trust": [p for p in os.environ.get("PEC_PRECHECK_TRUST", "").split(os.pathsep) if p],
+        "offline": os.environ.get("PEC_PRECHECK_OFFLINE", "1") == "1",
+    }
+
+
+def _discover() -> tuple[list[Check], list[BatchCheck]]:
+    checks: list[Check] = []
+    batch: list[BatchCheck] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        checks.extend(getattr(module, "CHECKS", []))
+        batch.extend(getattr(module, "BATCH_CHECKS", []))
+    names = [c.name for c in checks] + [b.name for b in batch]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise RuntimeError(f"duplicate check names: {sorted(duplicates)}")
+    return checks, batch
+
+
+CHECKS, BATCH_CHECKS = _discover()
+
+
+def for_format(fmt: FormatInfo) -> list[Check]:
+    return [c for c in CHECKS if c.applies_to(fmt)]

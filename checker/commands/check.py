@@ -1,0 +1,53 @@
+"""`pec-precheck check FILE... [--profile ID] [--sender ADDR] [--subject S] [--doc-type T]
+[--main FILE] [--json]` — exit 0 ready, 1 fix, 3 undetermined (2 is argparse's usage error)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .. import engine, profiles, report
+from ..model import InputFile, Submission, Verdict
+
+EXIT = {Verdict.READY: 0, Verdict.FIX: 1, Verdict.UNDETERMINED: 3}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("check", help="verifica i file di un messaggio / check a submission's files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--profile", default="generic", choices=list(profiles.load_all()),
+                   help="ufficio di destinazione / destination office profile")
+    p.add_argument("--sender", default="", help="indirizzo del mittente / sender address")
+    p.add_argument("--recipient", default="", help="indirizzo PEC di destinazione / recipient box")
+    p.add_argument("--subject", default="", help="oggetto del messaggio / subject")
+    p.add_argument("--doc-type", default="", help="tipo di documento / document type")
+    p.add_argument("--destination", default="", help="ufficio destinatario / office or unit")
+    p.add_argument("--main", default="", metavar="FILE", help="documento principale / main document")
+    p.add_argument("--json", action="store_true", help="report JSON")
+    p.add_argument("--lang", default="it", choices=["it", "en"])
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    files = []
+    for name in args.files:
+        path = Path(name)
+        try:
+            files.append(InputFile(name=path.name, data=path.read_bytes()))
+        except OSError as exc:
+            print(f"pec-precheck: {name}: {exc.strerror}", file=sys.stderr)
+            return 2
+    main = Path(args.main).name if args.main else ""
+    if main and main not in {f.name for f in files}:
+        print(f"pec-precheck: --main {args.main} is not among the files", file=sys.stderr)
+        return 2
+    sub = Submission(profile=args.profile, sender=args.sender, recipient=args.recipient,
+                     subject=args.subject, doc_type=args.doc_type,
+                     destination=args.destination, main=main, files=files)
+    result = engine.check_submission(sub)
+    if args.json:
+        json.dump(report.to_json(result), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(report.to_text(result, args.lang))
+    return EXIT[result.verdict]

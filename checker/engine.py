@@ -1,0 +1,157 @@
+"""The flow: Submission → document tree → identification → checks → message rules → Report.
+
+One direction only. Every step that parses an untrusted file runs in a bounded
+worker (isolation.py); this module only schedules and collects.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from . import catalogue, checks, identify, isolation, message, profiles
+from .model import (CheckResult, Document, Finding, FormatInfo, InputFile, Report, Severity,
+                    Submission, Verdict)
+
+MAX_DEPTH = 5          # envelopes inside envelopes (p7m.p7m, PEC message, ...)
+MAX_DOCUMENTS = 200    # documents in one tree, unwrapped ones included
+
+UNKNOWN = FormatInfo(id="unknown", label="Formato non riconosciuto")
+
+
+def check_submission(sub: Submission, settings: dict[str, Any] | None = None) -> Report:
+    started = time.monotonic()
+    profile = profiles.get(sub.profile)
+    settings = checks.settings_from_env() if settings is None else settings
+    timings: dict[str, float] = {}
+
+    main_name = sub.main or (sub.files[0].name if len(sub.files) == 1 else "")
+    documents: list[Document] = []
+    inputs: list[InputFile] = []   # parallel to documents
+    queue = list(sub.files)
+    while queue:
+        level = queue[: max(0, MAX_DOCUMENTS - len(documents))]
+        queue = []
+        contexts = [checks.CheckContext(profile, settings, is_main=(f.depth == 0 and f.name == main_name))
+                    for f in level]
+        docs = _identify(level, contexts, timings)
+        children = _run_checks(level, docs, contexts, timings)
+        for f, doc in zip(level, docs):
+            doc.is_main = f.depth == 0 and f.name == main_name
+            documents.append(doc)
+            inputs.append(f)
+        for parent, kids in children:
+            for kid in kids:
+                if kid.depth > MAX_DEPTH:
+                    parent.findings.append(Finding("SYS004", args={"max_depth": str(MAX_DEPTH)},
+                                                   check="unpack"))
+                    break
+                queue.append(kid)
+
+    _run_batch_checks(inputs, documents, profile, settings, timings)
+
+    t = time.monotonic()
+    message_findings = [f.with_check("message") for f in message.check_message(sub, documents, profile)]
+    timings["message"] = timings.get("message", 0.0) + time.monotonic() - t
+
+    for doc in documents:
+        doc.findings = _resolve(doc.findings, profile)
+    message_findings = _resolve(message_findings, profile)
+    verdict, reasons = decide(documents, message_findings, profile)
+    return Report(verdict=verdict, profile=profile.id, profile_name=profile.name,
+                  documents=documents, message_findings=message_findings, submission=sub,
+                  reasons=reasons, elapsed_ms=int((time.monotonic() - started) * 1000),
+                  timings=timings)
+
+
+def _identify(files: list[InputFile], contexts, timings) -> list[Document]:
+    jobs = [isolation.Job(label="identify", fn=identify.identify_job, args=(f, ctx), key=i,
+                          timeout=10)
+            for i, (f, ctx) in enumerate(zip(files, contexts))]
+    isolation.run_jobs(jobs)
+    docs = []
+    for f, job in zip(files, jobs):
+        result = job.result or CheckResult()
+        timings["identify"] = timings.get("identify", 0.0) + job.seconds
+        doc = Document(name=f.name, sha256=f.sha256, size=len(f.data), parent=f.parent,
+                       depth=f.depth, format=result.format or UNKNOWN)
+        _merge(doc, result, "identify")
+        docs.append(doc)
+    return docs
+
+
+def _run_checks(files, docs, contexts, timings) -> list[tuple[Document, list[InputFile]]]:
+    jobs = []
+    for i, (f, doc, ctx) in enumerate(zip(files, docs, contexts)):
+        for check in checks.for_format(doc.format):
+            job = isolation.Job(label=check.name, fn=check.run, args=(f, doc.format, ctx), key=i)
+            if check.timeout:
+                job.timeout = check.timeout
+            if check.memory_mb:
+                job.memory_mb = check.memory_mb
+            jobs.append(job)
+    isolation.run_jobs(jobs)
+    children: dict[int, list[InputFile]] = {}
+    for job in jobs:
+        timings[job.label] = timings.get(job.label, 0.0) + job.seconds
+        result = job.result or CheckResult()
+        _merge(docs[job.key], result, job.label)
+        for kid in result.children:
+            kid.parent = kid.parent or files[job.key].name
+            kid.depth = files[job.key].depth + 1
+            children.setdefault(job.key, []).append(kid)
+    return [(docs[i], kids) for i, kids in sorted(children.items())]
+
+
+def _run_batch_checks(inputs, documents, profile, settings, timings) -> None:
+    for batch in checks.BATCH_CHECKS:
+        picked = [i for i, d in enumerate(documents) if batch.applies_to(d.format)]
+        if not picked:
+            continue
+        t = time.monotonic()
+        ctx = checks.CheckContext(profile, settings)
+        try:
+            results = batch.run([(inputs[i], documents[i].format) for i in picked], ctx)
+        except Exception as exc:  # noqa: BLE001 - a failing tool is a finding, not a 500
+            detail = f"{type(exc).__name__}: {exc}"[:500]
+            results = {n: CheckResult(findings=[Finding("SYS003", detail=detail,
+                                                        args={"check": batch.name})])
+                       for n in range(len(picked))}
+        timings[batch.name] = timings.get(batch.name, 0.0) + time.monotonic() - t
+        for n, result in results.items():
+            _merge(documents[picked[n]], result, batch.name)
+
+
+def _merge(doc: Document, result: CheckResult, check: str) -> None:
+    doc.findings.extend(f.with_check(check) for f in result.findings)
+    doc.signatures.extend(result.signatures)
+    doc.facts.update(result.facts)
+    if result.engine:
+        doc.engines[check] = result.engine
+
+
+def _resolve(findings: list[Finding], profile: profiles.Profile) -> list[Finding]:
+    """Give every finding its final severity (check's own, catalogue, profile override); drop 'off'."""
+    out = []
+    for f in findings:
+        rule = catalogue.rule(f.code)
+        default = f.severity or rule.severity
+        severity = profile.severity_for(f.code, default) if f.code in profile.severity else default
+        if severity is None:
+            continue
+        out.append(Finding(f.code, severity, f.detail, f.location, f.args, f.check))
+    out.sort(key=lambda f: f.severity.rank)
+    return out
+
+
+def decide(documents: list[Document], message_findings: list[Finding],
+           profile: profiles.Profile) -> tuple[Verdict, list[str]]:
+    """fix if any error; undetermined if a required check could not run; else ready."""
+    everything = message_findings + [f for d in documents for f in d.findings]
+    if any(f.severity is Severity.ERROR for f in everything):
+        return Verdict.FIX, []
+    blocking = [f for f in everything if f.severity is Severity.NOT_CHECKED
+                and (catalogue.rule(f.code).required or f.check in profile.required_checks)]
+    if blocking:
+        reasons = sorted({catalogue.describe(f)["title"] for f in blocking})
+        return Verdict.UNDETERMINED, reasons
+    return Verdict.READY, []

@@ -1,0 +1,141 @@
+"""Run untrusted-file parsing in bounded worker processes.
+
+Each job (one check on one document) runs in its own process forked from a
+forkserver that has already imported the checks, so a fork costs milliseconds.
+The child caps its address space (RLIMIT_AS) and CPU time (RLIMIT_CPU) before
+touching the file; the parent kills it at the wall-clock deadline. Whatever
+happens in the child — an exception, MemoryError, a segfault in a C parser, an
+endless loop — the caller gets a CheckResult, never an exception.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import resource
+import signal
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .model import CheckResult, Finding
+
+DEFAULT_TIMEOUT = float(os.environ.get("PEC_PRECHECK_TIMEOUT", "30"))
+DEFAULT_MEMORY_MB = int(os.environ.get("PEC_PRECHECK_MEMORY_MB", "1024"))
+DEFAULT_WORKERS = int(os.environ.get("PEC_PRECHECK_WORKERS", str(max(2, os.cpu_count() or 2))))
+
+_PRELOAD = ["checker.checks", "checker.identify"]
+_context: Any = None
+
+
+def _ctx():
+    """The forkserver context, started once per process with the checks preloaded."""
+    global _context
+    if _context is None:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+        _context = ctx
+    return _context
+
+
+@dataclass
+class Job:
+    """One bounded call: fn(*args) must return a CheckResult."""
+    label: str                     # the check name, for findings
+    fn: Callable[..., CheckResult]
+    args: tuple
+    timeout: float = DEFAULT_TIMEOUT
+    memory_mb: int = DEFAULT_MEMORY_MB
+    key: Any = None                # caller's handle to match results
+    result: CheckResult | None = field(default=None, repr=False)
+    seconds: float = 0.0
+
+
+def _child(conn, fn, args, memory_mb: int, cpu_seconds: int) -> None:
+    try:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        signal.signal(signal.SIGXCPU, signal.SIG_DFL)
+        result = fn(*args)
+        if not isinstance(result, CheckResult):
+            raise TypeError(f"{fn.__name__} returned {type(result).__name__}, not CheckResult")
+        conn.send(("ok", result))
+    except MemoryError:
+        conn.send(("memory", None))
+    except BaseException as exc:  # noqa: BLE001 - everything becomes a finding
+        tb = traceback.format_exception_only(type(exc), exc)
+        conn.send(("error", "".join(tb).strip()[:500]))
+    finally:
+        conn.close()
+
+
+def _failure(job: Job, code: str, detail: str = "") -> CheckResult:
+    args = {"check": job.label, "seconds": f"{job.timeout:g}", "limit_mb": str(job.memory_mb)}
+    return CheckResult(findings=[Finding(code, detail=detail, args=args, check=job.label)])
+
+
+def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS) -> list[Job]:
+    """Run jobs at most `workers` at a time; fill job.result for each. Never raises."""
+    ctx = _ctx()
+    pending = list(jobs)
+    running: dict[Any, tuple[Job, Any, Any, float]] = {}  # conn -> (job, proc, conn, deadline)
+    while pending or running:
+        while pending and len(running) < workers:
+            job = pending.pop(0)
+            parent_conn, child_conn = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child, daemon=True,
+                               args=(child_conn, job.fn, job.args, job.memory_mb,
+                                     int(job.timeout) + 1))
+            started = time.monotonic()
+            try:
+                proc.start()
+            except OSError as exc:  # cannot fork: say so, do not crash the request
+                job.result = _failure(job, "SYS003", f"worker: {exc}")
+                continue
+            child_conn.close()
+            running[parent_conn] = (job, proc, started, started + job.timeout)
+        now = time.monotonic()
+        next_deadline = min(d for (_, _, _, d) in running.values())
+        ready = multiprocessing.connection.wait(list(running), timeout=max(0.0, next_deadline - now))
+        for conn in ready:
+            job, proc, started, _ = running.pop(conn)
+            try:
+                status, payload = conn.recv()
+            except (EOFError, OSError):
+                status, payload = "died", None
+            conn.close()
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+            job.seconds = time.monotonic() - started
+            if status == "ok":
+                job.result = payload
+            elif status == "memory":
+                job.result = _failure(job, "SYS002")
+            elif status == "error":
+                job.result = _failure(job, "SYS003", payload)
+            else:
+                job.result = _died(job, proc)
+        now = time.monotonic()
+        for conn, (job, proc, started, deadline) in list(running.items()):
+            if now >= deadline:
+                proc.kill()
+                proc.join(timeout=5)
+                conn.close()
+                del running[conn]
+                job.seconds = now - started
+                job.result = _failure(job, "SYS001")
+    return jobs
+
+
+def _died(job: Job, proc) -> CheckResult:
+    code = proc.exitcode
+    if code is not None and code < 0:
+        sig = -code
+        if sig == signal.SIGXCPU or sig == signal.SIGKILL:
+            return _failure(job, "SYS001")
+        return _failure(job, "SYS003", f"signal {signal.Signals(sig).name}")
+    return _failure(job, "SYS003", f"exit status {code}")

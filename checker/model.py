@@ -1,0 +1,149 @@
+"""Typed values that flow through the engine: input → facts → findings → report.
+
+Everything here is a plain dataclass or enum so it can cross the worker-process
+boundary (pickle) and be serialised in one place (report.py).
+"""
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"            # the office will reject: verdict "fix"
+    WARNING = "warning"        # worth fixing, does not block
+    INFO = "info"              # good to know
+    NOT_CHECKED = "not_checked"  # a check could not run: never counted as passed
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "not_checked": 1, "warning": 2, "info": 3}[self.value]
+
+
+class Verdict(str, enum.Enum):
+    READY = "ready"                # Pronto per l'invio
+    FIX = "fix"                    # Da correggere
+    UNDETERMINED = "undetermined"  # Non verificabile
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One observation about a document or the message.
+
+    `code` names a catalogue rule (checker/rules/*.toml). `severity` None means
+    "the catalogue's default, after the profile's override". `args` fill the
+    placeholders of the rule's texts; `detail` is free text (a URL, a clause,
+    an exception message) shown beside the rule's title; `location` says where
+    (page, part name, sheet!cell, byte offset).
+    """
+    code: str
+    severity: Severity | None = None
+    detail: str = ""
+    location: str = ""
+    args: dict[str, str] = field(default_factory=dict)
+    check: str = ""  # the check that emitted it; filled by the engine when empty
+
+    def with_check(self, check: str) -> "Finding":
+        if self.check:
+            return self
+        return Finding(self.code, self.severity, self.detail, self.location, dict(self.args), check)
+
+
+@dataclass(frozen=True)
+class FormatInfo:
+    """What a file is, by content."""
+    id: str                    # stable id: pdf, txt, rtf, xml, kml, svg, html, tiff, odt, ods,
+                               # odp, docx, docm, xlsx, xlsm, pptx, pptm, doc, xls, ppt, p7m,
+                               # p7s, m7m, tsd, eml, zip, 7z, rar, exe, empty, unknown, ...
+    mime: str = "application/octet-stream"
+    label: str = ""            # human name, Italian: "Documento PDF"
+    extensions: tuple[str, ...] = ()  # extensions that agree with this content
+    magic: str = ""            # what libmagic said, as one signal among others
+    details: dict[str, Any] = field(default_factory=dict)  # e.g. {"pdfa": "2b"}
+
+
+@dataclass(frozen=True)
+class SignatureInfo:
+    """One signature found in a document (CAdES signer, PAdES field, XAdES)."""
+    kind: str                          # cades, pades, xades, timestamp
+    signer: str | None = None
+    codice_fiscale: str | None = None
+    issuer: str | None = None
+    signing_time: str | None = None    # ISO 8601
+    qualified: bool | None = None
+    indication: str = "INDETERMINATE"  # PASSED / INDETERMINATE / FAILED (ETSI EN 319 102-1)
+    sub_indication: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class InputFile:
+    """An uploaded file or a document unwrapped from one. Bytes stay in memory only."""
+    name: str
+    data: bytes
+    parent: str | None = None  # name of the envelope/message it came from
+    depth: int = 0
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class CheckResult:
+    """What one check returns from its worker."""
+    findings: list[Finding] = field(default_factory=list)
+    children: list[InputFile] = field(default_factory=list)   # unwrapped documents
+    signatures: list[SignatureInfo] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)       # e.g. {"oggetto": "...", "text": "..."}
+    engine: str = ""  # who decided, when it matters ("built-in validator", "veraPDF 1.26")
+    format: FormatInfo | None = None  # set by identification only
+
+
+@dataclass
+class Document:
+    """A node of the document tree, after identification and checks."""
+    name: str
+    sha256: str
+    size: int
+    parent: str | None
+    depth: int
+    format: FormatInfo
+    findings: list[Finding] = field(default_factory=list)
+    signatures: list[SignatureInfo] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    engines: dict[str, str] = field(default_factory=dict)  # check name -> engine label
+    is_main: bool = False
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.signatures)
+
+
+@dataclass
+class Submission:
+    """The message as the sender means to send it."""
+    profile: str = "generic"
+    sender: str = ""
+    subject: str = ""
+    doc_type: str = ""
+    destination: str = ""      # office/unit inside the municipality (optional)
+    recipient: str = ""        # the PEC address written to (optional; default: profile's protocol box)
+    body: str = ""
+    main: str = ""             # name of the main document
+    files: list[InputFile] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    verdict: Verdict
+    profile: str
+    profile_name: str
+    documents: list[Document]
+    message_findings: list[Finding]
+    submission: Submission
+    reasons: list[str] = field(default_factory=list)  # why undetermined, in Italian
+    elapsed_ms: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # check name -> seconds
