@@ -5,12 +5,15 @@ worker (isolation.py); this module only schedules and collects.
 """
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from . import catalogue, checks, identify, isolation, message, profiles
 from .model import (CheckResult, Document, Finding, FormatInfo, InputFile, Report, Severity,
                     Submission, Verdict)
+
+log = logging.getLogger(__name__)
 
 MAX_DEPTH = 5          # envelopes inside envelopes (p7m.p7m, PEC message, ...)
 MAX_DOCUMENTS = 200    # documents in one tree, unwrapped ones included
@@ -118,7 +121,22 @@ def _run_batch_checks(inputs, documents, profile, settings, timings) -> None:
                        for n in range(len(picked))}
         timings[batch.name] = timings.get(batch.name, 0.0) + time.monotonic() - t
         for n, result in results.items():
-            _merge(documents[picked[n]], result, batch.name)
+            doc = documents[picked[n]]
+            if batch.supersedes and not any(f.severity is Severity.NOT_CHECKED
+                                            for f in result.findings):
+                _supersede(doc, batch.supersedes, batch.name, result)
+            _merge(doc, result, batch.name)
+
+
+def _supersede(doc: Document, loser: str, winner: str, result: CheckResult) -> None:
+    """Drop `loser`'s findings on doc in favour of `winner`'s, logging where they disagree."""
+    lost = {(f.code, f.detail) for f in doc.findings if f.check == loser}
+    won = {(f.code, f.detail) for f in result.findings}
+    if lost != won:
+        log.info("%s and %s disagree on %s: only %s: %s; only %s: %s", winner, loser, doc.name,
+                 loser, sorted(lost - won), winner, sorted(won - lost))
+    doc.findings = [f for f in doc.findings if f.check != loser]
+    doc.engines.pop(loser, None)
 
 
 def _merge(doc: Document, result: CheckResult, check: str) -> None:

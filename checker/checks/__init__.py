@@ -57,6 +57,10 @@ class BatchCheck:
     formats: frozenset[str] | set[str]
     run: Callable[[list[tuple[InputFile, FormatInfo]], CheckContext], dict[int, CheckResult]]
     label_it: str = ""
+    # Name of a per-document check this one outranks (veraPDF over the built-in PDF/A
+    # validator): where this check returns a result without "not_checked" findings, the
+    # other check's findings on that document are dropped, and the difference is logged.
+    supersedes: str = ""
 
     def applies_to(self, fmt: FormatInfo) -> bool:
         return "*" in self.formats or fmt.id in self.formats
