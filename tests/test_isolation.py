@@ -1,0 +1,77 @@
+"""A hostile file cannot take the service down: every failure in a worker becomes a finding."""
+from __future__ import annotations
+
+import os
+import time
+
+import hostile_jobs
+import pytest
+
+from checker import isolation
+from checker.model import Severity
+
+
+def run_one(fn, timeout=3.0, memory_mb=256):
+    job = isolation.Job(label="hostile", fn=fn, args=("x",), timeout=timeout, memory_mb=memory_mb)
+    isolation.run_jobs([job])
+    return job
+
+
+def codes(job):
+    return [f.code for f in job.result.findings]
+
+
+def test_a_worker_result_comes_back_from_another_process():
+    job = run_one(hostile_jobs.behaves)
+    assert codes(job) == ["SYS004"]
+    assert job.result.findings[0].detail == "x"
+    assert job.result.facts["pid"] != os.getpid()
+
+
+def test_SYS001_sleeping_worker_is_killed_at_the_deadline():
+    started = time.monotonic()
+    job = run_one(hostile_jobs.sleeps_forever, timeout=1.0)
+    assert codes(job) == ["SYS001"]
+    assert job.result.findings[0].args["check"] == "hostile"
+    assert time.monotonic() - started < 5
+
+
+def test_SYS001_cpu_bound_worker_is_killed():
+    job = run_one(hostile_jobs.spins_forever, timeout=1.0)
+    assert codes(job) == ["SYS001"]
+
+
+def test_SYS002_memory_hog_hits_the_rlimit():
+    job = run_one(hostile_jobs.eats_memory, timeout=10.0, memory_mb=300)
+    assert codes(job) == ["SYS002"]
+    assert job.result.findings[0].args["limit_mb"] == "300"
+
+
+@pytest.mark.parametrize("fn, detail", [
+    (hostile_jobs.segfaults, "SIGSEGV"),
+    (hostile_jobs.raises, "ValueError: parser gave up at offset 1234"),
+    (hostile_jobs.exits, "exit status 7"),
+    (hostile_jobs.returns_wrong_type, "TypeError"),
+])
+def test_SYS003_crash_or_exception_becomes_a_finding(fn, detail):
+    job = run_one(fn)
+    assert codes(job) == ["SYS003"]
+    assert detail in job.result.findings[0].detail
+
+
+def test_jobs_run_side_by_side_and_a_bad_one_does_not_spoil_the_others():
+    jobs = [isolation.Job(label=f"j{i}", fn=fn, args=(str(i),), timeout=2.0, key=i)
+            for i, fn in enumerate([hostile_jobs.behaves, hostile_jobs.sleeps_forever,
+                                    hostile_jobs.behaves, hostile_jobs.segfaults,
+                                    hostile_jobs.behaves])]
+    started = time.monotonic()
+    isolation.run_jobs(jobs, workers=2)
+    assert [codes(j) for j in jobs] == [["SYS004"], ["SYS001"], ["SYS004"], ["SYS003"], ["SYS004"]]
+    assert [j.result.findings[0].detail for j in jobs if codes(j) == ["SYS004"]] == ["0", "2", "4"]
+    assert time.monotonic() - started < 8
+
+
+def test_not_checked_severity_comes_from_the_catalogue():
+    from checker import catalogue
+    assert catalogue.rule("SYS001").severity is Severity.NOT_CHECKED
+    assert catalogue.rule("SYS001").required
