@@ -1,0 +1,96 @@
+"""Built-in PDF/A validator (ISO 19005-1/2/3, levels a, b, u).
+
+`validate(data, flavour=None)` opens the file with pikepdf, reads the flavour the XMP
+metadata claims (or uses the one given), runs each clause family (one module each) and
+returns a PdfaReport whose failures cite ISO 19005 part, clause and test number.
+
+Each family is conservative: it reports a requirement as failed only when the file
+clearly breaks it, because a false "not compliant" on a good PDF/A sends a citizen to
+fix what is not broken. Clauses we do not check are listed in clauses.UNCOVERED, so
+the report can say the built-in result is a pre-check.
+"""
+from __future__ import annotations
+
+import io
+import logging
+
+import pikepdf
+
+from . import (embedded, interactive, fonts, graphics, logical, metadata, structure)
+from .document import Budget, Document
+from .model import Failure, Flavour, PdfaReport
+
+log = logging.getLogger(__name__)
+
+FAMILIES = {
+    "structure": structure.check,
+    "metadata": metadata.check,
+    "fonts": fonts.check,
+    "graphics": graphics.check,
+    "interactive": interactive.check,
+    "embedded": embedded.check,
+    "logical": logical.check,
+}
+MAX_FAILURES = 200
+
+
+def validate(data: bytes, flavour: str | Flavour | None = None) -> PdfaReport:
+    """Validate a PDF against its claimed PDF/A flavour (or `flavour` when given)."""
+    try:
+        pdf = pikepdf.open(io.BytesIO(data), suppress_warnings=True)
+    except pikepdf.PasswordError:
+        return PdfaReport(Flavour.parse(flavour) if isinstance(flavour, str) else flavour, None,
+                          False, [Failure(_part(flavour), "6.1.3" if _part(flavour) == 1 else "6.1.3",
+                                          2, "il file è cifrato con una password")])
+    except Exception as exc:  # noqa: BLE001 - unreadable file: not decided
+        return PdfaReport(None, None, None, not_checked_reason=f"PDF illeggibile: {exc}"[:300])
+    with pdf:
+        claimed = metadata.claimed_flavour(pdf)
+        chosen = flavour if isinstance(flavour, Flavour) else Flavour.parse(flavour or claimed)
+        if chosen is None:
+            reason = ("il file non dichiara la conformità PDF/A" if not claimed
+                      else f"il file dichiara un livello PDF/A non gestito: «{claimed}»")
+            return PdfaReport(None, claimed, None, not_checked_reason=reason)
+        doc = Document(data=data, pdf=pdf, flavour=chosen)
+        report = PdfaReport(chosen, claimed, None)
+        for family, run in FAMILIES.items():
+            try:
+                for failure in run(doc):
+                    if len(report.failures) < MAX_FAILURES:
+                        report.failures.append(failure)
+            except Budget as exc:
+                report.skipped_families.append(f"{family}: {exc}")
+            except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError,
+                    IndexError, RecursionError, OverflowError, NotImplementedError) as exc:
+                # A family that trips on a damaged object does not decide anything.
+                log.debug("pdfa family %s failed: %s", family, exc)
+                report.skipped_families.append(f"{family}: {type(exc).__name__}: {exc}"[:200])
+        report.failures = _dedupe(report.failures)
+        if report.failures:
+            report.compliant = False
+        elif report.skipped_families:
+            report.compliant = None
+            report.not_checked_reason = "; ".join(report.skipped_families)
+        else:
+            report.compliant = True
+        return report
+
+
+def _part(flavour) -> int:
+    if isinstance(flavour, Flavour):
+        return flavour.part
+    f = Flavour.parse(flavour) if isinstance(flavour, str) else None
+    return f.part if f else 2
+
+
+def _dedupe(failures: list[Failure]) -> list[Failure]:
+    seen, out = set(), []
+    for f in failures:
+        k = (f.key, f.detail)
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out
+
+
+__all__ = ["validate", "Flavour", "Failure", "PdfaReport"]

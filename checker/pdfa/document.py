@@ -1,0 +1,189 @@
+"""The document under validation: raw bytes, the pikepdf object graph, bounded walks.
+
+Every walk over the object graph keeps a visited set (reference loops) and a budget
+(files with millions of objects), so a hostile file costs bounded time.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import pikepdf
+
+from .model import Flavour
+
+MAX_OBJECTS = 300_000        # objects we are willing to look at one by one
+MAX_STREAM_BYTES = 64 << 20  # decoded bytes we read from one stream
+
+
+class Budget(Exception):
+    """A walk exceeded its budget: the family could not be fully checked."""
+
+
+def objgen(obj) -> tuple[int, int] | None:
+    try:
+        og = obj.objgen
+    except Exception:  # noqa: BLE001 - direct objects have no objgen
+        return None
+    return og if og != (0, 0) else None
+
+
+def is_dict(obj) -> bool:
+    return isinstance(obj, pikepdf.Dictionary) or isinstance(obj, pikepdf.Stream)
+
+
+def name(obj) -> str | None:
+    """A Name's text without the slash, else None."""
+    if isinstance(obj, pikepdf.Name):
+        return str(obj)[1:]
+    return None
+
+
+def get(obj, key: str, default=None):
+    """obj[key] for dictionaries and streams; never raises."""
+    try:
+        if is_dict(obj):
+            value = obj.get(key if key.startswith("/") else "/" + key)
+            return default if value is None else value
+    except Exception:  # noqa: BLE001 - damaged object
+        return default
+    return default
+
+
+def as_list(obj) -> list:
+    if isinstance(obj, pikepdf.Array):
+        return list(obj)
+    return [] if obj is None else [obj]
+
+
+def read_stream(stream, limit: int = MAX_STREAM_BYTES) -> bytes | None:
+    """Decoded stream data, or None when it cannot be decoded (or exceeds the limit)."""
+    try:
+        length = get(stream, "/Length")
+        data = stream.read_bytes()
+    except Exception:  # noqa: BLE001 - undecodable stream
+        return None
+    if len(data) > limit:
+        return None
+    return data
+
+
+@dataclass
+class Document:
+    data: bytes
+    pdf: pikepdf.Pdf
+    flavour: Flavour
+    _objects: list | None = field(default=None, repr=False)
+
+    @property
+    def part(self) -> int:
+        return self.flavour.part
+
+    @property
+    def root(self):
+        return self.pdf.Root
+
+    @property
+    def trailer(self):
+        return self.pdf.trailer
+
+    def objects(self) -> list:
+        """Every indirect object in the file (bounded)."""
+        if self._objects is None:
+            objs = []
+            for i, obj in enumerate(self.pdf.objects):
+                if i >= MAX_OBJECTS:
+                    raise Budget(f"more than {MAX_OBJECTS} objects")
+                objs.append(obj)
+            self._objects = objs
+        return self._objects
+
+    def dicts(self) -> Iterator:
+        """Every indirect dictionary or stream."""
+        for obj in self.objects():
+            if is_dict(obj):
+                yield obj
+
+    def pages(self) -> list:
+        try:
+            return list(self.pdf.pages)
+        except Exception:  # noqa: BLE001 - broken page tree
+            return []
+
+    # --- resources: pages, form XObjects, patterns, annotation appearances, Type 3 glyphs ---
+
+    def content_owners(self) -> Iterator[tuple[object, str]]:
+        """(object with /Resources or a content stream, where) for everything that draws."""
+        seen: set = set()
+        stack: list[tuple[object, str]] = []
+        for n, page in enumerate(self.pages(), start=1):
+            stack.append((page.obj, f"pagina {n}"))
+            for annot in as_list(get(page.obj, "/Annots")):
+                ap = get(annot, "/AP")
+                for key in ("/N", "/R", "/D"):
+                    entry = get(ap, key)
+                    if isinstance(entry, pikepdf.Stream):
+                        stack.append((entry, f"pagina {n}, aspetto annotazione"))
+                    elif isinstance(entry, pikepdf.Dictionary):
+                        for _, sub in entry.items():
+                            if isinstance(sub, pikepdf.Stream):
+                                stack.append((sub, f"pagina {n}, aspetto annotazione"))
+        budget = MAX_OBJECTS
+        while stack:
+            obj, where = stack.pop()
+            key = objgen(obj) or id(obj)
+            if key in seen:
+                continue
+            seen.add(key)
+            budget -= 1
+            if budget < 0:
+                raise Budget("too many content owners")
+            yield obj, where
+            res = get(obj, "/Resources")
+            for sub in self._children(res):
+                stack.append((sub, where))
+
+    @staticmethod
+    def _children(res) -> Iterator:
+        if not is_dict(res):
+            return
+        xobjs = get(res, "/XObject")
+        if is_dict(xobjs):
+            for _, x in xobjs.items():
+                if isinstance(x, pikepdf.Stream) and name(get(x, "/Subtype")) == "Form":
+                    yield x
+        pats = get(res, "/Pattern")
+        if is_dict(pats):
+            for _, p in pats.items():
+                if isinstance(p, pikepdf.Stream):
+                    yield p
+        fonts = get(res, "/Font")
+        if is_dict(fonts):
+            for _, f in fonts.items():
+                if name(get(f, "/Subtype")) == "Type3" and is_dict(get(f, "/Resources")):
+                    yield f
+
+    def resources(self) -> Iterator[tuple[object, str]]:
+        """(Resources dictionary, where) of every content owner."""
+        seen: set = set()
+        for owner, where in self.content_owners():
+            res = get(owner, "/Resources")
+            if is_dict(res):
+                key = objgen(res) or id(res)
+                if key not in seen:
+                    seen.add(key)
+                    yield res, where
+
+    def resource_entries(self, category: str) -> Iterator[tuple[str, object, str]]:
+        """(resource name, object, where) for one category (/Font, /XObject, /ExtGState...)."""
+        for res, where in self.resources():
+            group = get(res, category)
+            if is_dict(group):
+                for key, value in group.items():
+                    yield key, value, where
+
+
+def open_document(data: bytes, flavour: Flavour) -> Document:
+    pdf = pikepdf.open(io.BytesIO(data), suppress_warnings=True)
+    return Document(data=data, pdf=pdf, flavour=flavour)

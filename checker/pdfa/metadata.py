@@ -1,0 +1,326 @@
+"""Metadata: XMP packet, predefined and extension schemas, value types, Info ↔ XMP,
+PDF/A identification (ISO 19005-1 6.7; ISO 19005-2/3 6.6)."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+import pikepdf
+
+from . import xmp, xmp_schemas as S
+from .document import Document, get, is_dict, name, read_stream
+from .model import Failure
+from .xmp import Node
+
+_SIMPLE_RES = {
+    "Boolean": re.compile(r"^(True|False)$"),
+    "Integer": re.compile(r"^[+-]?\d+$"),
+    "Real": re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"),
+    "Rational": re.compile(r"^[+-]?\d+/[+-]?\d+$"),
+    "GPSCoordinate": re.compile(r"^\d{1,3},\d{1,2}(,\d{1,2}|\.\d+)[NSEW]$"),
+    "Date": re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+                       r"(Z|[+-]\d{2}:\d{2})?)?)?)?$"),
+}
+_TEXT_TYPES = {"Text", "URI", "URL", "MIMEType", "Locale", "ProperName", "AgentName",
+               "RenditionClass", "GUID", "XPath", "Part", "FrameRate", "FrameCount"}
+_ARRAYS = ("Bag", "Seq", "Alt")
+
+
+def xmp_packet(doc: Document):
+    """(catalog metadata stream, parsed Packet or None, error text or None)."""
+    stream = get(doc.root, "/Metadata")
+    if not isinstance(stream, pikepdf.Stream):
+        return stream, None, None
+    data = read_stream(stream, limit=16 << 20)
+    if data is None:
+        return stream, None, "flusso dei metadati non decodificabile"
+    try:
+        return stream, xmp.parse(data), None
+    except xmp.XmpError as exc:
+        return stream, None, str(exc)
+
+
+def claimed_flavour(pdf: pikepdf.Pdf) -> str | None:
+    """'2b' when the catalog XMP says pdfaid:part=2, conformance=B; else None."""
+    try:
+        stream = pdf.Root.get("/Metadata")
+        if not isinstance(stream, pikepdf.Stream):
+            return None
+        packet = xmp.parse(stream.read_bytes()[: 16 << 20])
+    except Exception:  # noqa: BLE001 - no claim readable
+        return None
+    part = xmp.simple_text(packet.get(S.NS_PDFAID, "part"))
+    level = xmp.simple_text(packet.get(S.NS_PDFAID, "conformance")) or ""
+    if not part or not part.strip().isdigit():
+        return None
+    return f"{int(part)}{level.strip().lower()}"
+
+
+def check(doc: Document) -> Iterator[Failure]:
+    p = doc.part
+    clause_md = "6.7.2" if p == 1 else "6.6.2.1"
+    stream, packet, error = xmp_packet(doc)
+    if not isinstance(stream, pikepdf.Stream):
+        yield Failure(p, "6.7.2" if p == 1 else "6.6.2.1", 1,
+                      "il catalogo del documento non contiene il flusso di metadati XMP")
+        return
+    if p == 1 and get(stream, "/Filter") is not None:
+        yield Failure(1, "6.7.2", 2, "il flusso dei metadati XMP è compresso (chiave /Filter)")
+    if error:
+        yield Failure(p, "6.7.9" if p == 1 else "6.6.2.1", 1, f"metadati XMP non validi: {error}")
+        return
+    yield from _header(doc, packet)
+    yield from _identification(doc, packet)
+    extension_props, extension_types = yield from _extensions(doc, packet)
+    yield from _properties(doc, packet, extension_props, extension_types)
+    if p == 1:
+        yield from _info_agreement(doc, packet)
+
+
+def _header(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:
+    header = packet.header
+    if header is None:
+        return
+    if re.search(r"\sbytes\s*=", header):
+        yield Failure(doc.part, "6.7.5" if doc.part == 1 else "6.6.2.1", 1 if doc.part == 1 else 3,
+                      "l'intestazione del pacchetto XMP usa l'attributo «bytes»")
+    if doc.part == 1 and re.search(r"\sencoding\s*=", header):
+        yield Failure(1, "6.7.5", 2, "l'intestazione del pacchetto XMP usa l'attributo «encoding»")
+
+
+def _identification(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:
+    clause = "6.7.11" if doc.part == 1 else "6.6.4"
+    parts = packet.all(S.NS_PDFAID, "part")
+    levels = packet.all(S.NS_PDFAID, "conformance")
+    if not parts:
+        yield Failure(doc.part, clause, 1, "manca l'identificazione PDF/A (pdfaid:part) nei metadati")
+        return
+    part = xmp.simple_text(parts[0]) or ""
+    if part.strip() != str(doc.part):
+        yield Failure(doc.part, clause, 1,
+                      f"pdfaid:part vale «{part}», ma il documento è validato come PDF/A-{doc.part}")
+    level = (xmp.simple_text(levels[0]) if levels else None) or ""
+    allowed = ("A", "B") if doc.part == 1 else ("A", "B", "U")
+    if level not in allowed:
+        yield Failure(doc.part, clause, 2,
+                      f"pdfaid:conformance vale «{level}»: sono ammessi solo {', '.join(allowed)}")
+
+
+# --- extension schemas (ISO 19005-1 6.7.8, ISO 19005-2 6.6.2.3.2/6.6.2.3.3) ---
+
+_SCHEMA_FIELDS = {"schema": "Text", "namespaceURI": "URI", "prefix": "Text",
+                  "property": "Seq", "valueType": "Seq"}
+_PROPERTY_FIELDS = {"name": "Text", "valueType": "Text", "category": "Text", "description": "Text"}
+_TYPE_FIELDS = {"type": "Text", "namespaceURI": "URI", "prefix": "Text", "description": "Text",
+                "field": "Seq"}
+_FIELD_FIELDS = {"name": "Text", "valueType": "Text", "description": "Text"}
+
+
+def _extensions(doc: Document, packet: xmp.Packet):
+    """Check the extension schema container; return (defined properties, defined types)."""
+    props: dict[tuple[str, str], str] = {}
+    types: set[str] = set()
+    clause = "6.7.8" if doc.part == 1 else "6.6.2.3.3"
+    for container in packet.all(S.NS_PDFA_EXTENSION, "schemas"):
+        if container.kind != "array" or container.array != "Bag":
+            yield Failure(doc.part, clause, 1, "pdfaExtension:schemas deve essere un rdf:Bag")
+            continue
+        for schema in container.items:
+            problem = _struct_problem(schema, S.NS_PDFA_SCHEMA, _SCHEMA_FIELDS,
+                                      required=("schema", "namespaceURI", "prefix"))
+            if problem:
+                yield Failure(doc.part, clause, 2, f"schema di estensione: {problem}")
+                continue
+            uri = xmp.simple_text(schema.field(S.NS_PDFA_SCHEMA, "namespaceURI")) or ""
+            for vt in _seq(schema.field(S.NS_PDFA_SCHEMA, "valueType")):
+                problem = _struct_problem(vt, S.NS_PDFA_TYPE, _TYPE_FIELDS,
+                                          required=("type", "namespaceURI", "prefix", "description"))
+                if problem:
+                    yield Failure(doc.part, clause, 3, f"tipo di valore di estensione: {problem}")
+                    continue
+                types.add(xmp.simple_text(vt.field(S.NS_PDFA_TYPE, "type")) or "")
+                for fld in _seq(vt.field(S.NS_PDFA_TYPE, "field")):
+                    problem = _struct_problem(fld, S.NS_PDFA_FIELD, _FIELD_FIELDS,
+                                              required=("name", "valueType", "description"))
+                    if problem:
+                        yield Failure(doc.part, clause, 4, f"campo di un tipo di estensione: {problem}")
+            for prop in _seq(schema.field(S.NS_PDFA_SCHEMA, "property")):
+                problem = _struct_problem(prop, S.NS_PDFA_PROPERTY, _PROPERTY_FIELDS,
+                                          required=("name", "valueType", "category", "description"))
+                if problem:
+                    yield Failure(doc.part, clause, 5, f"proprietà di estensione: {problem}")
+                    continue
+                category = xmp.simple_text(prop.field(S.NS_PDFA_PROPERTY, "category"))
+                if category not in ("internal", "external"):
+                    yield Failure(doc.part, clause, 6,
+                                  f"la categoria di una proprietà di estensione vale «{category}»"
+                                  " (ammessi: internal, external)")
+                pname = xmp.simple_text(prop.field(S.NS_PDFA_PROPERTY, "name")) or ""
+                props[(uri, pname)] = xmp.simple_text(prop.field(S.NS_PDFA_PROPERTY, "valueType")) or ""
+    return props, types
+
+
+def _seq(node: Node | None) -> list[Node]:
+    if node is None or node.kind != "array":
+        return []
+    return node.items
+
+
+def _struct_problem(node: Node, ns: str, fields: dict[str, str], required: tuple[str, ...]) -> str:
+    if node.kind != "struct":
+        return "non è una struttura"
+    present = set()
+    for f in node.fields:
+        if f.ns != ns:
+            return f"il campo {f.local} usa lo spazio dei nomi {f.ns!r} invece di {ns!r}"
+        expected = fields.get(f.local)
+        if expected is None:
+            return f"campo non previsto {f.local}"
+        if expected == "Seq":
+            if f.kind != "array" or f.array != "Seq":
+                return f"il campo {f.local} deve essere un rdf:Seq"
+        elif f.kind != "simple":
+            return f"il campo {f.local} deve essere un testo semplice"
+        present.add(f.local)
+    missing = [r for r in required if r not in present]
+    if missing:
+        return f"mancano i campi {', '.join(missing)}"
+    return ""
+
+
+# --- properties and value types (ISO 19005-1 6.7.9; ISO 19005-2 6.6.2.3.1) ---
+
+def _properties(doc: Document, packet: xmp.Packet, ext_props, ext_types) -> Iterator[Failure]:
+    schemas = S.predefined(doc.part)
+    clause = "6.7.9" if doc.part == 1 else "6.6.2.3.1"
+    for prop in packet.properties:
+        if prop.ns in S.EXTENSION_NAMESPACES:
+            continue
+        label = f"{packet.prefixes.get(prop.ns, prop.ns)}:{prop.local}"
+        vtype = schemas.get(prop.ns, {}).get(prop.local)
+        if vtype is None:
+            vtype = ext_props.get((prop.ns, prop.local))
+            if vtype is None:
+                yield Failure(doc.part, clause, 1,
+                              f"la proprietà {label} non appartiene a uno schema predefinito "
+                              "e non è descritta da uno schema di estensione")
+                continue
+        problem = _type_problem(prop, vtype, ext_types, depth=0)
+        if problem:
+            yield Failure(doc.part, clause, 2, f"la proprietà {label} ha un valore non valido: {problem}")
+
+
+def _normalise(vtype: str) -> str:
+    vtype = " ".join(vtype.split())
+    for prefix in ("Closed Choice of ", "Open Choice of ", "closed choice of ", "open choice of "):
+        if vtype.startswith(prefix):
+            return vtype[len(prefix):]
+    return vtype
+
+
+def _type_problem(node: Node, vtype: str, ext_types: set[str], depth: int) -> str:
+    if depth > 20:
+        return ""
+    vtype = _normalise(vtype)
+    if vtype.lower() == "lang alt":
+        if node.kind != "array" or node.array != "Alt":
+            return "atteso un rdf:Alt con lingue (Lang Alt)"
+        if any(item.kind != "simple" or item.lang is None for item in node.items):
+            return "ogni voce di un Lang Alt deve avere xml:lang"
+        return ""
+    head, _, rest = vtype.partition(" ")
+    if head.capitalize() in _ARRAYS and rest:
+        if node.kind != "array" or node.array != head.capitalize():
+            return f"atteso un rdf:{head.capitalize()}"
+        for item in node.items:
+            problem = _type_problem(item, rest, ext_types, depth + 1)
+            if problem:
+                return problem
+        return ""
+    if vtype in _SIMPLE_RES:
+        if node.kind != "simple":
+            return f"atteso un valore semplice di tipo {vtype}"
+        if not _SIMPLE_RES[vtype].match(node.value.strip() if vtype != "Date" else node.value):
+            return f"«{node.value[:60]}» non è di tipo {vtype}"
+        return ""
+    if vtype in _TEXT_TYPES:
+        if node.kind != "simple":
+            return f"atteso un valore semplice di tipo {vtype}"
+        return ""
+    if vtype in S.STRUCTS:
+        ns, fields = S.STRUCTS[vtype]
+        if node.kind != "struct":
+            return f"attesa una struttura {vtype}"
+        for f in node.fields:
+            ftype = fields.get(f.local) if f.ns == ns else None
+            if ftype is None:
+                return f"campo {f.local} non previsto nella struttura {vtype}"
+            problem = _type_problem(f, ftype, ext_types, depth + 1)
+            if problem:
+                return problem
+        return ""
+    return ""  # a type defined by an extension schema, or one we do not know: not judged
+
+
+# --- Info dictionary ↔ XMP (ISO 19005-1 6.7.3) ---
+
+_INFO_MAP = (
+    ("/Title", S.NS_DC, "title", 1), ("/Author", S.NS_DC, "creator", 2),
+    ("/Subject", S.NS_DC, "description", 3), ("/Keywords", S.NS_PDF, "Keywords", 4),
+    ("/Creator", S.NS_XMP, "CreatorTool", 5), ("/Producer", S.NS_PDF, "Producer", 6),
+    ("/CreationDate", S.NS_XMP, "CreateDate", 7), ("/ModDate", S.NS_XMP, "ModifyDate", 8),
+)
+
+
+def _info_agreement(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:
+    info = get(doc.trailer, "/Info")
+    if not is_dict(info):
+        return
+    for key, ns, local, test in _INFO_MAP:
+        value = get(info, key)
+        if value is None:
+            continue
+        node = packet.get(ns, local)
+        if key in ("/CreationDate", "/ModDate"):
+            ok = node is not None and _same_date(str(value), xmp.simple_text(node) or "")
+        else:
+            try:
+                text = str(value)
+            except Exception:  # noqa: BLE001
+                continue
+            if node is None:
+                ok = False
+            elif local == "creator":
+                ok = node.kind == "array" and len(node.items) == 1 and node.items[0].value == text
+            else:
+                ok = xmp.simple_text(node) == text
+        if not ok:
+            yield Failure(1, "6.7.3", test,
+                          f"la voce {key[1:]} del dizionario Info non corrisponde ai metadati XMP"
+                          f" ({'assente' if node is None else 'valore diverso'})")
+
+
+_PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+\-])?(\d{2})?'?(\d{2})?'?")
+_XMP_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+                       r"(Z|[+-]\d{2}:\d{2})?$")
+
+
+def _same_date(pdf_date: str, xmp_date: str) -> bool:
+    m, n = _PDF_DATE.match(pdf_date.strip()), _XMP_DATE.match(xmp_date.strip())
+    if not m or not n:
+        return False
+    a = [m.group(i) or d for i, d in zip(range(1, 7), ("", "01", "01", "00", "00", "00"))]
+    b = [n.group(i) or d for i, d in zip(range(1, 7), ("", "01", "01", "00", "00", "00"))]
+    if a != b:
+        return False
+    sign, hh, mm = m.group(7), m.group(8), m.group(9)
+    tz = n.group(7)
+    if sign is None or sign in "Zz":
+        pdf_tz = None if sign is None else "Z"
+    else:
+        pdf_tz = f"{sign}{hh or '00'}:{mm or '00'}"
+    if tz in ("+00:00", "-00:00"):
+        tz = "Z"
+    if pdf_tz in ("+00:00", "-00:00"):
+        pdf_tz = "Z"
+    return pdf_tz == tz or pdf_tz is None and tz is None
