@@ -1,0 +1,60 @@
+"""Helpers shared by the content checks (office, odf, rtf, xmldoc, text): turning links
+found in text into findings without flooding the report, and reading zip parts safely."""
+from __future__ import annotations
+
+from ..linkfinder import Link, find_links
+from ..model import Finding, Severity
+
+MAX_FINDINGS_PER_CODE = 20   # a report lists the first ones; the last says how many more
+MAX_TEXT_CHARS = 5_000_000   # text scanned for links per document
+
+
+def capped(findings: list[Finding], limit: int = MAX_FINDINGS_PER_CODE) -> list[Finding]:
+    """Keep at most `limit` findings per code; the last kept one says how many were left out."""
+    by_code: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_code.setdefault(f.code, []).append(f)
+    out: list[Finding] = []
+    for code, group in by_code.items():
+        if len(group) > limit:
+            extra = len(group) - limit
+            last = group[limit - 1]
+            group = group[: limit - 1] + [Finding(
+                last.code, last.severity, f"{last.detail} (e altri {extra} casi simili)",
+                last.location, dict(last.args))]
+        out.extend(group)
+    return out
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def text_link_findings(text: str, code: str | dict[str, str], where: str = "",
+                       with_lines: bool = False) -> list[Finding]:
+    """One finding per link written in `text` (URL, e-mail, UNC path or bare domain).
+
+    `code` is one rule code, or a map link kind -> code ("url", "email", "unc", "domain").
+    With one code, bare domains are only a hint and are reported as warnings."""
+    findings = []
+    for link in find_links(text[:MAX_TEXT_CHARS]):
+        if isinstance(code, dict):
+            findings.append(Finding(code[link.kind], detail=link.text,
+                                    location=_where(text, link, where, with_lines),
+                                    args={"kind": link.kind}))
+            continue
+        severity = None if link.is_error else Severity.WARNING
+        findings.append(Finding(code, severity, detail=link.text,
+                                location=_where(text, link, where, with_lines),
+                                args={"kind": link.kind}))
+    return findings
+
+
+def _where(text: str, link: Link, where: str, with_lines: bool) -> str:
+    if not with_lines:
+        return where
+    return f"{where + ', ' if where else ''}riga {line_of(text, link.start)}"
+
+
+def links(text: str) -> list[Link]:
+    return find_links(text[:MAX_TEXT_CHARS])
