@@ -1,0 +1,7 @@
+"""Digital signatures: CAdES (.p7m/.p7s), timestamps (CAdES-T, .tsd, .m7m), PAdES, XAdES.
+
+Validation is pyHanko's (ETSI EN 319 102-1 indications, path building, revocation,
+algorithm policy); this package only finds the signatures in Italian envelopes, feeds
+them to pyHanko one signer at a time, and turns the outcome into SignatureInfo.
+Public API used by other checks: cms.verify_detached, trust.load_trust.
+"""

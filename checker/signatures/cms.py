@@ -1,0 +1,449 @@
+"""CAdES / CMS SignedData: reading Italian envelopes and validating each signer.
+
+Reading (load_envelope): DER, BER with indefinite lengths, PEM, and bare base64 (old
+CNIPA envelopes); nested envelopes are unwrapped by the engine one level at a time.
+Validation (validate_signers): pyHanko's ETSI EN 319 102-1 "validation with time"
+(ades_with_time_validation) once per SignerInfo, because pyHanko handles exactly one
+signer per SignedData: each signer is validated inside a SignedData that carries only
+that SignerInfo. When the cryptographic check fails and the signed attributes are not
+stored in DER order (some signing tools write them as they come), the signer is
+validated again against the DER-sorted SET OF — the encoding the signature covers —
+built from the original bytes (never from an asn1crypto re-encoding, which would
+change what was hashed).
+
+Public API: verify_detached(signature_der, content, settings) -> list[SignatureInfo].
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from asn1crypto import algos, cms, core, crl, pem
+from pyhanko_certvalidator.policy_decl import AlgorithmUsageConstraint, AlgorithmUsagePolicy
+
+from ..model import Finding, SignatureInfo
+from . import certinfo, indications
+from .trust import TrustStore, load_trust, qualified_at
+
+MAX_ENVELOPE_BYTES = 512 * 1024 * 1024
+MAX_SIGNERS = 20
+for _noisy in ("pyhanko", "pyhanko_certvalidator"):
+    # pyHanko logs every failed path build with a traceback; the outcome is in the result
+    logging.getLogger(_noisy).setLevel(logging.CRITICAL)
+_B64_RE = re.compile(rb"^[A-Za-z0-9+/=\s]+$")
+
+
+class EnvelopeError(ValueError):
+    """The bytes are not a readable CMS SignedData (the message says why, in English)."""
+
+
+@dataclass
+class Envelope:
+    signed_data: cms.SignedData
+    encoding: str                     # der | ber | pem | base64
+    content: bytes | None             # None when detached
+
+
+@dataclass
+class SignerResult:
+    info: SignatureInfo
+    findings: list[Finding] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- reading
+
+def decode_transport(data: bytes) -> tuple[bytes, str]:
+    """Undo PEM armour or bare base64; say which encoding the DER/BER came in."""
+    stripped = data.strip()
+    if stripped.startswith(b"-----BEGIN"):
+        try:
+            _, _, der = pem.unarmor(stripped)
+        except (ValueError, TypeError) as exc:
+            raise EnvelopeError(f"bad PEM armour: {exc}") from None
+        return der, "pem"
+    if stripped[:1] != b"\x30" and _B64_RE.match(stripped[:4096] or b"-"):
+        try:
+            der = base64.b64decode(b"".join(stripped.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise EnvelopeError("neither DER nor valid base64") from None
+        if der[:1] == b"\x30":
+            return der, "base64"
+    return data, "der"
+
+
+def load_envelope(data: bytes) -> Envelope:
+    """Parse a CMS SignedData ContentInfo. Raises EnvelopeError, never anything else."""
+    if len(data) > MAX_ENVELOPE_BYTES:
+        raise EnvelopeError("envelope too large")
+    try:
+        der, encoding = decode_transport(data)
+        if der[:1] != b"\x30":
+            raise EnvelopeError("not an ASN.1 SEQUENCE")
+        if len(der) > 1 and der[1] == 0x80:
+            encoding = "ber" if encoding == "der" else encoding
+        info = cms.ContentInfo.load(der, strict=False)
+        if info["content_type"].native != "signed_data":
+            raise EnvelopeError(f"content type {info['content_type'].native}, not signedData")
+        sd = info["content"]
+        signer_infos = sd["signer_infos"]
+        if len(signer_infos) == 0:
+            raise EnvelopeError("no signers")
+        if len(signer_infos) > MAX_SIGNERS:
+            raise EnvelopeError(f"{len(signer_infos)} signers: more than {MAX_SIGNERS}")
+        eci = sd["encap_content_info"]
+        content = None
+        if eci["content"] is not core.VOID and eci["content"].contents is not None:
+            content = _content_bytes(eci["content"])
+        sd["certificates"].native  # noqa: B018 - force parsing now: errors surface here
+        for si in signer_infos:
+            si["sid"].native  # noqa: B018
+            si["digest_algorithm"]["algorithm"].native  # noqa: B018
+        return Envelope(signed_data=sd, encoding=encoding, content=content)
+    except EnvelopeError:
+        raise
+    except RecursionError:
+        raise EnvelopeError("ASN.1 nested too deeply") from None
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad input
+        raise EnvelopeError(f"{type(exc).__name__}: {exc}"[:300]) from None
+
+
+def _content_bytes(value) -> bytes:
+    """The encapsulated content, also when BER splits it in constructed OCTET STRING chunks."""
+    parsed = value
+    if isinstance(value, core.ParsableOctetString):
+        return bytes(value)
+    if hasattr(parsed, "native") and isinstance(parsed.native, bytes):
+        return parsed.native
+    return bytes(value)
+
+
+# ------------------------------------------------------------------------ validation
+
+def verify_detached(signature_der: bytes, content: bytes, settings: dict) -> list[SignatureInfo]:
+    """Validate a detached CMS signature (e.g. a PEC provider's smime.p7s) over `content`.
+
+    One SignatureInfo per signer; an unreadable signature gives one FAILED
+    FORMAT_FAILURE entry. Never raises for bad input.
+    """
+    try:
+        env = load_envelope(signature_der)
+    except EnvelopeError as exc:
+        return [SignatureInfo(kind="cades", indication="FAILED", sub_indication="FORMAT_FAILURE",
+                              details={"error": str(exc)})]
+    return [r.info for r in validate_signers(env.signed_data, content, settings,
+                                             key_usage="any")]
+
+
+def trust_from_settings(settings: dict | None) -> TrustStore:
+    paths = tuple((settings or {}).get("trust") or ())
+    return _cached_trust(paths)
+
+
+_TRUST_CACHE: dict[tuple, TrustStore] = {}
+
+
+def _cached_trust(paths: tuple) -> TrustStore:
+    if paths not in _TRUST_CACHE:
+        _TRUST_CACHE[paths] = load_trust(list(paths))
+    return _TRUST_CACHE[paths]
+
+
+def validate_signers(sd: cms.SignedData, content: bytes | None, settings: dict | None,
+                     kind: str = "cades", key_usage: str = "signature") -> list[SignerResult]:
+    """Validate every SignerInfo of sd over content. key_usage "signature" expects a
+    document signature (nonRepudiation noted when missing); "any" accepts
+    digitalSignature too (PEC provider S/MIME)."""
+    store = trust_from_settings(settings)
+    results = []
+    for index, si in enumerate(sd["signer_infos"]):
+        try:
+            results.append(_validate_one(sd, si, content, store, settings or {}, kind, key_usage))
+        except RecursionError:
+            results.append(_format_failure(kind, "ASN.1 nested too deeply", index))
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a signer we cannot process is a finding
+            results.append(_format_failure(kind, f"{type(exc).__name__}: {exc}"[:300], index))
+    return results
+
+
+def _format_failure(kind: str, detail: str, index: int) -> SignerResult:
+    info = SignatureInfo(kind=kind, indication="FAILED", sub_indication="FORMAT_FAILURE",
+                         details={"error": detail, "signer_index": index})
+    return SignerResult(info, [indications.finding_for(info)])
+
+
+def single_signer(sd: cms.SignedData, si: cms.SignerInfo, detached: bool = True) -> cms.SignedData:
+    """A SignedData holding only `si` and no encapsulated content; children keep their
+    original encodings (asn1crypto dumps unchanged parsed values byte for byte)."""
+    fields: dict[str, Any] = {
+        "version": sd["version"],
+        "digest_algorithms": sd["digest_algorithms"],
+        "encap_content_info": type(sd["encap_content_info"])(
+            {"content_type": sd["encap_content_info"]["content_type"].native}),
+        "signer_infos": cms.SignerInfos([si]),
+    }
+    if sd["certificates"] is not core.VOID and sd["certificates"].contents is not None:
+        fields["certificates"] = sd["certificates"]
+    if sd["crls"] is not core.VOID and sd["crls"].contents is not None:
+        fields["crls"] = sd["crls"]
+    return cms.SignedData(fields)
+
+
+def resorted_signer_info(si: cms.SignerInfo) -> cms.SignerInfo | None:
+    """The SignerInfo with its signed attributes in DER (sorted SET OF) order, built from
+    each attribute's original bytes; None if they already are in order."""
+    attrs = si["signed_attrs"]
+    if attrs is core.VOID or attrs.contents is None:
+        return None
+    encoded = [a.dump() for a in attrs]
+    ordered = sorted(encoded)
+    if ordered == encoded:
+        return None
+    body = b"".join(ordered)
+    tagged = b"\xa0" + _der_length(len(body)) + body
+    parts = [si["version"].dump(), si["sid"].dump(), si["digest_algorithm"].dump(), tagged,
+             si["signature_algorithm"].dump(), si["signature"].dump()]
+    if si["unsigned_attrs"] is not core.VOID and si["unsigned_attrs"].contents is not None:
+        parts.append(si["unsigned_attrs"].dump())
+    inner = b"".join(parts)
+    return cms.SignerInfo.load(b"\x30" + _der_length(len(inner)) + inner)
+
+
+def _der_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(raw)]) + raw
+
+
+def _digest(content: bytes, algorithm: str) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    h = hashes.Hash(get_pyca_cryptography_hash(algorithm))
+    h.update(content)
+    return h.finalize()
+
+
+def _spec(store: TrustStore, key_usage: str):
+    from pyhanko.sign.validation.policy_decl import (LocalKnowledge, RevinfoOnlineFetchingRule,
+                                                     RevocationInfoGatheringSpec,
+                                                     SignatureValidationSpec)
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko.sign.validation.utils import CMSAlgorithmUsagePolicy
+    from pyhanko_certvalidator.context import CertValidationPolicySpec
+    from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationCheckingPolicy,
+                                                   RevocationCheckingRule)
+    from pyhanko_certvalidator.revinfo.archival import CRLContainer
+
+    policy = DatedAlgorithmPolicy()
+    cert_policy = CertValidationPolicySpec(
+        trust_manager=store.trust_manager(),
+        revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(
+            ee_certificate_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT,
+            intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT)),
+        algorithm_usage_policy=policy,
+    )
+    crls = []
+    for data in store.crls:
+        try:
+            crls.append(CRLContainer(crl.CertificateList.load(data)))
+        except Exception:  # noqa: BLE001 - unreadable CRL: ignored, revocation then unknown
+            continue
+    usage = (KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"},
+                                 match_all_key_usages=False))
+    return SignatureValidationSpec(
+        cert_validation_policy=cert_policy,
+        revinfo_gathering_policy=RevocationInfoGatheringSpec(
+            online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY),
+        local_knowledge=LocalKnowledge(known_crls=crls),
+        key_usage_settings=usage,
+        signature_algorithm_policy=CMSAlgorithmUsagePolicy.lift_policy(policy),
+    )
+
+
+class DatedAlgorithmPolicy(AlgorithmUsagePolicy):
+    """SHA-1 and RSA < 2048 are judged by date (ETSI TS 119 312): allowed for a signature
+    proven to exist before their sunset, refused after; MD2/MD5 and RSA < 1024 never."""
+
+    def digest_algorithm_allowed(self, algo, moment):
+        name = algo["algorithm"].native
+        if name in ("md2", "md5"):
+            return AlgorithmUsageConstraint(False, failure_reason=f"{name} is broken")
+        if name == "sha1":
+            return _dated(moment, certinfo.SHA1_SUNSET, "SHA-1")
+        return AlgorithmUsageConstraint(True)
+
+    def signature_algorithm_allowed(self, algo, moment, public_key):
+        try:
+            hash_algo = algo.hash_algo
+        except ValueError:
+            hash_algo = None
+        if hash_algo:
+            verdict = self.digest_algorithm_allowed(
+                algos.DigestAlgorithm({"algorithm": hash_algo}), moment)
+            if not verdict:
+                return verdict
+        if public_key is not None and public_key.algorithm == "rsa":
+            bits = public_key.bit_size
+            if bits < 1024:
+                return AlgorithmUsageConstraint(False, failure_reason=f"RSA {bits} bit")
+            if bits < certinfo.RSA_MIN_BITS:
+                return _dated(moment, certinfo.RSA1024_SUNSET, f"RSA {bits} bit")
+        return AlgorithmUsageConstraint(True)
+
+
+def _dated(moment, sunset, label):
+    if moment is not None and moment < sunset:
+        return AlgorithmUsageConstraint(True)
+    return AlgorithmUsageConstraint(False, not_allowed_after=sunset,
+                                    failure_reason=f"{label} not allowed after {sunset:%Y-%m-%d}")
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+def _validate_one(sd, si, content, store: TrustStore, settings, kind, key_usage) -> SignerResult:
+    from pyhanko.sign.validation import generic_cms
+    from pyhanko.sign.validation.ades import ades_basic_validation, ades_with_time_validation
+    from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
+
+    if content is None:
+        info = SignatureInfo(kind=kind, indication="INDETERMINATE",
+                             sub_indication="SIGNED_DATA_NOT_FOUND")
+        return SignerResult(info, [indications.finding_for(info)])
+    md = si["digest_algorithm"]["algorithm"].native
+    raw_digest = _digest(content, md)
+    spec = _spec(store, key_usage)
+    moment = _validation_time(settings)
+    timing = ValidationTimingInfo(validation_time=moment, best_signature_time=moment,
+                                  point_in_time_validation=False)
+
+    # A signature timestamp (CAdES-T) is a proof of existence: validation "with time"
+    # (EN 319 102-1 5.5) uses it; without one, basic validation (5.3) at the current time.
+    has_timestamp = next(generic_cms.extract_tst_data_iter(si, signed=False), None) is not None
+    validate = ades_with_time_validation if has_timestamp else ades_basic_validation
+
+    def attempt(signer_info):
+        return _run(validate(single_signer(sd, signer_info), spec,
+                             timing_info=timing, raw_digest=raw_digest))
+
+    result = attempt(si)
+    resorted = False
+    status = result.api_status
+    if status is not None and status.intact and not status.valid:
+        fixed = resorted_signer_info(si)
+        if fixed is not None:
+            second = attempt(fixed)
+            if second.api_status is not None and second.api_status.valid:
+                result, status, resorted = second, second.api_status, True
+    return _to_result(result, si, store, kind, resorted, key_usage)
+
+
+def _validation_time(settings) -> datetime:
+    raw = settings.get("validation_time") if settings else None
+    if raw:
+        return datetime.fromisoformat(raw).astimezone(timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def _to_result(result, si, store: TrustStore, kind, resorted, key_usage) -> SignerResult:
+    from pyhanko.sign.ades.report import AdESIndeterminate
+    status = result.api_status
+    subindic = result.ades_subindic
+    indication = subindic.status.name
+    sub = None if indication == "PASSED" else subindic.standard_name
+    if indication == "INDETERMINATE" and subindic is AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND \
+            and not store.configured:
+        sub = "NO_CERTIFICATE_CHAIN_FOUND"
+    details: dict[str, Any] = {"digest_algorithm": si["digest_algorithm"]["algorithm"].native}
+    signer = codice = issuer = None
+    qualified = None
+    findings: list[Finding] = []
+    signing_time = _claimed_signing_time(si)
+    best_time = getattr(result, "best_signature_time", None)
+    timestamp_time = _timestamp_time(status)
+    if status is not None:
+        cert = status.signing_cert
+        described = certinfo.describe(cert)
+        signer, codice, issuer = described.signer, described.codice_fiscale, described.issuer
+        details.update(not_before=described.not_before, not_after=described.not_after,
+                       key=f"{described.key_algorithm.upper()} {described.key_bits or '?'}",
+                       qc_compliance=described.qc_compliance, qc_sscd=described.qc_sscd,
+                       non_repudiation=described.non_repudiation,
+                       signature_algorithm=status.pkcs7_signature_mechanism)
+        when = timestamp_time or signing_time or best_time
+        path = status.validation_path
+        in_list = None
+        if path is not None and store.registry is not None:
+            in_list = qualified_at(store, list(path.iter_authorities()), when)
+        if described.qc_compliance:
+            qualified = in_list if in_list is not None else (
+                None if not store.configured else True)
+            qualified = bool(described.qc_compliance and described.qc_sscd and qualified) \
+                if qualified is not None else None
+        else:
+            qualified = False
+        if in_list is not None:
+            details["trusted_list_qualified"] = in_list
+        weak = certinfo.weak_algorithms(described_md := details["digest_algorithm"],
+                                        described.key_algorithm, described.key_bits,
+                                        timestamp_time or signing_time)
+        if weak:
+            details["weak_algorithms"] = weak
+        del described_md
+        if key_usage == "signature" and not described.non_repudiation:
+            findings.append(Finding("SIG010", args={"signer": signer or "?"}))
+        if status.revocation_details is None and indication != "FAILED" and path is not None:
+            if cert.issuer.sha256 not in store.crl_issuers():
+                findings.append(Finding("SIG011", args={"signer": signer or "?"}))
+                details["revocation"] = "not_checked"
+            else:
+                details["revocation"] = "good"
+        elif status.revocation_details is not None:
+            details["revocation"] = "revoked"
+    if resorted:
+        details["signed_attributes_resorted"] = True
+        findings.append(Finding("SIG012"))
+    if timestamp_time:
+        details["timestamp"] = timestamp_time.isoformat()
+    if result.failure_msg:
+        details["message"] = str(result.failure_msg)[:300]
+    info = SignatureInfo(kind=kind, signer=signer, codice_fiscale=codice, issuer=issuer,
+                         signing_time=(timestamp_time or signing_time).isoformat()
+                         if (timestamp_time or signing_time) else None,
+                         qualified=qualified, indication=indication, sub_indication=sub,
+                         details=details)
+    if not store.configured and indication == "INDETERMINATE":
+        details["trust"] = "not_configured"
+    findings.insert(0, indications.finding_for(info, trust_configured=store.configured))
+    return SignerResult(info, [f for f in findings if f is not None])
+
+
+def _claimed_signing_time(si) -> datetime | None:
+    attrs = si["signed_attrs"]
+    if attrs is core.VOID:
+        return None
+    for attr in attrs:
+        if attr["type"].native == "signing_time":
+            try:
+                return attr["values"][0].native
+            except Exception:  # noqa: BLE001
+                return None
+    return None
+
+
+def _timestamp_time(status) -> datetime | None:
+    ts = getattr(status, "timestamp_validity", None)
+    if ts is not None and ts.valid and ts.intact:
+        return ts.timestamp
+    return None

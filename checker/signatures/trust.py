@@ -1,0 +1,265 @@
+"""Trust anchors: ETSI TS 119 612 trusted lists (the Italian TSL, or any national list)
+and plain certificate folders (PEM or DER), plus CRLs found beside them.
+
+Trusted lists are parsed by pyHanko's own TS 119 612 reader (pyhanko[etsi], xsdata),
+which keeps each qualified service's status history as separate validity windows. Two
+things in real Italian lists make that reader drop services, so the XML is adjusted
+before parsing (see _prepare_tsl):
+- ceased providers carry a *critical* TakenOverBy extension, which pyHanko refuses
+  ("cannot process a critical extension"): it is informational (TS 119 612 5.5.9.3), so
+  it is marked non-critical and the service kept;
+- before eIDAS (1 July 2016) a qualified CA's status was "undersupervision",
+  "accredited" or "supervisionincessation"; pyHanko only honours "granted". Those
+  pre-eIDAS statuses are read as granted for their period (eIDAS art. 51 keeps
+  certificates issued under Directive 1999/93/EC qualified), so a 2015 signature under
+  a provider accredited in 2015 is judged against the 2015 status.
+The list's own XML signature is not verified at load time (the snapshot's signing
+certificates have expired); `pec-precheck trust update` verifies it when downloading.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from asn1crypto import pem, x509
+
+log = logging.getLogger(__name__)
+
+_TSL_NS = "http://uri.etsi.org/02231/v2#"
+_STATUS = "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/"
+PRE_EIDAS_QUALIFIED = {_STATUS + s for s in ("undersupervision", "accredited",
+                                              "supervisionincessation")}
+GRANTED = _STATUS + "granted"
+CA_QC = "http://uri.etsi.org/TrstSvc/Svctype/CA/QC"
+QTST = "http://uri.etsi.org/TrstSvc/Svctype/TSA/QTST"
+MAX_TSL_BYTES = 50 * 1024 * 1024
+MAX_FOLDER_FILES = 2000
+
+
+@dataclass(frozen=True)
+class ServiceStatusPeriod:
+    status: str            # last path segment of the status URI: granted, withdrawn, ...
+    since: str             # ISO 8601
+
+
+@dataclass(frozen=True)
+class TrustedService:
+    """One service of a trusted list, as `trust show` lists it."""
+    provider: str
+    name: str
+    type: str              # CA/QC, TSA/QTST, ...
+    status: str
+    since: str
+    history: tuple[ServiceStatusPeriod, ...] = ()
+    taken_over_by: str = ""
+
+
+@dataclass
+class TrustStore:
+    """Everything a validation needs to decide trust, built once per check."""
+    sources: list[str] = field(default_factory=list)
+    roots: list[x509.Certificate] = field(default_factory=list)       # from folders / files
+    registry: object | None = None                                      # pyHanko TSPRegistry
+    services: list[TrustedService] = field(default_factory=list)
+    crls: list[bytes] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    tsl_info: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.roots) or self.registry is not None
+
+    def trust_manager(self):
+        """A pyhanko-certvalidator TrustManager over all anchors (never the OS store)."""
+        from pyhanko_certvalidator.registry import SimpleTrustManager, TrustManager
+        managers = []
+        if self.roots:
+            managers.append(SimpleTrustManager.build(trust_roots=list(self.roots)))
+        if self.registry is not None:
+            from pyhanko.sign.validation.qualified.tsp import TSPTrustManager
+            managers.append(TSPTrustManager(self.registry))
+
+        class _Combined(TrustManager):
+            def as_trust_anchor(self, authority):
+                for m in managers:
+                    anchor = m.as_trust_anchor(authority)
+                    if anchor is not None:
+                        return anchor
+                return None
+
+            def find_potential_issuers(self, cert):
+                for m in managers:
+                    yield from m.find_potential_issuers(cert)
+
+        return _Combined()
+
+    def crl_issuers(self) -> set[bytes]:
+        """Subject DER hashes of the CAs whose CRL we hold (to say if revocation was checked)."""
+        from asn1crypto import crl
+        out = set()
+        for data in self.crls:
+            try:
+                out.add(crl.CertificateList.load(data)["tbs_cert_list"]["issuer"].sha256)
+            except Exception:  # noqa: BLE001 - a bad CRL file is reported at load time
+                continue
+        return out
+
+
+def load_trust(paths: list[str]) -> TrustStore:
+    """Load trust anchors from trusted-list XML files, certificate files and folders.
+
+    Never raises for a bad source: its problem is recorded in store.errors.
+    """
+    store = TrustStore()
+    for raw in paths or []:
+        path = Path(raw)
+        store.sources.append(str(path))
+        try:
+            if path.is_dir():
+                files = sorted(p for p in path.iterdir() if p.is_file())[:MAX_FOLDER_FILES]
+                for f in files:
+                    _load_file(store, f)
+            elif path.is_file():
+                _load_file(store, path)
+            else:
+                store.errors.append(f"{path}: non trovato / not found")
+        except OSError as exc:
+            store.errors.append(f"{path}: {exc.strerror or exc}")
+    return store
+
+
+def _load_file(store: TrustStore, path: Path) -> None:
+    if path.stat().st_size > MAX_TSL_BYTES:
+        store.errors.append(f"{path}: too large")
+        return
+    data = path.read_bytes()
+    head = data[:4096].lstrip()
+    if head.startswith(b"<") or path.suffix.lower() == ".xml":
+        if b"TrustServiceStatusList" in data[:200000]:
+            _load_tsl(store, path, data)
+        return
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".crl" or b"-----BEGIN X509 CRL" in head:
+            store.crls.extend(_der_blocks(data))
+            return
+        for der in _der_blocks(data):
+            store.roots.append(x509.Certificate.load(der))
+            store.roots[-1].native  # parse now: a broken file fails here, not mid-validation
+    except Exception as exc:  # noqa: BLE001 - a bad file is recorded, the others still load
+        store.errors.append(f"{path}: {type(exc).__name__}: {exc}"[:300])
+
+
+def _der_blocks(data: bytes) -> Iterator[bytes]:
+    if pem.detect(data):
+        for _type, _headers, der in pem.unarmor(data, multiple=True):
+            yield der
+    else:
+        yield data
+
+
+def _prepare_tsl(data: bytes):
+    """Parse the list with lxml (no network, no entities) and adjust what pyHanko refuses."""
+    from lxml import etree
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True)
+    root = etree.fromstring(data, parser)
+    for ext in root.iter(f"{{{_TSL_NS}}}Extension"):
+        if any(etree.QName(child).localname == "TakenOverBy" for child in ext):
+            ext.set("Critical", "false")
+    for status in root.iter(f"{{{_TSL_NS}}}ServiceStatus"):
+        if (status.text or "").strip() in PRE_EIDAS_QUALIFIED:
+            status.text = GRANTED
+    return root
+
+
+def _load_tsl(store: TrustStore, path: Path, data: bytes) -> None:
+    try:
+        from lxml import etree
+        from pyhanko.sign.validation.qualified import eutl_parse
+        from pyhanko.sign.validation.qualified.tsp import TSPRegistry
+        store.services.extend(_summarise(data))
+        root = _prepare_tsl(data)
+        store.tsl_info.update(_scheme_info(root, path))
+        logging.getLogger(eutl_parse.__name__).setLevel(logging.ERROR)
+        registry = store.registry if store.registry is not None else TSPRegistry()
+        _, errors = eutl_parse.trust_list_to_registry_unsafe(
+            etree.tostring(root, encoding="unicode"), registry)
+        store.registry = registry
+        store.errors.extend(f"{path.name}: {str(e).splitlines()[0]}"[:300] for e in errors)
+    except Exception as exc:  # noqa: BLE001 - a broken list is a recorded error, not a crash
+        store.errors.append(f"{path}: {type(exc).__name__}: {exc}"[:300])
+
+
+def _scheme_info(root, path: Path) -> dict[str, str]:
+    def text(tag: str) -> str:
+        el = root.find(f".//{{{_TSL_NS}}}{tag}")
+        return (el.text or "").strip() if el is not None else ""
+    return {"file": path.name, "territory": text("SchemeTerritory"),
+            "sequence": text("TSLSequenceNumber"), "issued": text("ListIssueDateTime"),
+            "next_update": text("dateTime")}
+
+
+def _summarise(data: bytes) -> list[TrustedService]:
+    """The services with their original (unadjusted) status history, for display and tests."""
+    from lxml import etree
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.fromstring(data, parser)
+    ns = {"t": _TSL_NS}
+    out = []
+    for tsp in root.iterfind(".//t:TrustServiceProvider", ns):
+        provider = _first_name(tsp.find("t:TSPInformation/t:TSPName", ns))
+        for svc in tsp.iterfind("t:TSPServices/t:TSPService", ns):
+            info = svc.find("t:ServiceInformation", ns)
+            if info is None:
+                continue
+            history = tuple(
+                ServiceStatusPeriod(status=_last(h.findtext("t:ServiceStatus", "", ns)),
+                                    since=h.findtext("t:StatusStartingTime", "", ns).strip())
+                for h in svc.iterfind("t:ServiceHistory/t:ServiceHistoryInstance", ns))
+            taken = ""
+            for el in info.iter():
+                if isinstance(el.tag, str) and etree.QName(el).localname == "TakenOverBy":
+                    names = [n.text or "" for n in el.iter() if isinstance(n.tag, str)
+                             and etree.QName(n).localname == "Name"]
+                    taken = names[0] if names else "?"
+            out.append(TrustedService(
+                provider=provider,
+                name=_first_name(info.find("t:ServiceName", ns)),
+                type=info.findtext("t:ServiceTypeIdentifier", "", ns).strip()
+                    .replace("http://uri.etsi.org/TrstSvc/Svctype/", ""),
+                status=_last(info.findtext("t:ServiceStatus", "", ns)),
+                since=info.findtext("t:StatusStartingTime", "", ns).strip(),
+                history=history, taken_over_by=taken))
+    return out
+
+
+def _first_name(el) -> str:
+    if el is None:
+        return ""
+    for child in el:
+        if child.text:
+            return child.text.strip()
+    return ""
+
+
+def _last(uri: str) -> str:
+    return uri.strip().rstrip("/").rsplit("/", 1)[-1]
+
+
+def qualified_at(store: TrustStore, path_authorities, moment: datetime | None) -> bool | None:
+    """Whether a CA/QC service of a trusted list covered one of the authorities at `moment`.
+
+    None when no trusted list is loaded (nothing to say), False when a list is loaded
+    and no qualified CA service was in force.
+    """
+    if store.registry is None:
+        return None
+    for authority in path_authorities:
+        for sd in store.registry.applicable_service_definitions(authority, moment):
+            if sd.base_info.service_type == CA_QC:
+                return True
+    return False
