@@ -58,3 +58,28 @@ def _where(text: str, link: Link, where: str, with_lines: bool) -> str:
 
 def links(text: str) -> list[Link]:
     return find_links(text[:MAX_TEXT_CHARS])
+
+
+# Word field instructions (docx w:instrText / w:fldSimple, RTF \fldinst) that run a program
+# or open/load something outside the document.
+DDE_FIELDS = {"DDE", "DDEAUTO"}
+LINK_FIELDS = {"HYPERLINK", "INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "IMPORT", "LINK", "RD"}
+
+
+def classify_field(instruction: str) -> tuple[str, str] | None:
+    """(FIELD, target) for a field that is DDE or links outside; None for PAGE, DATE, …
+
+    'HYPERLINK \\l "bookmark"' jumps inside the document and is not a link."""
+    words = instruction.replace("\u00a0", " ").strip().split(None, 1)
+    if not words:
+        return None
+    name = words[0].upper().lstrip("\\")
+    rest = words[1].strip() if len(words) > 1 else ""
+    if name not in DDE_FIELDS and name not in LINK_FIELDS:
+        return None
+    if name == "HYPERLINK" and (rest.startswith("\\l") or not rest):
+        return None
+    if name in DDE_FIELDS:
+        return name, " ".join(rest.split())[:300]
+    target = rest.split('"')[1] if rest.count('"') >= 2 else rest.split(" ")[0]
+    return name, target[:300]
