@@ -1,11 +1,256 @@
-"""Clause family: annotations."""
+"""Annotations, actions, interactive forms, optional content
+(ISO 19005-1 6.5, 6.6, 6.9, 6.1.13; ISO 19005-2/3 6.3, 6.4, 6.5, 6.9)."""
 from __future__ import annotations
 
 from typing import Iterator
 
-from .document import Document
+import pikepdf
+
+from .document import Budget, Document, as_list, get, is_dict, name, objgen
 from .model import Failure
+
+_ANNOTS_1 = {"Text", "Link", "FreeText", "Line", "Square", "Circle", "Polygon", "PolyLine",
+             "Highlight", "Underline", "Squiggly", "StrikeOut", "Stamp", "Ink", "Popup",
+             "Widget", "PrinterMark", "TrapNet"}
+_ANNOTS_2 = _ANNOTS_1 | {"Caret", "FileAttachment", "Watermark", "Redact"}
+_FORBIDDEN_ACTIONS_1 = {"Launch", "Sound", "Movie", "ResetForm", "ImportData", "JavaScript",
+                        "Hide", "SetOCGState", "Rendition", "Trans", "GoTo3DView"}
+_FORBIDDEN_ACTIONS_2 = _FORBIDDEN_ACTIONS_1
+_NAMED_OK = {"NextPage", "PrevPage", "FirstPage", "LastPage"}
+_KNOWN_ACTIONS = {"GoTo", "GoToR", "GoToE", "Launch", "Thread", "URI", "Sound", "Movie", "Hide",
+                  "Named", "SubmitForm", "ResetForm", "ImportData", "JavaScript", "SetOCGState",
+                  "Rendition", "Trans", "GoTo3DView"}
+MAX_ANNOTS = 50_000
+
+
+def annotations(doc: Document) -> Iterator[tuple[object, str]]:
+    seen = set()
+    count = 0
+    for n, page in enumerate(doc.pages(), start=1):
+        for annot in as_list(get(page.obj, "/Annots")):
+            if not is_dict(annot):
+                continue
+            key = objgen(annot) or id(annot)
+            if key in seen:
+                continue
+            seen.add(key)
+            count += 1
+            if count > MAX_ANNOTS:
+                raise Budget("too many annotations")
+            yield annot, f"pagina {n}"
 
 
 def check(doc: Document) -> Iterator[Failure]:
-    return iter(())
+    yield from _annotations(doc)
+    yield from _actions(doc)
+    yield from _forms(doc)
+    yield from _optional_content(doc)
+
+
+def _annotations(doc: Document) -> Iterator[Failure]:
+    p = doc.part
+    for annot, where in annotations(doc):
+        subtype = name(get(annot, "/Subtype")) or ""
+        allowed = _ANNOTS_1 if p == 1 else _ANNOTS_2
+        if subtype not in allowed:
+            yield Failure(p, "6.5.2" if p == 1 else "6.3.1", 1,
+                          f"annotazione di tipo «{subtype}» non ammessa", where)
+            continue
+        if p == 1:
+            ca = get(annot, "/CA")
+            if ca is not None and _number(ca) != 1.0:
+                yield Failure(1, "6.5.3", 1, "annotazione trasparente (CA diverso da 1.0)", where)
+        flags = get(annot, "/F")
+        if flags is None:
+            if subtype != "Popup":
+                yield Failure(p, "6.5.3" if p == 1 else "6.3.2", 2 if p == 1 else 1,
+                              f"l'annotazione {subtype} non ha i flag /F (deve essere stampabile)",
+                              where)
+        else:
+            f = int(_number(flags) or 0)
+            if not f & 4 or f & (1 | 2 | 32 | 256):
+                yield Failure(p, "6.5.3" if p == 1 else "6.3.2", 2 if p == 1 else 2,
+                              f"l'annotazione {subtype} non è stampabile o è nascosta (F={f})",
+                              where)
+        if p >= 2:
+            yield from _appearance(annot, subtype, where, p)
+
+
+def _appearance(annot, subtype: str, where: str, p: int) -> Iterator[Failure]:
+    ap = get(annot, "/AP")
+    rect = [_number(x) for x in as_list(get(annot, "/Rect"))]
+    zero = len(rect) == 4 and None not in rect and (rect[0] == rect[2] or rect[1] == rect[3])
+    if ap is None:
+        if subtype not in ("Popup", "Link") and not zero:
+            yield Failure(p, "6.3.3", 1, f"l'annotazione {subtype} non ha un aspetto (/AP)", where)
+        return
+    if not is_dict(ap):
+        return
+    keys = set(ap.keys())
+    if keys - {"/N"}:
+        yield Failure(p, "6.3.3", 2, f"l'aspetto dell'annotazione {subtype} contiene "
+                      f"{', '.join(sorted(k[1:] for k in keys - {'/N'}))} oltre a N", where)
+    normal = get(ap, "/N")
+    if normal is None:
+        return
+    field_type = name(get(annot, "/FT")) or name(get(get(annot, "/Parent"), "/FT"))
+    if subtype == "Widget" and field_type == "Btn":
+        if not isinstance(normal, pikepdf.Dictionary):
+            yield Failure(p, "6.3.3", 3, "l'aspetto di un pulsante deve essere un dizionario di stati",
+                          where)
+    elif not isinstance(normal, pikepdf.Stream):
+        yield Failure(p, "6.3.3", 3, f"l'aspetto dell'annotazione {subtype} non è un flusso", where)
+
+
+def _number(obj) -> float | None:
+    try:
+        return float(obj)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- actions ---
+
+def _action_chain(action, budget: list[int]) -> Iterator:
+    seen = set()
+    stack = [action]
+    while stack:
+        a = stack.pop()
+        if not is_dict(a):
+            continue
+        key = objgen(a) or id(a)
+        if key in seen:
+            continue
+        seen.add(key)
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise Budget("too many actions")
+        yield a
+        stack.extend(as_list(get(a, "/Next")))
+
+
+def _actions(doc: Document) -> Iterator[Failure]:
+    p = doc.part
+    clause = "6.6.1" if p == 1 else "6.5.1"
+    forbidden = _FORBIDDEN_ACTIONS_1 if p == 1 else _FORBIDDEN_ACTIONS_2
+    budget = [100_000]
+    sources: list[tuple[object, str]] = []
+    root = doc.root
+    if get(root, "/OpenAction") is not None and is_dict(get(root, "/OpenAction")):
+        sources.append((get(root, "/OpenAction"), "apertura del documento"))
+    for annot, where in annotations(doc):
+        if get(annot, "/A") is not None:
+            sources.append((get(annot, "/A"), where))
+    for item, where in _outline_items(doc, budget):
+        if get(item, "/A") is not None:
+            sources.append((get(item, "/A"), where))
+    for first, where in sources:
+        for action in _action_chain(first, budget):
+            s = name(get(action, "/S"))
+            if s in forbidden or s is not None and s not in _KNOWN_ACTIONS:
+                yield Failure(p, clause, 1, f"azione «{s}» non ammessa", where)
+            elif s == "Named":
+                n = name(get(action, "/N"))
+                if n not in _NAMED_OK:
+                    yield Failure(p, clause, 2, f"azione con nome «{n}» non ammessa", where)
+    # additional actions (trigger events)
+    trig = "6.6.2" if p == 1 else "6.5.2"
+    if get(root, "/AA") is not None:
+        yield Failure(p, trig, 1 if p == 1 else 1, "il catalogo contiene azioni automatiche (/AA)",
+                      "catalogo")
+    if p >= 2:
+        for n, page in enumerate(doc.pages(), start=1):
+            if get(page.obj, "/AA") is not None:
+                yield Failure(p, trig, 2, "la pagina contiene azioni automatiche (/AA)",
+                              f"pagina {n}")
+    for annot, where in annotations(doc):
+        if name(get(annot, "/Subtype")) == "Widget" and get(annot, "/AA") is not None:
+            yield Failure(p, trig, 2 if p == 1 else 3,
+                          "un campo del modulo contiene azioni automatiche (/AA)", where)
+    for fld in _fields(doc, budget):
+        if get(fld, "/AA") is not None:
+            yield Failure(p, trig, 3 if p == 1 else 3,
+                          "un campo del modulo contiene azioni automatiche (/AA)", "modulo")
+
+
+def _outline_items(doc: Document, budget: list[int]) -> Iterator[tuple[object, str]]:
+    outlines = get(doc.root, "/Outlines")
+    seen = set()
+    stack = [get(outlines, "/First")]
+    while stack:
+        item = stack.pop()
+        if not is_dict(item):
+            continue
+        key = objgen(item) or id(item)
+        if key in seen:
+            continue
+        seen.add(key)
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise Budget("too many outline items")
+        yield item, "segnalibri"
+        stack.append(get(item, "/Next"))
+        stack.append(get(item, "/First"))
+
+
+def _fields(doc: Document, budget: list[int]) -> Iterator:
+    form = get(doc.root, "/AcroForm")
+    seen = set()
+    stack = as_list(get(form, "/Fields"))
+    while stack:
+        fld = stack.pop()
+        if not is_dict(fld):
+            continue
+        key = objgen(fld) or id(fld)
+        if key in seen:
+            continue
+        seen.add(key)
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise Budget("too many form fields")
+        yield fld
+        stack.extend(as_list(get(fld, "/Kids")))
+
+
+def _forms(doc: Document) -> Iterator[Failure]:
+    p = doc.part
+    form = get(doc.root, "/AcroForm")
+    if is_dict(form):
+        need = get(form, "/NeedAppearances")
+        if need is not None and bool(need) is True and str(need) != "false":
+            yield Failure(p, "6.9" if p == 1 else "6.4.1", 1 if p == 1 else 2,
+                          "il modulo chiede al lettore di ricreare gli aspetti (NeedAppearances)",
+                          "modulo")
+        if p >= 2 and get(form, "/XFA") is not None:
+            yield Failure(p, "6.4.2", 1, "il modulo contiene XFA", "modulo")
+    if p >= 2 and get(doc.root, "/NeedsRendering") is not None and bool(get(doc.root, "/NeedsRendering")):
+        yield Failure(p, "6.4.2", 2, "il catalogo chiede il rendering dinamico (NeedsRendering)",
+                      "catalogo")
+    for annot, where in annotations(doc):
+        if name(get(annot, "/Subtype")) == "Widget" and get(annot, "/A") is not None and p == 1:
+            yield Failure(1, "6.9", 2, "un campo del modulo contiene un'azione (/A)", where)
+
+
+def _optional_content(doc: Document) -> Iterator[Failure]:
+    props = get(doc.root, "/OCProperties")
+    if props is None:
+        return
+    if doc.part == 1:
+        yield Failure(1, "6.1.13", 1, "il documento usa contenuti opzionali (livelli)", "catalogo")
+        return
+    configs = [get(props, "/D")] + as_list(get(props, "/Configs"))
+    names = []
+    for cfg in configs:
+        if not is_dict(cfg):
+            continue
+        nm = get(cfg, "/Name")
+        if nm is None:
+            yield Failure(doc.part, "6.9", 1, "una configurazione dei livelli non ha il nome (/Name)",
+                          "catalogo")
+        else:
+            names.append(str(nm))
+        if get(cfg, "/AS") is not None:
+            yield Failure(doc.part, "6.9", 3, "una configurazione dei livelli contiene /AS", "catalogo")
+    if len(names) != len(set(names)):
+        yield Failure(doc.part, "6.9", 2, "due configurazioni dei livelli hanno lo stesso nome",
+                      "catalogo")
