@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .document import Document, get, is_dict, name
+from .document import Document, as_list, get, is_dict, name, objgen
 from .model import Failure
 
 
@@ -26,6 +26,7 @@ def check(doc: Document) -> Iterator[Failure]:
                 break
         return
     if p == 3:
+        associated = _associated(doc)
         for spec in _filespecs(doc):
             ef = get(spec, "/EF")
             if not is_dict(ef):
@@ -35,5 +36,22 @@ def check(doc: Document) -> Iterator[Failure]:
             stream = get(ef, "/F") or get(ef, "/UF")
             if stream is not None and get(stream, "/Subtype") is None:
                 yield Failure(3, "6.8", 2, "il file incorporato non dichiara il tipo MIME (/Subtype)")
+            key = objgen(spec)
+            if key is not None and key not in associated:
+                yield Failure(3, "6.8", 5, "il file incorporato non è associato al documento"
+                              " o a una sua parte (chiave /AF)")
             if get(spec, "/AFRelationship") is None:
                 yield Failure(3, "6.8", 4, "il file incorporato non dichiara la relazione (/AFRelationship)")
+
+
+def _associated(doc: Document) -> set:
+    """objgens of the file specifications listed in some /AF array."""
+    found = set()
+    for obj in doc.dicts():
+        holders = [obj] + [v for _, v in obj.items() if is_dict(v) and objgen(v) is None]
+        for holder in holders:
+            for spec in as_list(get(holder, "/AF")):
+                key = objgen(spec)
+                if key is not None:
+                    found.add(key)
+    return found

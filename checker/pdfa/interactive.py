@@ -227,8 +227,13 @@ def _forms(doc: Document) -> Iterator[Failure]:
         yield Failure(p, "6.4.2", 2, "il catalogo chiede il rendering dinamico (NeedsRendering)",
                       "catalogo")
     for annot, where in annotations(doc):
-        if name(get(annot, "/Subtype")) == "Widget" and get(annot, "/A") is not None and p == 1:
-            yield Failure(1, "6.9", 2, "un campo del modulo contiene un'azione (/A)", where)
+        if name(get(annot, "/Subtype")) != "Widget":
+            continue
+        if get(annot, "/A") is not None:
+            yield Failure(p, "6.9" if p == 1 else "6.4.1", 2 if p == 1 else 1,
+                          "un campo del modulo contiene un'azione (/A)", where)
+        if p == 1 and get(annot, "/AP") is None:
+            yield Failure(1, "6.9", 1, "un campo del modulo non ha un aspetto (/AP)", where)
 
 
 def _optional_content(doc: Document) -> Iterator[Failure]:
