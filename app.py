@@ -1,0 +1,67 @@
+"""PEC Precheck web app: `flask --app app run`.
+
+create_app(config) builds the app from the environment (see Settings below) plus an
+optional dict of overrides (tests). Pages and API are blueprints listed in BLUEPRINTS:
+adding a page is one import and one line there.
+
+Environment:
+    SECRET_KEY                   signs the CSRF token; random per process when unset (then
+                                 run one process only, or forms made by one worker fail in another)
+    PEC_PRECHECK_MAX_UPLOAD_MB   largest request body in MB (default 100) → 413 beyond
+    PEC_PRECHECK_MAX_FILES       most files per submission (default 30)
+    VERAPDF, PEC_PRECHECK_CLAMD, ... read by the checks (checker/checks/__init__.py)
+
+Uploads are parsed into memory (checker/web/uploads.py: InMemoryRequest) and dropped with
+the request: nothing is written to disk, nothing is kept after the response.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from checker.web import api, errors, present, views
+from checker.web.uploads import InMemoryRequest
+
+# Each blueprint owns a group of routes; register a new page here.
+BLUEPRINTS = [views.bp, api.bp]
+CSRF_EXEMPT = [api.bp]  # machine clients post files, not browser forms
+
+csrf = CSRFProtect()
+
+
+def settings_from_env() -> dict[str, Any]:
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        "MAX_CONTENT_LENGTH": int(float(os.environ.get("PEC_PRECHECK_MAX_UPLOAD_MB", "100"))
+                                  * 1024 * 1024),
+        "MAX_FILES": int(os.environ.get("PEC_PRECHECK_MAX_FILES", "30")),
+        # Form text fields (subject, body...) stay small; files are bounded by MAX_CONTENT_LENGTH.
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": 4 * 3600,  # a citizen may take a while to gather the files
+        "JSON_SORT_KEYS": False,
+    }
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.request_class = InMemoryRequest
+    app.config.update(settings_from_env())
+    if config:
+        app.config.update(config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    csrf.init_app(app)
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)
+    for bp in CSRF_EXEMPT:
+        csrf.exempt(bp)
+    errors.register(app)
+    app.jinja_env.globals.update(present.template_globals())
+    return app
+
+
+app = create_app()

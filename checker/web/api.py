@@ -1,0 +1,82 @@
+"""The JSON API: POST /api/v1/check, GET /healthz, GET /rules.json. CSRF-exempt (no cookies
+are used to authorise anything here: the caller sends the files it wants checked)."""
+from __future__ import annotations
+
+import os
+import shutil
+from importlib import metadata
+
+from flask import Blueprint, current_app, jsonify, request
+
+from .. import checks, engine, profiles, report
+from ..model import Submission
+from . import present
+from .uploads import chosen_parts, clean_name, read_files
+
+bp = Blueprint("api", __name__)
+
+TEXT_FIELDS = ("profile", "sender", "recipient", "subject", "doc_type", "destination", "body", "main")
+
+
+def api_error(status: int, code: str, message_it: str, message_en: str, **extra):
+    body = {"error": code, "message": {"it": message_it, "en": message_en}, "status": status}
+    body.update(extra)
+    return jsonify(body), status
+
+
+@bp.post("/api/v1/check")
+def check():
+    fields = {k: (request.form.get(k) or "").strip() for k in TEXT_FIELDS}
+    fields["body"] = request.form.get("body") or ""
+    profile_id = fields["profile"] or "generic"
+    if profile_id not in profiles.load_all():
+        return api_error(400, "unknown-profile", f"Ufficio sconosciuto: {profile_id!r}.",
+                         f"Unknown profile {profile_id!r}.", profiles=list(profiles.load_all()))
+    parts = chosen_parts(request.files)
+    if not parts:
+        return api_error(400, "no-files", "Nessun file ricevuto: invia i file nel campo «files».",
+                         "No files received: send them in the multipart field 'files'.")
+    limit = current_app.config["MAX_FILES"]
+    if len(parts) > limit:
+        return api_error(400, "too-many-files", f"Troppi file: al massimo {limit} per messaggio.",
+                         f"Too many files: at most {limit} per message.", max_files=limit)
+    files = read_files(parts)
+    main = clean_name(fields["main"], "") if fields["main"] else ""
+    if main and main not in {f.name for f in files}:
+        return api_error(400, "main-not-found", f"Il documento principale {main!r} non è tra i file.",
+                         f"The main document {main!r} is not among the files.",
+                         files=[f.name for f in files])
+    sub = Submission(profile=profile_id, sender=fields["sender"], recipient=fields["recipient"],
+                     subject=fields["subject"], doc_type=fields["doc_type"],
+                     destination=fields["destination"], body=fields["body"], main=main, files=files)
+    return jsonify(report.to_json(engine.check_submission(sub)))
+
+
+@bp.get("/healthz")
+def healthz():
+    settings = checks.settings_from_env()
+    verapdf = settings.get("verapdf") or ""
+    verapdf_found = bool((verapdf and (os.access(verapdf, os.X_OK) or shutil.which(verapdf)))
+                         or shutil.which("verapdf"))
+    return jsonify({
+        "status": "ok",
+        "version": _version(),
+        "checks": sorted([c.name for c in checks.CHECKS] + [b.name for b in checks.BATCH_CHECKS]),
+        "profiles": list(profiles.load_all()),
+        "verapdf": "found" if verapdf_found else "absent",
+        "antivirus": "configured" if settings.get("clamd") else "absent",
+        "max_upload_mb": current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+        "max_files": current_app.config["MAX_FILES"],
+    })
+
+
+@bp.get("/rules.json")
+def rules_json():
+    return jsonify(present.catalogue_json())
+
+
+def _version() -> str:
+    try:
+        return metadata.version("pec-precheck")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"

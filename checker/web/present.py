@@ -1,0 +1,112 @@
+"""Presentation helpers shared by the result page and /rules: pure functions over the
+report dict (checker.report.to_json) and the catalogue, no rule logic."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import url_for
+
+from .. import catalogue, checks, profiles
+from ..model import Severity
+from ..report import SEVERITY_LABELS, VERDICT_LABELS
+
+# Bootstrap Italia colour classes, by severity and by verdict.
+SEVERITY_STYLE = {"error": "danger", "not_checked": "secondary", "warning": "warning", "info": "info"}
+VERDICT_STYLE = {"ready": "success", "fix": "danger", "undetermined": "warning"}
+VERDICT_ICON = {"ready": "it-check-circle", "fix": "it-close-circle", "undetermined": "it-help-circle"}
+
+
+@dataclass
+class DocNode:
+    """A document of the report with the documents unwrapped from it (p7m content, ...)."""
+    doc: dict[str, Any]
+    children: list["DocNode"] = field(default_factory=list)
+
+
+def document_tree(documents: list[dict[str, Any]]) -> list[DocNode]:
+    """Nest the report's flat document list (breadth-first, children name their parent).
+
+    A child belongs to the last document before it with its parent's name one level up,
+    so two envelopes with the same inner name still nest correctly.
+    """
+    nodes = [DocNode(d) for d in documents]
+    roots: list[DocNode] = []
+    for i, node in enumerate(nodes):
+        parent = None
+        if node.doc.get("parent") is not None:
+            for j in range(i - 1, -1, -1):
+                cand = nodes[j].doc
+                if cand["name"] == node.doc["parent"] and cand["depth"] == node.doc["depth"] - 1:
+                    parent = nodes[j]
+                    break
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+@functools.lru_cache(maxsize=1)
+def check_labels() -> dict[str, str]:
+    """Check name → its Italian label, for the "engines used" line."""
+    labels = {c.name: c.label_it or c.name for c in checks.CHECKS}
+    labels.update({b.name: b.label_it or b.name for b in checks.BATCH_CHECKS})
+    labels.setdefault("identify", "Riconoscimento del formato")
+    return labels
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("byte", "kB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{int(size)} {unit}" if unit == "byte" else f"{size:.1f} {unit}".replace(".", ",")
+        size /= 1024
+    return f"{n} byte"
+
+
+def catalogue_json() -> dict[str, Any]:
+    """The rule catalogue and every profile's overrides: /rules.json and the /rules page."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for code, r in sorted(catalogue.load().items()):
+        groups.setdefault(r.group, []).append({
+            "code": code, "name": r.name, "severity": r.severity.value, "group": r.group,
+            "required": r.required,
+            "title": {"it": r.title_it, "en": r.title_en},
+            "explanation": {"it": r.explain_it, "en": r.explain_en},
+            "fix": {"it": r.fix_it, "en": r.fix_en},
+            "source": r.source,
+        })
+    return {
+        "groups": [{"group": g, "rules": rules} for g, rules in sorted(groups.items())],
+        "profiles": [{
+            "id": p.id, "name": p.name, "source": p.source,
+            "protocol_address": p.protocol_address,
+            "accepted_formats": list(p.accepted_formats),
+            "severity_overrides": dict(sorted(p.severity.items())),
+        } for p in profiles.load_all().values()],
+        "severities": {s.value: SEVERITY_LABELS[s] for s in Severity},
+    }
+
+
+GROUP_LABELS = {
+    "message": "Il messaggio", "format": "Formato dei file", "pdf": "Documenti PDF",
+    "pdfa": "Conformità PDF/A", "signature": "Firme digitali", "office": "Documenti Office",
+    "odf": "Documenti OpenDocument", "text": "Testo, RTF e XML", "xml": "Documenti XML",
+    "rtf": "Documenti RTF", "antivirus": "Virus", "system": "La verifica stessa",
+    "triage": "Messaggi PEC ricevuti",
+}
+
+
+def template_globals() -> dict[str, Any]:
+    return {
+        "SEVERITY_STYLE": SEVERITY_STYLE, "VERDICT_STYLE": VERDICT_STYLE,
+        "VERDICT_ICON": VERDICT_ICON, "GROUP_LABELS": GROUP_LABELS,
+        "SEVERITY_LABELS": {s.value: v for s, v in SEVERITY_LABELS.items()},
+        "VERDICT_LABELS": {v.value: lab for v, lab in VERDICT_LABELS.items()},
+        "human_size": human_size,
+        "sprite": sprite,
+    }
+
+
+def sprite(name: str) -> str:
+    """URL of one Bootstrap Italia icon: <svg class="icon"><use href="{{ sprite('it-pa') }}">."""
+    return url_for("static", filename="vendor/bootstrap-italia/svg/sprites.svg") + "#" + name

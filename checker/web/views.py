@@ -1,0 +1,53 @@
+"""Human pages: the form (/), the report (POST /check) and the rule catalogue (/rules)."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from .. import engine, profiles, report
+from ..model import Submission
+from . import present
+from .forms import CheckForm
+from .uploads import chosen_parts, clean_name, read_files
+
+bp = Blueprint("views", __name__)
+
+
+def _render_form(form: CheckForm, status: int = 200):
+    return render_template("index.html", form=form, profiles=profiles.load_all(),
+                           errors=form.error_list()), status
+
+
+@bp.get("/")
+def index():
+    return _render_form(CheckForm())
+
+
+@bp.post("/check")
+def check():
+    form = CheckForm()
+    if not form.validate():
+        return _render_form(form, 400)
+    files = read_files(chosen_parts(request.files))
+    names = [f.name for f in files]
+    main = ""
+    if form.main.data and form.main.data.strip():
+        wanted = clean_name(form.main.data, "")
+        if wanted not in names:
+            form.main.errors = [f"«{wanted}» non è tra i file scelti: scegli uno di questi: "
+                                f"{', '.join(names)}."]
+            return _render_form(form, 400)
+        main = wanted
+    sub = Submission(profile=form.profile.data, sender=form.sender.data.strip(),
+                     recipient=(form.recipient.data or "").strip(),
+                     subject=(form.subject.data or "").strip(), doc_type=form.doc_type_value(),
+                     destination=(form.destination.data or "").strip(),
+                     body=form.body.data or "", main=main, files=files)
+    data = report.to_json(engine.check_submission(sub))
+    return render_template("result.html", report=data,
+                           tree=present.document_tree(data["documents"]),
+                           check_labels=present.check_labels())
+
+
+@bp.get("/rules")
+def rules():
+    return render_template("rules.html", catalogue=present.catalogue_json())
