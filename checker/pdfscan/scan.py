@@ -1,0 +1,147 @@
+"""Orchestration: open (encryption, damage), walk the final revision, walk earlier
+revisions for history, read the first pages' text. Never saves the file."""
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pikepdf
+
+from . import revisions, text
+from .claim import pdfa_claim
+from .model import ACTIVE_KINDS, Hit, HitKind, Limits, ScanReport
+from .walk import Walker
+
+_PERMISSIONS_IT = {
+    "print_lowres": "stampa", "print_highres": "stampa ad alta qualità",
+    "extract": "copia del testo", "modify_other": "modifica",
+    "modify_annotation": "commenti", "modify_form": "compilazione moduli",
+    "modify_assembly": "assemblaggio pagine", "accessibility": "accessibilità",
+}
+_DAMAGE = re.compile(r"xref|reconstruct|recover|startxref|trailer|damaged|EOF|offset",
+                     re.IGNORECASE)
+_STREAM_PREFIX = re.compile(r"^stream <[^>]*>(?: \(object \d+ \d+\))?:\s*|^<[^>]*>:\s*")
+
+
+def _open(data: bytes, inherit: bool = True) -> pikepdf.Pdf:
+    # suppress_warnings: qpdf's repair messages go to get_warnings(), not stderr
+    return pikepdf.open(io.BytesIO(data), suppress_warnings=True,
+                        inherit_page_attributes=inherit)
+
+
+def clean_message(exc_or_text) -> str:
+    """qpdf's message without the in-memory stream's address (not deterministic)."""
+    return _STREAM_PREFIX.sub("", str(exc_or_text)).strip()[:300]
+
+
+def scan(data: bytes, limits: Limits | None = None) -> ScanReport:
+    limits = limits or Limits()
+    report = ScanReport()
+    if revisions.looks_truncated(data):
+        report.hits.append(Hit(HitKind.TRUNCATED, "fine del file",
+                               f"nessun marcatore %%EOF negli ultimi 1024 byte ({len(data)} byte)"))
+    try:
+        pdf = _open(data)
+    except pikepdf.PasswordError:
+        report.encrypted = True
+        report.hits.append(Hit(HitKind.PASSWORD, "dizionario /Encrypt",
+                               "serve una password per aprire il documento"))
+        return report
+    except (pikepdf.PdfError, ValueError, RuntimeError) as exc:
+        # e.g. a loop in the page tree: qpdf refuses to push inherited attributes down,
+        # but the objects can still be read without that step
+        try:
+            pdf = _open(data, inherit=False)
+        except pikepdf.PasswordError:
+            report.encrypted = True
+            report.hits.append(Hit(HitKind.PASSWORD, "dizionario /Encrypt",
+                                   "serve una password per aprire il documento"))
+            return report
+        except (pikepdf.PdfError, ValueError, RuntimeError):
+            report.hits.append(Hit(HitKind.UNREADABLE, "", clean_message(exc)))
+            return report
+        report.hits.append(Hit(HitKind.DAMAGED, "albero delle pagine", clean_message(exc)))
+
+    with pdf:
+        _encryption(pdf, report)
+        _pdfa_claim(pdf, data, report)
+        walker = Walker(pdf, limits, limits.max_nodes, limits.walk_seconds)
+        final_hits = walker.run()
+        report.hits.extend(final_hits)
+        report.pages = len(walker.pages)
+        if walker.exhausted:
+            report.hits.append(Hit(HitKind.INCOMPLETE, "revisione finale", walker.exhausted))
+        _damage(pdf, report)
+
+    _history(data, final_hits, limits, report)
+
+    page_text = text.extract(data, limits)
+    report.text = page_text.facts_text
+    report.hits.extend(page_text.bomb)
+    report.hits.extend(text.link_hits(page_text.text))
+    return report
+
+
+def _encryption(pdf: pikepdf.Pdf, report: ScanReport) -> None:
+    if not pdf.is_encrypted:
+        return
+    report.encrypted = True
+    allow = pdf.allow
+    denied = [label for attr, label in _PERMISSIONS_IT.items() if not getattr(allow, attr, True)]
+    info = pdf.encryption
+    method = f"R{info.R}, {info.stream_method.name}" if info is not None else ""
+    detail = ("permessi negati: " + ", ".join(denied)) if denied else "cifrato senza restrizioni"
+    report.hits.append(Hit(HitKind.RESTRICTED, "dizionario /Encrypt",
+                           f"{detail} ({method})" if method else detail,
+                           extra=(("denied", ",".join(denied)),)))
+
+
+def _pdfa_claim(pdf: pikepdf.Pdf, data: bytes, report: ScanReport) -> None:
+    """The PDF/A part the XMP claims (embedded-file rules depend on it)."""
+    try:
+        meta = pdf.Root.get("/Metadata")
+        if isinstance(meta, pikepdf.Stream) and meta.get("/Length", 0) < 4_000_000:
+            report.pdfa_part, report.pdfa_conformance = pdfa_claim(meta.read_bytes())
+    except (pikepdf.PdfError, ValueError, TypeError):
+        pass
+
+
+def _damage(pdf: pikepdf.Pdf, report: ScanReport) -> None:
+    warnings = [str(w) for w in pdf.get_warnings()]
+    report.warnings = warnings[:10]
+    damaged = [w for w in warnings if _DAMAGE.search(w)]
+    if damaged and not report.of(HitKind.TRUNCATED) and not report.of(HitKind.DAMAGED):
+        report.hits.append(Hit(HitKind.DAMAGED, "tabella dei riferimenti (xref)",
+                               "; ".join(clean_message(w) for w in damaged[:3]), extra=(("count", str(len(warnings))),)))
+
+
+def _history(data: bytes, final_hits: list[Hit], limits: Limits, report: ScanReport) -> None:
+    """Active content present in an earlier revision and gone from the final one."""
+    earlier = revisions.earlier_revisions(data)
+    report.revisions = len(earlier) + 1
+    if not earlier:
+        return
+    present = {h.identity for h in final_hits}
+    reported: set[tuple[str, str, str]] = set()
+    deadline = time.monotonic() + limits.revisions_seconds
+    # newest first: what was removed most recently is the likeliest to matter
+    numbered = list(enumerate(earlier, start=1))[-limits.max_revisions:]
+    for number, prefix in reversed(numbered):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            report.hits.append(Hit(HitKind.INCOMPLETE, "revisioni precedenti",
+                                   "tempo esaurito prima di esaminare tutte le revisioni"))
+            break
+        try:
+            pdf = _open(prefix)
+        except (pikepdf.PdfError, ValueError, RuntimeError):
+            continue  # a prefix that is not a document on its own (e.g. linearization part)
+        with pdf:
+            walker = Walker(pdf, limits, limits.revision_nodes, remaining, revision=number)
+            for hit in walker.run():
+                if hit.kind in ACTIVE_KINDS and hit.identity not in present \
+                        and hit.identity not in reported:
+                    reported.add(hit.identity)
+                    report.hits.append(Hit(hit.kind, hit.where, hit.detail, hit.subtype,
+                                           revision=number, extra=hit.extra))

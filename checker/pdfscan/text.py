@@ -1,0 +1,92 @@
+"""Bounded page text with pypdf (pikepdf has no text extraction).
+
+pypdf's own Configuration caps every decoder's output (75 MB per filter) and raises
+LimitReachedError on a decompression bomb; we add page, character and time bounds.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import time
+from dataclasses import dataclass, field
+
+from .model import Hit, HitKind, Limits
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+@dataclass
+class PageText:
+    text: str = ""               # all extracted text, page breaks as form feeds
+    facts_text: str = ""         # the first pages only
+    pages_read: int = 0
+    bomb: list[Hit] = field(default_factory=list)
+    stopped: str = ""            # why extraction stopped early
+
+
+def extract(data: bytes, limits: Limits, password: str = "") -> PageText:
+    from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError, PyPdfError
+
+    out = PageText()
+    deadline = time.monotonic() + limits.text_seconds
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            reader.decrypt(password)
+        pages = reader.pages
+        count = len(pages)
+    except LimitReachedError as exc:
+        out.bomb.append(Hit(HitKind.STREAM_BOMB, "", str(exc)[:200]))
+        return out
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken files
+        out.stopped = f"{type(exc).__name__}: {exc}"[:200]
+        return out
+    chunks: list[str] = []
+    size = 0
+    for i in range(min(count, limits.text_pages)):
+        if time.monotonic() > deadline:
+            out.stopped = "tempo"
+            break
+        try:
+            page_text = pages[i].extract_text() or ""
+        except LimitReachedError as exc:
+            out.bomb.append(Hit(HitKind.STREAM_BOMB, f"pagina {i + 1}", str(exc)[:200]))
+            continue
+        except (PyPdfError, Exception) as exc:  # noqa: BLE001 - one bad page is not the document
+            out.stopped = f"pagina {i + 1}: {type(exc).__name__}"
+            continue
+        page_text = page_text[: limits.text_chars - size]
+        chunks.append(page_text)
+        size += len(page_text)
+        out.pages_read = i + 1
+        if i + 1 == limits.facts_pages:
+            out.facts_text = "\f".join(chunks)
+        if size >= limits.text_chars:
+            out.stopped = "caratteri"
+            break
+    out.text = "\f".join(chunks)
+    if not out.facts_text:
+        out.facts_text = out.text
+    return out
+
+
+def link_hits(text: str, limit: int = 50) -> list[Hit]:
+    """URLs and e-mail addresses written in the page text (bare domains are not links)."""
+    from ..linkfinder import find_links
+
+    hits: list[Hit] = []
+    seen: set[str] = set()
+    pages = text.split("\f")
+    for number, page in enumerate(pages, start=1):
+        for link in find_links(page, limit=limit):
+            if not link.is_error or link.text in seen:
+                continue
+            seen.add(link.text)
+            kind = HitKind.TEXT_EMAIL if link.kind == "email" else HitKind.TEXT_URL
+            if link.kind == "url" and link.text.lower().startswith("mailto:"):
+                kind = HitKind.TEXT_EMAIL
+            hits.append(Hit(kind, f"pagina {number}", link.text))
+            if len(hits) >= limit:
+                return hits
+    return hits
