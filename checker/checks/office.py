@@ -1,0 +1,467 @@
+"""Microsoft Office documents: OOXML (docx, docm, xlsx, xlsm, pptx, pptm) and OLE
+(doc, xls, ppt).
+
+What is looked for, and where it is reported:
+- macros: VBA projects (content type, vbaProject.bin, oletools' olevba), Excel 4 (XLM)
+  macro sheets (OOXML content types; olevba's BIFF plugin for .xls — mraptor misses
+  XLM), macro-enabled content types;
+- active or foreign content: ActiveX controls, OLE embeddings and packages;
+- fields: DDE/DDEAUTO (OFF006) and link fields HYPERLINK, INCLUDETEXT, INCLUDEPICTURE…
+  (OFF007), in w:fldSimple and in complex fields (w:instrText), and in .doc text;
+- relationships with TargetMode="External" (hyperlinks, remote templates, linked
+  workbooks and pictures), by part;
+- spreadsheet formulas, by sheet!cell;
+- encryption (msoffcrypto-tool tells an encrypted file from a plain one).
+
+Containers go through checker.zipinspect before any member is decompressed; members
+are read with a bounded size and parsed with defusedxml (no DTDs).
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+import defusedxml.ElementTree as DET
+import msoffcrypto
+import olefile
+from defusedxml import DefusedXmlException
+
+from .. import zipinspect
+from ..model import CheckResult, Finding, FormatInfo, InputFile
+from ..textfacts import text_facts
+from . import Check, CheckContext
+from ._content import capped, classify_field, text_link_findings
+
+OLE_MAGIC = olefile.MAGIC
+MAX_PART = 64 << 20          # one XML part, decompressed
+MAX_VBA_PART = 32 << 20
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+_MACRO_ENABLED = re.compile(r"macroEnabled", re.I)
+_VBA_TYPES = ("application/vnd.ms-office.vbaproject", "application/vnd.ms-office.vbaprojectsignature")
+_XLM_TYPES = ("application/vnd.ms-excel.macrosheet+xml", "application/vnd.ms-excel.intlmacrosheet+xml",
+              "application/vnd.ms-excel.macrosheet", "application/vnd.ms-excel.intlmacrosheet")
+_ACTIVEX_TYPES = ("application/vnd.ms-office.activex+xml", "application/vnd.ms-office.activex")
+_OLE_TYPES = ("application/vnd.openxmlformats-officedocument.oleobject",)
+
+# Relationship types (last path segment) → what the reader is told, in Italian.
+EXTERNAL_KINDS = {
+    "hyperlink": "collegamento ipertestuale",
+    "attachedTemplate": "modello remoto",
+    "externalLinkPath": "cartella di lavoro collegata",
+    "externalLink": "cartella di lavoro collegata",
+    "oleObject": "oggetto collegato",
+    "image": "immagine collegata",
+    "frame": "pagina web in un frame",
+    "subDocument": "documento secondario",
+    "video": "video collegato",
+    "audio": "audio collegato",
+    "package": "pacchetto collegato",
+}
+FORMAT_LABELS = {"docm": "documento Word con macro (.docm)", "xlsm": "cartella Excel con macro (.xlsm)",
+                 "pptm": "presentazione PowerPoint con macro (.pptm)"}
+
+
+@dataclass
+class _Ooxml:
+    """What the OOXML walk gathers."""
+    data: bytes
+    names: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)       # visible text, for facts
+    link_text: list[str] = field(default_factory=list)  # text outside hyperlinks, for OFF012
+
+
+def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
+    data = file.data
+    if data[:8] == OLE_MAGIC:
+        findings = _check_ole(file.name, data)
+        return CheckResult(findings=capped(findings), engine=_engine())
+    return _check_ooxml(file.name, data, fmt)
+
+
+def _engine() -> str:
+    from oletools import olevba
+    return f"oletools olevba {olevba.__version__}"
+
+
+# ---------------------------------------------------------------- OLE (doc, xls, ppt)
+
+def _check_ole(name: str, data: bytes) -> list[Finding]:
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+        streams = ["/".join(p) for p in ole.listdir(streams=True, storages=True)]
+    except Exception as exc:  # noqa: BLE001 - olefile raises many kinds on hostile input
+        return [Finding("OFF011", detail=f"{type(exc).__name__}: {exc}"[:300])]
+    findings: list[Finding] = []
+    encrypted = _ole_encrypted(data, streams)
+    if encrypted:
+        findings.append(Finding("OFF010", detail=encrypted))
+        return findings  # nothing else is readable
+    findings += _olevba_findings(name, data, location="")
+    for path in streams:
+        low = path.lower()
+        if low.startswith("objectpool/") and low.count("/") == 1:
+            findings.append(Finding("OFF005", detail=path.split("/")[1], location=path))
+        elif low.startswith("mbd") and "/" not in low:
+            findings.append(Finding("OFF005", detail=path, location=path))
+        if low.endswith("\x03ocxname") or low.endswith("ocxname"):
+            findings.append(Finding("OFF004", location=path))
+        if low.endswith("\x01ole10native") and not low.startswith("objectpool/"):
+            findings.append(Finding("OFF005", detail="pacchetto OLE", location=path))
+    if "WordDocument" in streams:
+        findings += _doc_fields(ole)
+    ole.close()
+    return findings
+
+
+def _ole_encrypted(data: bytes, streams: list[str]) -> str:
+    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+        return "documento Office cifrato (EncryptedPackage)"
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        if office.is_encrypted():
+            return "documento cifrato (msoffcrypto)"
+    except Exception:  # noqa: BLE001 - unknown or malformed: not proven encrypted
+        return ""
+    return ""
+
+
+def _olevba_findings(name: str, data: bytes, location: str) -> list[Finding]:
+    from oletools import olevba
+    findings = []
+    try:
+        parser = olevba.VBA_Parser(name, data=data, relaxed=True)
+    except Exception:  # noqa: BLE001 - not an OLE/OOXML file olevba understands
+        return []
+    try:
+        if parser.detect_vba_macros():
+            modules = []
+            try:
+                modules = sorted({m[2] for m in parser.extract_all_macros() if m[2]})
+            except Exception:  # noqa: BLE001 - project present, source unreadable
+                pass
+            detail = ", ".join(modules[:10]) if modules else "progetto VBA presente"
+            findings.append(Finding("OFF001", detail=f"moduli: {detail}" if modules else detail,
+                                    location=location or "progetto VBA"))
+        if parser.detect_xlm_macros():
+            sheets = [line for line in parser.xlm_macros if "macro sheet" in line.lower()]
+            findings.append(Finding("OFF002", detail="; ".join(sheets[:3])[:300] or "foglio macro",
+                                    location=location or "foglio macro"))
+    except Exception:  # noqa: BLE001 - olevba on hostile input
+        pass
+    finally:
+        try:
+            parser.close()
+        except Exception:  # noqa: BLE001
+            pass
+    return findings
+
+
+_DOC_FIELD = re.compile(rb"\x13([^\x13\x14\x15]{1,600})[\x14\x15]")
+_DOC_FIELD16 = re.compile(rb"\x13\x00((?:[^\x13\x14\x15]\x00|[^\x00][^\x00]){1,600}?)[\x14\x15]\x00")
+
+
+def _doc_fields(ole) -> list[Finding]:
+    """Field instructions in a Word 97-2003 body: begin mark 0x13, instruction, 0x14/0x15.
+    Text is stored as cp1252 or UTF-16LE pieces; both are scanned."""
+    try:
+        body = ole.openstream("WordDocument").read(64 << 20)
+    except Exception:  # noqa: BLE001
+        return []
+    instructions = [m.group(1).decode("cp1252", "replace") for m in _DOC_FIELD.finditer(body)]
+    instructions += [m.group(1).decode("utf-16-le", "replace") for m in _DOC_FIELD16.finditer(body)]
+    return _field_findings(instructions, "WordDocument")
+
+
+def _field_findings(instructions, location: str) -> list[Finding]:
+    out = []
+    for instruction in instructions:
+        found = classify_field(instruction)
+        if not found:
+            continue
+        name, target = found
+        if name in ("DDE", "DDEAUTO"):
+            out.append(Finding("OFF006", detail=f"{name} {target}"[:300], location=location))
+        else:
+            out.append(Finding("OFF007", detail=target, location=location, args={"field": name}))
+    return out
+
+
+# ---------------------------------------------------------------- OOXML
+
+def _check_ooxml(name: str, data: bytes, fmt: FormatInfo) -> CheckResult:
+    report = zipinspect.inspect(data)
+    if not report.safe_to_read:
+        problem = next(p for p in report.problems if p.kind.blocking)
+        if problem.kind is zipinspect.ZipProblemKind.CORRUPT:
+            return CheckResult(findings=[Finding("OFF011", detail=problem.detail, location=problem.entry)])
+        return CheckResult(findings=[Finding("ARC002", detail=problem.detail, location=problem.entry,
+                                             args={"problem": _problem_it(problem)})])
+    doc = _Ooxml(data=data, names=[e.name for e in report.entries if not e.is_dir])
+    types = _content_types(doc)
+    if types is None:
+        return CheckResult(findings=[Finding("OFF011", detail="[Content_Types].xml assente o illeggibile")])
+    _check_content_types(doc, types, fmt)
+    vba_parts = [n for n, t in types.items() if t.lower() in _VBA_TYPES and "signature" not in t.lower()]
+    vba_parts += [n for n in doc.names if posixpath.basename(n).lower() == "vbaproject.bin"
+                  and n not in vba_parts]
+    for part in vba_parts:
+        doc.findings.append(Finding("OFF001", detail="progetto VBA (vbaProject.bin)", location=part))
+    if vba_parts:
+        # olevba names the modules when the project is readable
+        modules = [f for f in _olevba_findings(name, data, "") if f.code == "OFF001"
+                   and f.detail.startswith("moduli")]
+        if modules:
+            doc.findings[-1] = Finding("OFF001", detail=modules[0].detail, location=vba_parts[-1])
+    _check_relationships(doc)
+    _check_word(doc)
+    _check_excel(doc)
+    _check_presentation(doc)
+    text = "\n".join(doc.text)
+    findings = capped(doc.findings + text_link_findings("\n".join(doc.link_text), "OFF012"))
+    facts = text_facts(text) if fmt.id in ("docx", "docm") or doc.text else {}
+    return CheckResult(findings=findings, facts=facts, engine=_engine() if vba_parts else "")
+
+
+def _problem_it(problem) -> str:
+    labels = {
+        "too_many_entries": "contiene troppi file", "too_large": "dichiara dimensioni enormi",
+        "entry_too_large": "un file interno dichiara dimensioni enormi",
+        "entry_ratio": "un file interno è compresso in modo anomalo",
+        "total_ratio": "il contenuto è compresso in modo anomalo",
+        "overlap": "i file interni si sovrappongono", "header_mismatch": "l'indice non corrisponde ai dati",
+        "corrupt": "l'archivio è danneggiato o troncato",
+        "nested_too_deep": "contiene troppi archivi uno dentro l'altro",
+    }
+    return labels.get(problem.kind.value, problem.kind.value)
+
+
+def _read_xml(doc: _Ooxml, part: str):
+    """A part parsed with defusedxml, or None (missing, too big, DTD, malformed: reported)."""
+    raw = zipinspect.read_member(doc.data, part, MAX_PART)
+    if raw is None:
+        if part in doc.names:
+            doc.findings.append(Finding("OFF011", detail="parte non leggibile", location=part))
+        return None
+    try:
+        return DET.fromstring(raw, forbid_dtd=True)
+    except (DefusedXmlException, DET.ParseError, ValueError) as exc:
+        doc.findings.append(Finding("OFF011", detail=f"{type(exc).__name__}: {exc}"[:200], location=part))
+        return None
+
+
+def _content_types(doc: _Ooxml) -> dict[str, str] | None:
+    """part name (no leading slash) → content type, overrides applied over defaults."""
+    if "[Content_Types].xml" not in doc.names:
+        return None
+    root = _read_xml(doc, "[Content_Types].xml")
+    if root is None:
+        return None
+    defaults = {(d.get("Extension") or "").lower(): d.get("ContentType") or ""
+                for d in root.iter(f"{CT}Default")}
+    overrides = {(o.get("PartName") or "").lstrip("/"): o.get("ContentType") or ""
+                 for o in root.iter(f"{CT}Override")}
+    types = {}
+    for name in doc.names:
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        types[name] = overrides.get(name, defaults.get(ext, ""))
+    for name, ctype in overrides.items():  # declared but absent parts still tell intent
+        types.setdefault(name, ctype)
+    return types
+
+
+def _check_content_types(doc: _Ooxml, types: dict[str, str], fmt: FormatInfo) -> None:
+    main_macro = [n for n, t in types.items() if _MACRO_ENABLED.search(t) and "main" in t.lower()]
+    if main_macro or fmt.id in FORMAT_LABELS:
+        label = FORMAT_LABELS.get(fmt.id, "formato con macro")
+        doc.findings.append(Finding("OFF003", detail=types.get(main_macro[0], "") if main_macro else "",
+                                    location=main_macro[0] if main_macro else "[Content_Types].xml",
+                                    args={"format": label}))
+    for name, ctype in types.items():
+        low = ctype.lower()
+        if low in _XLM_TYPES or "/macrosheets/" in f"/{name.lower()}":
+            doc.findings.append(Finding("OFF002", detail="foglio macro di Excel 4", location=name))
+        elif low in _ACTIVEX_TYPES or name.lower().startswith(("word/activex/", "xl/activex/",
+                                                               "ppt/activex/")):
+            if not name.lower().endswith(".rels"):
+                doc.findings.append(Finding("OFF004", location=name))
+        elif low in _OLE_TYPES or "/embeddings/" in f"/{name.lower()}":
+            doc.findings.append(Finding("OFF005", detail=posixpath.basename(name), location=name))
+
+
+def _check_relationships(doc: _Ooxml) -> None:
+    for part in doc.names:
+        if not part.endswith(".rels"):
+            continue
+        root = _read_xml(doc, part)
+        if root is None:
+            continue
+        source = _rels_source(part)
+        for rel in root.iter(PKG_REL):
+            if (rel.get("TargetMode") or "").lower() != "external":
+                continue
+            rtype = (rel.get("Type") or "").rsplit("/", 1)[-1]
+            kind = EXTERNAL_KINDS.get(rtype, rtype or "riferimento esterno")
+            doc.findings.append(Finding("OFF008", detail=(rel.get("Target") or "")[:300],
+                                        location=source, args={"kind": kind}))
+
+
+def _rels_source(rels_part: str) -> str:
+    """word/_rels/document.xml.rels → word/document.xml"""
+    folder, base = posixpath.split(rels_part)
+    parent = posixpath.dirname(folder)
+    return posixpath.join(parent, base[:-len(".rels")]) if base != ".rels" else "/"
+
+
+# ---- Word
+
+_WORD_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|comments|glossary/document)\.xml$")
+
+
+def _check_word(doc: _Ooxml) -> None:
+    for part in sorted(n for n in doc.names if _WORD_PARTS.match(n)):
+        root = _read_xml(doc, part)
+        if root is None:
+            continue
+        instructions: list[str] = []
+        for el in root.iter(f"{W}fldSimple"):
+            instructions.append(el.get(f"{W}instr") or "")
+        instructions += _complex_fields(root)
+        doc.findings.extend(_field_findings(instructions, part))
+        for para in root.iter(f"{W}p"):
+            doc.text.append("".join(t.text or "" for t in para.iter(f"{W}t")))
+            doc.link_text.append(_text_outside_links(para))
+
+
+def _complex_fields(root) -> list[str]:
+    """Instructions of complex fields: the w:instrText runs between fldChar begin and separate/end."""
+    out, current, depth = [], [], 0
+    for el in root.iter():
+        if el.tag == f"{W}fldChar":
+            kind = el.get(f"{W}fldCharType")
+            if kind == "begin":
+                depth += 1
+                if depth == 1:
+                    current = []
+            elif kind in ("separate", "end") and depth:
+                if current:
+                    out.append("".join(current))
+                    current = []
+                if kind == "end":
+                    depth -= 1
+        elif el.tag == f"{W}instrText" and depth:
+            current.append(el.text or "")
+    return out
+
+
+def _text_outside_links(para) -> str:
+    """Paragraph text minus hyperlinks (already reported as relationships) and field results."""
+    parts = []
+
+    def walk(el):
+        if el.tag == f"{W}hyperlink":
+            return
+        if el.tag == f"{W}t":
+            parts.append(el.text or "")
+        for child in el:
+            walk(child)
+    walk(para)
+    return "".join(parts)
+
+
+# ---- Excel
+
+def _check_excel(doc: _Ooxml) -> None:
+    if "xl/workbook.xml" not in doc.names:
+        return
+    sheets = _sheet_names(doc)
+    for part in sorted(n for n in doc.names if re.match(r"^xl/(worksheets|macrosheets|dialogsheets)/[^/]+\.xml$", n)):
+        sheet = sheets.get(part, posixpath.basename(part))
+        _scan_sheet(doc, part, sheet)
+    for part in sorted(n for n in doc.names if re.match(r"^xl/externalLinks/[^/]+\.xml$", n)):
+        root = _read_xml(doc, part)
+        if root is None:
+            continue
+        for dde in root.iter(f"{S}ddeLink"):
+            doc.findings.append(Finding("OFF006", detail=f"{dde.get('ddeService', '')} {dde.get('ddeTopic', '')}"
+                                        .strip(), location=part))
+    root = _read_xml(doc, "xl/workbook.xml")
+    if root is not None:
+        for dn in root.iter(f"{S}definedName"):
+            name = dn.get("name") or ""
+            if name.lower().startswith(("auto_open", "_xlnm.auto_open", "auto_close")):
+                doc.findings.append(Finding("OFF002", detail=f"nome {name} (avvio automatico)",
+                                            location="xl/workbook.xml"))
+
+
+def _sheet_names(doc: _Ooxml) -> dict[str, str]:
+    wb = _read_xml(doc, "xl/workbook.xml")
+    rels = _read_xml(doc, "xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in doc.names else None
+    if wb is None or rels is None:
+        return {}
+    targets = {}
+    for rel in rels.iter(PKG_REL):
+        target = rel.get("Target") or ""
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get("Id")] = path
+    return {targets.get(s.get(R_ID), ""): s.get("name") or "" for s in wb.iter(f"{S}sheet")}
+
+
+def _scan_sheet(doc: _Ooxml, part: str, sheet: str) -> None:
+    """Formulas by cell, streamed: a sheet can be large."""
+    raw = zipinspect.read_member(doc.data, part, MAX_PART)
+    if raw is None:
+        doc.findings.append(Finding("OFF011", detail="foglio non leggibile", location=part))
+        return
+    try:
+        cell = ""
+        for event, el in DET.iterparse(io.BytesIO(raw), events=("start", "end"), forbid_dtd=True):
+            if event == "start" and el.tag == f"{S}c":
+                cell = el.get("r") or ""
+            elif event == "end" and el.tag == f"{S}f":
+                formula = (el.text or "").strip()
+                if not formula and el.get("t") == "shared":
+                    formula = f"(formula condivisa {el.get('si', '')})"
+                doc.findings.append(Finding("OFF009", detail=f"={formula}"[:300] if not formula.startswith("(")
+                                            else formula, location=f"{sheet}!{cell}"))
+            elif event == "end" and el.tag == f"{S}c":
+                el.clear()
+            elif event == "end" and el.tag == f"{S}t":
+                if el.text:
+                    doc.link_text.append(el.text)
+    except (DefusedXmlException, DET.ParseError, ValueError) as exc:
+        doc.findings.append(Finding("OFF011", detail=f"{type(exc).__name__}: {exc}"[:200], location=part))
+    if part.startswith("xl/worksheets/"):
+        strings = "xl/sharedStrings.xml"
+        if strings in doc.names and not getattr(doc, "_strings_done", False):
+            root = _read_xml(doc, strings)
+            if root is not None:
+                doc.link_text.extend(t.text or "" for t in root.iter(f"{S}t"))
+            doc._strings_done = True  # type: ignore[attr-defined]
+
+
+# ---- PowerPoint
+
+def _check_presentation(doc: _Ooxml) -> None:
+    for part in sorted(n for n in doc.names if re.match(r"^ppt/slides/slide\d+\.xml$", n)):
+        root = _read_xml(doc, part)
+        if root is None:
+            continue
+        for para in root.iter(f"{A}p"):
+            line = "".join(t.text or "" for t in para.iter(f"{A}t"))
+            doc.text.append(line)
+            doc.link_text.append(line)
+
+
+CHECKS = [Check(name="office", formats={"doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt",
+                                        "pptx", "pptm"},
+                run=run, label_it="Office: macro, formule, collegamenti, oggetti")]
