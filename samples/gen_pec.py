@@ -222,15 +222,16 @@ def build(spec: Spec, provider: Provider) -> bytes:
         inner = inner.replace(b"Buongiorno", b"Buonasera", 1).replace(b"Il giorno", b"Il di'", 1)
     b64 = base64.encodebytes(signature).replace(b"\n", b"\r\n")
     head = [f"{name}: {value}" for name, value in spec.headers]
+    marker = f"{MARKER}_{spec.name}"  # unique: a nested envelope must not close this one
     head += ["MIME-Version: 1.0",
              f'Content-Type: multipart/signed; protocol="application/x-pkcs7-signature"; '
-             f'micalg="sha-256"; boundary="{MARKER}"']
+             f'micalg="sha-256"; boundary="{marker}"']
     out = ("\r\n".join(head) + "\r\n\r\nThis is an S/MIME signed message\r\n").encode()
-    out += f"--{MARKER}\r\n".encode() + inner + f"\r\n--{MARKER}\r\n".encode()
+    out += f"--{marker}\r\n".encode() + inner + f"\r\n--{marker}\r\n".encode()
     out += (b'Content-Type: application/x-pkcs7-signature; name="smime.p7s"\r\n'
             b"Content-Transfer-Encoding: base64\r\n"
             b'Content-Disposition: attachment; filename="smime.p7s"\r\n\r\n')
-    out += b64 + f"\r\n--{MARKER}--\r\n".encode()
+    out += b64 + f"\r\n--{marker}--\r\n".encode()
     if spec.truncate is not None:
         out = out[: spec.truncate]
     return spec.prefix + out

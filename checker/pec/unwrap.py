@@ -1,0 +1,267 @@
+"""The MIME structure of a PEC message (DM 2/11/2005, regole tecniche; RFC 1847, RFC 5751).
+
+An envelope or receipt is multipart/signed: part 1 is the multipart/mixed body (the
+provider's text, daticert.xml, and postacert.eml — the sender's original message — where
+the type carries it), part 2 is smime.p7s. This module finds those parts, cuts the exact
+signed bytes out of the raw message (the parser re-serialises, the signature covers the
+bytes as sent), and turns the original message into facts and attachments (InputFile).
+
+Parsing uses the stdlib parser with the compat32 policy: it never raises on bad input
+and records what it had to repair as `defects`.
+"""
+from __future__ import annotations
+
+import email
+import email.header
+import email.utils
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from email.message import Message
+
+from ..model import Finding, InputFile
+
+MAX_ATTACHMENTS = 200
+MAX_PART_DEPTH = 30
+_HEADER_LINE = re.compile(rb"^(?:[!-9;-~]+[ \t]*:|From )")
+_KNOWN_HEADER = re.compile(
+    rb"^(?:Return-Path|Received|Delivered-To|Date|From|To|Subject|Message-ID|MIME-Version|"
+    rb"X-[A-Za-z0-9-]+)[ \t]*:", re.IGNORECASE | re.MULTILINE)
+_MAIL_HEADERS = ("from", "to", "subject", "date", "received", "message-id", "x-trasporto",
+                 "x-ricevuta", "return-path", "mime-version")
+_SERIOUS_DEFECTS = {"StartBoundaryNotFoundDefect", "CloseBoundaryNotFoundDefect",
+                    "MultipartInvariantViolationDefect", "NoBoundaryInMultipartDefect",
+                    "MissingHeaderBodySeparatorDefect", "FirstHeaderLineIsContinuationDefect",
+                    "InvalidMultipartContentTransferEncodingDefect"}
+SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature")
+
+
+@dataclass
+class Parsed:
+    """A message parsed from bytes, with what was wrong with the bytes themselves."""
+    message: Message | None
+    raw: bytes                  # the bytes parsed (stray leading text removed)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def parse_bytes(data: bytes) -> Parsed:
+    if not data.strip():
+        return Parsed(None, data, [Finding("PEC001", detail="file vuoto")])
+    findings: list[Finding] = []
+    first_line = data.lstrip(b"\r\n").split(b"\n", 1)[0]
+    if not _HEADER_LINE.match(data) or not _HEADER_LINE.match(first_line):
+        found = _KNOWN_HEADER.search(data, 0, 65536)
+        if found and found.start() > 0:
+            skipped = data[: found.start()].strip().split(b"\n", 1)[0][:80]
+            text = skipped.decode("utf-8", "replace").strip()
+            findings.append(Finding("PEC002", detail=text, args={"detail": f"«{text}»"}))
+            data = data[found.start():]
+    message = email.message_from_bytes(data)
+    if not any(k.lower() in _MAIL_HEADERS for k in message.keys()):
+        return Parsed(None, data, findings + [Finding("PEC001", detail="nessuna intestazione di posta")])
+    defects = sorted({type(d).__name__ for part in _walk(message) for d in part.defects}
+                     & _SERIOUS_DEFECTS)
+    if defects:
+        note = ", ".join(defects)
+        findings.append(Finding("PEC003", detail=note, args={"detail": note}))
+    return Parsed(message, data, findings)
+
+
+def _walk(msg: Message, depth: int = 0):
+    """Every part, message/rfc822 included, depth-bounded (Message.walk is not)."""
+    yield msg
+    if depth >= MAX_PART_DEPTH:
+        return
+    payload = msg.get_payload()
+    if isinstance(payload, list):
+        for sub in payload:
+            if isinstance(sub, Message):
+                yield from _walk(sub, depth + 1)
+
+
+def text(value: object) -> str:
+    """A header value decoded from RFC 2047 encoded words, spaces folded; '' when absent."""
+    if value is None:
+        return ""
+    try:
+        decoded = str(email.header.make_header(email.header.decode_header(str(value))))
+    except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+        decoded = str(value)
+    return " ".join(decoded.split())
+
+
+def address(value: object) -> str:
+    """The bare address of a From/Reply-To header, lower case ('' when none)."""
+    name, addr = email.utils.parseaddr(text(value))
+    return addr.strip().lower()
+
+
+def addresses(msg: Message, *names: str) -> list[str]:
+    values = [text(v) for n in names for v in (msg.get_all(n) or [])]
+    return [a.strip().lower() for _, a in email.utils.getaddresses(values) if a.strip()]
+
+
+def iso_date(value: object) -> str | None:
+    try:
+        return email.utils.parsedate_to_datetime(text(value)).isoformat()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+# --- the envelope ------------------------------------------------------------------------
+
+@dataclass
+class EnvelopeParts:
+    daticert: bytes | None = None
+    postacert: Message | None = None
+    signature: bytes | None = None        # smime.p7s, DER
+    signed_content: bytes | None = None   # the exact bytes the signature covers (CRLF)
+    signed: bool = False                  # the message is multipart/signed
+
+
+def _filename(part: Message) -> str:
+    try:
+        return text(part.get_filename() or part.get_param("name") or "")
+    except Exception:  # noqa: BLE001 - a broken RFC 2231 parameter is no name
+        return ""
+
+
+def _leaves(msg: Message, depth: int = 0):
+    """Parts under msg without entering attached messages (message/rfc822 is a leaf)."""
+    if depth >= MAX_PART_DEPTH:
+        return
+    payload = msg.get_payload()
+    if msg.is_multipart() and msg.get_content_maintype() == "multipart" and isinstance(payload, list):
+        for sub in payload:
+            if isinstance(sub, Message):
+                yield from _leaves(sub, depth + 1)
+    else:
+        yield msg
+
+
+def envelope_parts(parsed: Parsed) -> EnvelopeParts:
+    msg = parsed.message
+    out = EnvelopeParts()
+    content = msg
+    if msg.get_content_type() == "multipart/signed" and isinstance(msg.get_payload(), list):
+        out.signed = True
+        parts = msg.get_payload()
+        content = parts[0] if parts else msg
+        for part in parts[1:]:
+            if part.get_content_type() in SIGNATURE_TYPES:
+                out.signature = part.get_payload(decode=True) or None
+        boundary = msg.get_boundary()
+        if boundary:
+            out.signed_content = signed_content(parsed.raw, boundary)
+    leaves = list(_leaves(content))
+    for part in leaves:
+        name = _filename(part).lower()
+        if out.daticert is None and name.endswith("daticert.xml"):
+            out.daticert = part.get_payload(decode=True) or b""
+        if out.postacert is None and part.get_content_type() == "message/rfc822" and \
+                name in ("postacert.eml", ""):
+            out.postacert = _embedded_message(part)
+    if out.postacert is None:  # a provider that names it otherwise
+        out.postacert = next((_embedded_message(p) for p in leaves
+                              if p.get_content_type() == "message/rfc822"), None)
+    return out
+
+
+def _embedded_message(part: Message) -> Message | None:
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        return payload[0] if payload and isinstance(payload[0], Message) else None
+    data = part.get_payload(decode=True)  # a base64-encoded message/rfc822 (not RFC 2046, seen)
+    return email.message_from_bytes(data) if data else None
+
+
+def signed_content(raw: bytes, boundary: str) -> bytes | None:
+    """The first body part of a multipart/signed, byte for byte, with CRLF line ends.
+
+    RFC 1847: the signature covers the part's MIME entity, headers included; the CRLF
+    before the next delimiter belongs to the delimiter.
+    """
+    head_end = re.search(rb"\r?\n\r?\n", raw)
+    if not head_end:
+        return None
+    delim = re.escape(b"--" + boundary.encode("ascii", "replace"))
+    start = re.compile(rb"(?:^|\n)" + delim + rb"[ \t]*\r?\n").search(raw, head_end.start())
+    if not start:
+        return None
+    end = re.compile(rb"\r?\n" + delim).search(raw, start.end())
+    if not end:
+        return None
+    content = raw[start.end(): end.start()]
+    return re.sub(rb"(?<!\r)\n", b"\r\n", content)
+
+
+# --- the original message ------------------------------------------------------------------
+
+@dataclass
+class OriginalMessage:
+    sender: str = ""
+    recipients: list[str] = field(default_factory=list)
+    subject: str = ""
+    date: str | None = None
+    message_id: str = ""
+    body: str = ""
+    attachments: list[InputFile] = field(default_factory=list)
+    dropped: int = 0    # attachments beyond MAX_ATTACHMENTS
+
+
+def original_message(msg: Message) -> OriginalMessage:
+    out = OriginalMessage(sender=address(msg.get("From")),
+                          recipients=addresses(msg, "To", "Cc"),
+                          subject=text(msg.get("Subject")),
+                          date=iso_date(msg.get("Date")),
+                          message_id=text(msg.get("Message-ID")))
+    names: set[str] = set()
+    for part in _leaves(msg):
+        ctype = part.get_content_type()
+        name = _filename(part)
+        disposition = (part.get_content_disposition() or "").lower()
+        if ctype == "message/rfc822":
+            inner = _embedded_message(part)
+            data = inner.as_bytes() if inner is not None else b""
+            name = name or f"messaggio-{len(out.attachments) + 1}.eml"
+        elif not name and disposition != "attachment" and part.get_content_maintype() == "text":
+            if not out.body and ctype == "text/plain":
+                out.body = _decoded_text(part)
+            continue
+        else:
+            data = part.get_payload(decode=True) or b""
+            if not name:
+                ext = mimetypes.guess_extension(ctype) or ".bin"
+                name = f"allegato-{len(out.attachments) + 1}{ext}"
+        if len(out.attachments) >= MAX_ATTACHMENTS:
+            out.dropped += 1
+            continue
+        out.attachments.append(InputFile(name=_unique(_safe_name(name), names), data=data))
+    return out
+
+
+def _decoded_text(part: Message) -> str:
+    data = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return data.decode(charset, "replace")
+    except LookupError:
+        return data.decode("utf-8", "replace")
+
+
+def _safe_name(name: str) -> str:
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    if name in ("", ".", ".."):
+        name = "allegato"
+    return name[:150]
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 1
+    while candidate.lower() in taken:
+        n += 1
+        stem, dot, ext = name.rpartition(".")
+        candidate = f"{stem} ({n}).{ext}" if dot and stem else f"{name} ({n})"
+    taken.add(candidate.lower())
+    return candidate
