@@ -1,0 +1,208 @@
+"""Built-in PDF/A validator, check "pdfa" and `pec-precheck pdfa`, on PDFs made here with pikepdf."""
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from checker import catalogue, pdfa, profiles
+from checker.checks import CheckContext
+from checker.checks import pdfa as pdfa_check
+from checker.model import FormatInfo, InputFile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
+  pdfaid:part="{part}" pdfaid:conformance="{level}"/>
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <dc:title><rdf:Alt><rdf:li xml:lang="x-default">Istanza</rdf:li></rdf:Alt></dc:title>
+</rdf:Description>
+{extra}
+</rdf:RDF></x:xmpmeta><?xpacket end="w"?>"""
+
+
+def make_pdf(part: int = 2, level: str = "B", extra_xmp: str = "", tweak=None,
+             claim: bool = True) -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    if claim:
+        xmp = XMP.format(part=part, level=level, extra=extra_xmp).encode("utf-8")
+        pdf.Root.Metadata = pdf.make_stream(xmp, Type=pikepdf.Name.Metadata,
+                                            Subtype=pikepdf.Name.XML)
+    if tweak:
+        tweak(pdf)
+    out = io.BytesIO()
+    pdf.save(out, static_id=False, fix_metadata_version=False)
+    return out.getvalue()
+
+
+def keys(report) -> list[str]:
+    return report.failed_clauses
+
+
+def test_clean_pdfa2b_is_compliant():
+    report = pdfa.validate(make_pdf())
+    assert report.flavour.id == "2b"
+    assert report.failures == []
+    assert report.compliant is True
+
+
+def test_flavour_comes_from_xmp_and_can_be_overridden():
+    data = make_pdf(part=1, level="B")
+    assert pdfa.validate(data).flavour.id == "1b"
+    overridden = pdfa.validate(data, "2b")
+    assert overridden.flavour.id == "2b"
+    assert "2:6.6.4-1" in keys(overridden)  # pdfaid:part says 1
+
+
+def test_PDFA011_property_with_wrong_value_type():
+    extra = ('<rdf:Description rdf:about="" xmlns:tiff="http://ns.adobe.com/tiff/1.0/">'
+             '<tiff:ImageWidth>256 mm</tiff:ImageWidth></rdf:Description>')
+    report = pdfa.validate(make_pdf(extra_xmp=extra))
+    assert keys(report) == ["2:6.6.2.3.1-2"]
+
+
+def test_PDFA011_property_outside_any_schema():
+    extra = ('<rdf:Description rdf:about="" xmlns:my="http://example.org/my/">'
+             '<my:Thing>x</my:Thing></rdf:Description>')
+    assert keys(pdfa.validate(make_pdf(extra_xmp=extra))) == ["2:6.6.2.3.1-1"]
+
+
+def test_PDFA011_property_defined_by_extension_schema_is_accepted():
+    extra = """<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+  xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+ <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+  <pdfaSchema:schema>My schema</pdfaSchema:schema>
+  <pdfaSchema:namespaceURI>http://example.org/my/</pdfaSchema:namespaceURI>
+  <pdfaSchema:prefix>my</pdfaSchema:prefix>
+  <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+   <pdfaProperty:name>Thing</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+   <pdfaProperty:category>internal</pdfaProperty:category>
+   <pdfaProperty:description>a number</pdfaProperty:description>
+  </rdf:li></rdf:Seq></pdfaSchema:property>
+ </rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>
+<rdf:Description rdf:about="" xmlns:my="http://example.org/my/"><my:Thing>42</my:Thing></rdf:Description>"""
+    assert pdfa.validate(make_pdf(extra_xmp=extra)).failures == []
+    wrong = extra.replace("<my:Thing>42</my:Thing>", "<my:Thing>many</my:Thing>")
+    assert keys(pdfa.validate(make_pdf(extra_xmp=wrong))) == ["2:6.6.2.3.1-2"]
+
+
+def test_PDFA011_info_dictionary_must_agree_with_xmp_in_part1():
+    def info(pdf):
+        pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("Altro")))
+    report = pdfa.validate(make_pdf(part=1, tweak=info))
+    assert "1:6.7.3-1" in keys(report)
+
+
+def test_PDFA016_hidden_annotation():
+    def annot(pdf):
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Rect=[0, 0, 10, 10], F=2,
+            Contents=pikepdf.String("nota")))]))
+    report = pdfa.validate(make_pdf(tweak=annot))
+    assert "2:6.3.2-2" in keys(report)
+
+
+def test_PDFA017_javascript_open_action_and_loop_in_next_chain():
+    def js(pdf):
+        action = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript,
+                                                      JS=pikepdf.String("app.alert(1)")))
+        action.Next = action  # a reference loop must not hang the walk
+        pdf.Root.OpenAction = action
+    assert "2:6.5.1-1" in keys(pdfa.validate(make_pdf(tweak=js)))
+
+
+def test_PDFA019_embedded_file_forbidden_in_part1():
+    def attach(pdf):
+        pdf.attachments["dati.txt"] = pikepdf.AttachedFileSpec(pdf, b"ciao", mime_type="text/plain")
+    assert "1:6.1.11-1" in keys(pdfa.validate(make_pdf(part=1, tweak=attach)))
+
+
+@pytest.mark.parametrize("data", [
+    b"",
+    b"%PDF-1.7\n garbage",
+    make_pdf()[:200],
+    b"%PDF-1.4\n" + b"1 0 obj << /Type /Catalog /Pages 1 0 R >> endobj\n" * 3 + b"%%EOF",
+], ids=["empty", "garbage", "truncated", "self-referencing"])
+def test_bad_input_is_undecided_or_failed_never_a_crash(data):
+    report = pdfa.validate(data, "2b")
+    assert report.compliant in (None, False)
+    if report.compliant is None:
+        assert report.not_checked_reason
+
+
+def test_encrypted_file_is_not_compliant():
+    out = io.BytesIO()
+    pdf = pikepdf.open(io.BytesIO(make_pdf()))
+    pdf.save(out, encryption=pikepdf.Encryption(user="segreta", owner="segreta"))
+    report = pdfa.validate(out.getvalue(), "2b")
+    assert report.compliant is False
+
+
+def _run_check(data: bytes, claim: str | None):
+    fmt = FormatInfo(id="pdf", details={"pdfa": claim} if claim else {})
+    ctx = CheckContext(profile=profiles.get("generic"))
+    return pdfa_check.run(InputFile("doc.pdf", data), fmt, ctx)
+
+
+def test_check_plain_pdf_gets_PDFA001_info():
+    result = _run_check(make_pdf(claim=False), None)
+    assert [f.code for f in result.findings] == ["PDFA001"]
+    assert catalogue.rule("PDFA001").severity.value == "info"
+
+
+def test_check_cites_clause_and_says_precheck():
+    extra = ('<rdf:Description rdf:about="" xmlns:tiff="http://ns.adobe.com/tiff/1.0/">'
+             '<tiff:ImageWidth>wide</tiff:ImageWidth></rdf:Description>')
+    result = _run_check(make_pdf(extra_xmp=extra), "2b")
+    assert result.engine == "built-in validator"
+    codes = [f.code for f in result.findings]
+    assert codes == ["PDFA011", "PDFA002"]
+    finding = result.findings[0]
+    assert finding.args["clause"] == "ISO 19005-2 6.6.2.3.1"
+    assert finding.detail.startswith("ISO 19005-2 6.6.2.3.1")
+    assert "Metadati" in catalogue.describe(finding)["title"] or "metadati" in catalogue.describe(finding)["title"]
+
+
+def test_every_clause_family_code_is_in_the_catalogue():
+    from checker.pdfa import clauses
+    for family in clauses.families():
+        assert catalogue.rule(family.code).group == "pdfa"
+
+
+def test_cli_json_contract(tmp_path):
+    good, bad = tmp_path / "buono.pdf", tmp_path / "cattivo.pdf"
+    good.write_bytes(make_pdf())
+    bad.write_bytes(make_pdf(extra_xmp='<rdf:Description rdf:about="" xmlns:my="http://e.org/m/">'
+                                       '<my:X>1</my:X></rdf:Description>'))
+    plain = tmp_path / "semplice.pdf"
+    plain.write_bytes(make_pdf(claim=False))
+    cmd = [sys.executable, "-m", "checker", "pdfa", "--json"]
+    env = {"PATH": "/usr/bin:/bin", "VERAPDF": ""}
+    ok = subprocess.run(cmd + [str(good)], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert ok.returncode == 0, ok.stderr
+    [row] = json.loads(ok.stdout)
+    assert row == {"file": str(good), "flavour": "2b", "compliant": True, "engine": "builtin",
+                   "failed_clauses": []}
+    res = subprocess.run(cmd + [str(good), str(bad)], capture_output=True, text=True, cwd=ROOT,
+                         env=env)
+    assert res.returncode == 1
+    assert json.loads(res.stdout)[1]["failed_clauses"] == ["2:6.6.2.3.1-1"]
+    undecided = subprocess.run(cmd + [str(plain)], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert undecided.returncode == 3
+    assert json.loads(undecided.stdout)[0]["flavour"] is None
+    forced = subprocess.run(cmd + ["--flavour", "2b", str(plain)], capture_output=True, text=True,
+                            cwd=ROOT, env=env)
+    assert json.loads(forced.stdout)[0]["flavour"] == "2b"
+    usage = subprocess.run(cmd + ["--flavour", "9z", str(good)], capture_output=True, text=True,
+                           cwd=ROOT, env=env)
+    assert usage.returncode == 2
+    text = subprocess.run(cmd[:-1] + [str(bad)], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert "NON CONFORME" in text.stdout and "ISO 19005-2 6.6.2.3.1" in text.stdout
