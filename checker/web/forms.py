@@ -13,6 +13,7 @@ from flask import current_app, request
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields import MultipleFileField
+from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -20,7 +21,7 @@ from .. import profiles
 from .uploads import chosen_parts
 
 # Common kinds of documents citizens send to a municipality (000: "tipo di documento").
-DOC_TYPES = [
+DOC_TYPES = [SelectChoice(value, label) for value, label in [
     ("", "— Scegli —"),
     ("Istanza", "Istanza / domanda"),
     ("Dichiarazione sostitutiva", "Dichiarazione sostitutiva (DPR 445/2000)"),
@@ -32,7 +33,7 @@ DOC_TYPES = [
     ("Offerta", "Offerta (gara / appalto)"),
     ("Fattura", "Fattura o documento contabile"),
     ("altro", "Altro (specificare)"),
-]
+]]
 
 # A deliberately loose shape check: the engine judges whether it is a PEC box.
 _ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
@@ -43,11 +44,11 @@ def _address(form, field) -> None:
         raise ValidationError("Scrivi un indirizzo completo, ad esempio nome@pec.it.")
 
 
-def profile_choices() -> list[tuple[str, str]]:
+def profile_choices() -> list[SelectChoice]:
     out = []
     for pid, p in profiles.load_all().items():
         label = f"{p.name} — {p.protocol_address}" if p.protocol_address else p.name
-        out.append((pid, label))
+        out.append(SelectChoice(pid, label, render_kw={"data-address": p.protocol_address}))
     return out
 
 

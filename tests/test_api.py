@@ -1,0 +1,180 @@
+"""POST /api/v1/check, GET /healthz, GET /rules.json: the JSON contract of the web app."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from app import create_app
+from checker import catalogue, profiles
+from web_samples import docx_bytes, pdf_bytes, txt_bytes
+
+VERDICTS = {"ready", "fix", "undetermined"}
+SEVERITIES = {"error", "warning", "info", "not_checked"}
+MESSAGE = {"sender": "mario.rossi@pec.it", "subject": "Richiesta di accesso agli atti",
+           "doc_type": "Istanza"}
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app({"TESTING": True, "MAX_FILES": 3}).test_client()
+
+
+def post(client, files, field="files", **fields):
+    data = {**MESSAGE, **fields}
+    data[field] = [(io.BytesIO(content), name) for name, content in files]
+    return client.post("/api/v1/check", data=data, content_type="multipart/form-data")
+
+
+def assert_report_schema(report: dict) -> None:
+    assert report["schema"] == "pec-precheck/report/1"
+    assert report["verdict"] in VERDICTS
+    assert set(report["verdict_label"]) == {"it", "en"}
+    assert isinstance(report["reasons"], list)
+    assert report["profile"] in profiles.load_all()
+    assert set(report["counts"]) == SEVERITIES
+    for finding in report["message"]["findings"]:
+        assert finding["code"] in catalogue.load() and finding["severity"] in SEVERITIES
+    for doc in report["documents"]:
+        assert doc["name"] and len(doc["sha256"]) == 64 and doc["size"] >= 0
+        assert doc["format"]["id"]
+        for finding in doc["findings"]:
+            assert finding["code"] in catalogue.load()
+            assert finding["severity"] in SEVERITIES
+            assert finding["title"]["it"] and finding["fix"]["it"]
+
+
+def test_api_checks_txt_pdf_and_docx_and_returns_the_report_schema(client):
+    files = [("domanda.pdf", pdf_bytes()), ("nota.txt", txt_bytes()), ("allegato.docx", docx_bytes())]
+    r = post(client, files, main="domanda.pdf")
+    assert r.status_code == 200, r.get_data(as_text=True)[:500]
+    report = r.get_json()
+    assert_report_schema(report)
+    assert [d["name"] for d in report["documents"][:3]] == ["domanda.pdf", "nota.txt", "allegato.docx"]
+    assert report["message"]["main"] == "domanda.pdf"
+    import hashlib
+    assert report["documents"][0]["sha256"] == hashlib.sha256(files[0][1]).hexdigest()
+    assert report["documents"][0]["format"]["id"] == "pdf"
+    assert report["documents"][1]["format"]["id"] == "txt"
+
+
+def test_api_accepts_files_brackets_field_name(client):
+    r = post(client, [("nota.txt", txt_bytes())], field="files[]")
+    assert r.status_code == 200
+    assert r.get_json()["documents"][0]["name"] == "nota.txt"
+
+
+def test_api_plain_text_under_generic_is_not_fix(client):
+    r = post(client, [("domanda.txt", txt_bytes())], profile="generic")
+    assert r.status_code == 200
+    assert r.get_json()["verdict"] != "fix", r.get_json()
+
+
+def test_api_docx_renamed_pdf_is_fix(client):
+    r = post(client, [("domanda.pdf", docx_bytes())])
+    assert r.status_code == 200
+    report = r.get_json()
+    assert report["verdict"] == "fix"
+    assert report["documents"][0]["format"]["id"] == "docx"
+
+
+@pytest.mark.parametrize("profile_id", list(profiles.load_all()))
+def test_api_every_profile_answers_with_its_id(client, profile_id):
+    r = post(client, [("domanda.pdf", pdf_bytes())], profile=profile_id)
+    assert r.status_code == 200
+    assert r.get_json()["profile"] == profile_id
+
+
+def test_api_unknown_profile_is_400_json(client):
+    r = post(client, [("a.txt", txt_bytes())], profile="atlantide")
+    assert r.status_code == 400
+    assert r.get_json()["error"] == "unknown-profile"
+    assert "generic" in r.get_json()["profiles"]
+
+
+def test_api_missing_files_is_400_json(client):
+    r = client.post("/api/v1/check", data=MESSAGE, content_type="multipart/form-data")
+    assert r.status_code == 400
+    assert r.get_json()["error"] == "no-files"
+    assert r.get_json()["message"]["it"]
+
+
+def test_api_too_many_files_is_400_json(client):
+    r = post(client, [(f"f{i}.txt", txt_bytes()) for i in range(4)])
+    assert r.status_code == 400
+    assert r.get_json()["error"] == "too-many-files"
+
+
+def test_api_main_not_among_files_is_400_json(client):
+    r = post(client, [("a.txt", txt_bytes())], main="b.pdf")
+    assert r.status_code == 400
+    assert r.get_json()["error"] == "main-not-found"
+
+
+def test_api_oversized_upload_is_413_json():
+    small = create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 64 * 1024}).test_client()
+    r = post(small, [("big.txt", b"x" * 200 * 1024)])
+    assert r.status_code == 413
+    body = r.get_json()
+    assert body["status"] == 413 and body["error"]
+    assert "MB" in body["message"]["it"]
+
+
+def test_api_get_is_405_json(client):
+    r = client.get("/api/v1/check")
+    assert r.status_code == 405
+    assert r.get_json()["status"] == 405
+
+
+def test_api_is_exempt_from_csrf():
+    guarded = create_app({"TESTING": True, "WTF_CSRF_ENABLED": True}).test_client()
+    r = post(guarded, [("a.txt", txt_bytes())])
+    assert r.status_code == 200
+    assert r.get_json()["verdict"] in VERDICTS
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("../../etc/passwd", "passwd"),
+    ("C:\\Users\\mario\\domanda.txt", "domanda.txt"),
+    ("dom\x00anda.txt", "domanda.txt"),
+    ("..", "file-1"),
+])
+def test_api_hostile_file_names_are_cleaned(client, raw, shown):
+    r = post(client, [(raw, txt_bytes())])
+    assert r.status_code == 200
+    assert r.get_json()["documents"][0]["name"] == shown
+
+
+def test_api_non_utf8_file_name_is_read_as_windows_text(client):
+    body = (b"--B\r\nContent-Disposition: form-data; name=\"files\"; filename=\"perch\xe9.txt\"\r\n"
+            b"Content-Type: text/plain\r\n\r\nOggetto: prova di invio\r\n--B--\r\n")
+    r = client.post("/api/v1/check", data=body, content_type="multipart/form-data; boundary=B")
+    assert r.status_code == 200
+    assert r.get_json()["documents"][0]["name"] == "perché.txt"
+
+
+def test_api_same_name_twice_stays_two_documents(client):
+    r = post(client, [("a.txt", txt_bytes()), ("a.txt", b"altro testo")])
+    names = [d["name"] for d in r.get_json()["documents"]]
+    assert names[:2] == ["a.txt", "a (2).txt"]
+
+
+def test_healthz_reports_checks_and_tools(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["status"] == "ok"
+    assert body["version"]
+    assert isinstance(body["checks"], list) and body["checks"]
+    assert body["verapdf"] in {"found", "absent"}
+    assert body["antivirus"] in {"configured", "absent"}
+
+
+def test_rules_json_lists_every_catalogue_code_and_profile_overrides(client):
+    body = client.get("/rules.json").get_json()
+    codes = {r["code"] for g in body["groups"] for r in g["rules"]}
+    assert codes == set(catalogue.load())
+    by_id = {p["id"]: p for p in body["profiles"]}
+    assert set(by_id) == set(profiles.load_all())
+    for pid, p in profiles.load_all().items():
+        assert by_id[pid]["severity_overrides"] == dict(p.severity)
