@@ -368,3 +368,54 @@ def shared(tmp_path_factory) -> TestPKI:
     if "pki" not in _SHARED:
         _SHARED["pki"] = build(tmp_path_factory.mktemp("pki"))
     return _SHARED["pki"]
+
+
+# ------------------------------------------------------------------------------- PAdES
+
+def plain_pdf(text: str = "Domanda di prova") -> bytes:
+    """A one-page PDF with a text content stream, made with pikepdf."""
+    import io
+    import pikepdf
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page = pdf.pages[0]
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode())
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def pades(pki: TestPKI, who: Identity, pdf: bytes, field_name: str = "Firma1",
+          timestamp: bool = False) -> bytes:
+    """Sign (incrementally) with pyHanko's PdfSigner: PAdES baseline B (or T)."""
+    import io
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    meta = signers.PdfSignatureMetadata(field_name=field_name, subfilter=SigSeedSubFilter.PADES,
+                                        md_algorithm="sha256")
+    out = io.BytesIO()
+    pdf_signer = signers.PdfSigner(meta, signer=_signer(pki, who),
+                                   timestamper=timestamper(pki) if timestamp else None)
+    asyncio.run(pdf_signer.async_sign_pdf(writer, output=out))
+    return out.getvalue()
+
+
+def modify_pdf_after_signing(signed: bytes, text: str = "Importo: 1.000.000 EUR") -> bytes:
+    """Append an incremental update that rewrites the page content (a forbidden change)."""
+    import io
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    page_ref = writer.root["/Pages"]["/Kids"][0]
+    page = page_ref.get_object()
+    stream = generic.StreamObject(stream_data=f"BT /F1 14 Tf 72 700 Td ({text}) Tj ET".encode())
+    page["/Contents"] = writer.add_object(stream)
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

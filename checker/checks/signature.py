@@ -1,0 +1,164 @@
+"""Check "signature": CAdES envelopes (.p7m, .p7s), timestamped envelopes (.tsd, .m7m),
+signed PDFs (PAdES) and signed XML (XAdES).
+
+Each signature becomes a SignatureInfo with its ETSI indication and one finding that
+states its verdict; envelopes return the document inside as a child InputFile named
+after the envelope minus its extension ("domanda.pdf.p7m" → "domanda.pdf"), which the
+engine identifies and checks with every document rule (and unwraps again when it is
+itself an envelope). A detached .p7s is paired with its document by name in the batch
+check "signature_detached", which sees the whole submission.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import CheckResult, Finding, FormatInfo, InputFile
+from ..signatures import cms as cms_sig
+from ..signatures import timestamps
+from . import BatchCheck, Check, CheckContext
+
+ENGINE = "pyHanko (ETSI EN 319 102-1)"
+_ENVELOPE_EXT = re.compile(r"\.(p7m|p7s|tsd|m7m|p7c|p7)\s*$", re.IGNORECASE)
+
+
+def inner_name(envelope_name: str) -> str:
+    """domanda.pdf.p7m → domanda.pdf; x.p7m.tsd → x.p7m; a name without the envelope's
+    extension is kept as it is (identification then judges the content by itself)."""
+    stripped = _ENVELOPE_EXT.sub("", envelope_name)
+    return stripped if stripped and stripped != envelope_name else envelope_name
+
+
+def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
+    if fmt.id == "p7m":
+        return _run_p7m(file, ctx)
+    if fmt.id == "p7s":
+        return _run_p7s_alone(file)
+    if fmt.id == "tsd":
+        return _run_tsd(file, ctx)
+    if fmt.id == "m7m":
+        return _run_m7m(file, ctx)
+    if fmt.id == "pdf":
+        from ..signatures import pades
+        return pades.check(file, ctx.settings)
+    if fmt.id == "xml":
+        from ..signatures import xades
+        return xades.check(file, ctx.settings)
+    return CheckResult()
+
+
+def _unreadable(detail: str) -> CheckResult:
+    return CheckResult(findings=[Finding("SIG003", detail=detail[:300])], engine=ENGINE)
+
+
+def _run_p7m(file: InputFile, ctx: CheckContext) -> CheckResult:
+    try:
+        env = cms_sig.load_envelope(file.data)
+    except cms_sig.EnvelopeError as exc:
+        return _unreadable(str(exc))
+    result = CheckResult(engine=ENGINE, facts={"signature_envelope": {
+        "type": "p7m", "encoding": env.encoding, "signers": len(env.signed_data["signer_infos"])}})
+    if not env.content:
+        result.findings.append(Finding("SIG018"))
+        return result
+    _add_signers(result, cms_sig.validate_signers(env.signed_data, env.content, ctx.settings))
+    result.children.append(_child(file, env.content))
+    return result
+
+
+def _child(file: InputFile, content: bytes, name: str | None = None) -> InputFile:
+    child = InputFile(name=name or inner_name(file.name), data=content, parent=file.name,
+                      depth=file.depth + 1)
+    return child
+
+
+def _add_signers(result: CheckResult, signers) -> None:
+    for signer in signers:
+        result.signatures.append(signer.info)
+        result.findings.extend(signer.findings)
+
+
+def _run_p7s_alone(file: InputFile) -> CheckResult:
+    """Readability only: validation needs the signed document (see run_detached)."""
+    try:
+        env = cms_sig.load_envelope(file.data)
+    except cms_sig.EnvelopeError as exc:
+        return _unreadable(str(exc))
+    return CheckResult(engine=ENGINE, facts={"signature_envelope": {
+        "type": "p7s", "encoding": env.encoding, "signers": len(env.signed_data["signer_infos"])}})
+
+
+def _run_tsd(file: InputFile, ctx: CheckContext) -> CheckResult:
+    try:
+        stamped = timestamps.read_tsd(file.data)
+    except timestamps.TimestampFormatError as exc:
+        return _unreadable(str(exc))
+    return _stamped(file, stamped, ctx, "tsd")
+
+
+def _run_m7m(file: InputFile, ctx: CheckContext) -> CheckResult:
+    try:
+        stamped = timestamps.read_m7m(file.data)
+    except timestamps.TimestampFormatError as exc:
+        return _unreadable(str(exc))
+    return _stamped(file, stamped, ctx, "m7m")
+
+
+def _stamped(file: InputFile, stamped: timestamps.Stamped, ctx: CheckContext, kind: str) -> CheckResult:
+    result = CheckResult(engine=ENGINE, facts={"signature_envelope": {
+        "type": kind, "timestamps": len(stamped.tokens)}})
+    if not stamped.content:
+        result.findings.append(Finding("SIG018"))
+        return result
+    for token in stamped.tokens:
+        _add_signers(result, [timestamps.validate_token(token, stamped.content, ctx.settings)])
+    name = inner_name(file.name)
+    if name == file.name and stamped.file_name:
+        name = stamped.file_name
+    if kind == "m7m" and not name.lower().endswith(".p7m"):
+        name = f"{name}.p7m"
+    result.children.append(_child(file, stamped.content, name))
+    return result
+
+
+# ----------------------------------------------------------------- detached .p7s pairs
+
+def validate_detached_job(signature: InputFile, content: InputFile, ctx: CheckContext) -> CheckResult:
+    """Worker job: one .p7s over the document it is named after."""
+    try:
+        env = cms_sig.load_envelope(signature.data)
+    except cms_sig.EnvelopeError as exc:
+        return _unreadable(str(exc))
+    result = CheckResult(engine=ENGINE)
+    _add_signers(result, cms_sig.validate_signers(env.signed_data, content.data, ctx.settings))
+    for f in result.findings:
+        if "document" not in f.args:
+            f.args["document"] = content.name
+    return result
+
+
+def run_detached(items: list[tuple[InputFile, FormatInfo]], ctx: CheckContext) -> dict[int, CheckResult]:
+    from .. import isolation
+    by_name = {(f.parent, f.name): f for f, _ in items}
+    jobs, results = [], {}
+    for index, (f, fmt) in enumerate(items):
+        if fmt.id != "p7s":
+            continue
+        target = by_name.get((f.parent, inner_name(f.name)))
+        if target is None or target is f:
+            results[index] = CheckResult(findings=[Finding("SIG018", check="signature")],
+                                         engine=ENGINE)
+            continue
+        jobs.append(isolation.Job(label="signature", fn=validate_detached_job,
+                                  args=(f, target, ctx), key=index))
+    isolation.run_jobs(jobs)
+    for job in jobs:
+        res = job.result or CheckResult()
+        res.findings = [f.with_check("signature") for f in res.findings]
+        results[job.key] = res
+    return results
+
+
+CHECKS = [Check(name="signature", formats={"p7m", "p7s", "tsd", "m7m", "pdf", "xml"}, run=run,
+                label_it="Firma digitale", memory_mb=1024, timeout=60)]
+BATCH_CHECKS = [BatchCheck(name="signature_detached", formats={"*"}, run=run_detached,
+                           label_it="Firma digitale separata (.p7s)")]

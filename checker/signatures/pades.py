@@ -1,0 +1,172 @@
+"""PAdES: every signature of a signed PDF, what it covers, and what changed after it.
+
+pyHanko reads the signature fields, validates each signature (integrity, trust against
+our anchors, the dated algorithm policy) and runs its difference analysis over the
+revisions added after each signature: NONE / LTA_UPDATES / FORM_FILLING / ANNOTATIONS
+are changes a signer allows (another signature, a timestamp, DSS data, filled fields);
+OTHER means the content shown is no longer the content signed. Document timestamps
+(/DocTimeStamp) are reported as timestamps; DSS presence as LTV data.
+"""
+from __future__ import annotations
+
+import asyncio
+import io
+from datetime import timezone
+
+from ..model import CheckResult, Finding, SignatureInfo
+from . import certinfo, indications
+from .cms import DatedAlgorithmPolicy, _validation_time, trust_from_settings
+from .trust import qualified_at
+
+ENGINE = "pyHanko (PAdES, ETSI EN 319 102-1)"
+MAX_SIGNATURES = 30
+_ALLOWED_CHANGES = {"NONE": "nessuna", "LTA_UPDATES": "dati di validazione o marche temporali",
+                    "FORM_FILLING": "compilazione di campi o altre firme",
+                    "ANNOTATIONS": "annotazioni", "OTHER": "modifiche al contenuto"}
+
+
+def looks_signed(data: bytes) -> bool:
+    """Cheap pre-filter: a PDF signature dictionary always has a /ByteRange."""
+    return b"/ByteRange" in data
+
+
+def check(file, settings: dict) -> CheckResult:
+    if not looks_signed(file.data):
+        return CheckResult()
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        reader = PdfFileReader(io.BytesIO(file.data), strict=False)
+        if reader.encrypted:
+            return CheckResult(findings=[Finding("SIG009", detail="PDF cifrato: firme non verificabili",
+                                                 args={"signer": "?", "indication": "INDETERMINATE",
+                                                       "sub_indication": "-"})], engine=ENGINE)
+        embedded = list(reader.embedded_signatures)[:MAX_SIGNATURES]
+    except RecursionError:
+        return CheckResult(findings=[Finding("SIG003", detail="PDF nested too deeply")], engine=ENGINE)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a PDF pyHanko cannot read: say so
+        return CheckResult(findings=[Finding("SIG003", detail=f"{type(exc).__name__}: {exc}"[:300])],
+                           engine=ENGINE)
+    if not embedded:
+        if b"/ByteRange [" in file.data or b"/ByteRange[" in file.data:
+            # a signature dictionary is there but pyHanko found no usable field: say so
+            return CheckResult(findings=[Finding("SIG003", detail="PDF signature field unreadable")],
+                               engine=ENGINE)
+        return CheckResult()
+    store = trust_from_settings(settings)
+    result = CheckResult(engine=ENGINE, facts={"pades": {
+        "signatures": len(embedded), "dss": _has_dss(reader)}})
+    for index, emb in enumerate(embedded):
+        try:
+            info, findings = _validate(emb, store, settings, index)
+        except RecursionError:
+            info, findings = _failure(index, "nested too deeply")
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad signature does not hide the others
+            info, findings = _failure(index, f"{type(exc).__name__}: {exc}"[:300])
+        result.signatures.append(info)
+        result.findings.extend(findings)
+    return result
+
+
+def _has_dss(reader) -> bool:
+    try:
+        return "/DSS" in reader.root
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _failure(index: int, detail: str):
+    info = SignatureInfo(kind="pades", indication="FAILED", sub_indication="FORMAT_FAILURE",
+                         details={"error": detail, "field_index": index})
+    return info, [indications.finding_for(info)]
+
+
+def _context(store, settings):
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationCheckingPolicy,
+                                                   RevocationCheckingRule)
+    rule = RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
+    return ValidationContext(
+        trust_manager=store.trust_manager(), crls=list(store.crls), allow_fetching=False,
+        revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(rule, rule)),
+        algorithm_usage_policy=DatedAlgorithmPolicy(), moment=_validation_time(settings))
+
+
+def _validate(emb, store, settings, index):
+    from pyhanko.sign.validation.pdf_embedded import (async_validate_pdf_signature,
+                                                      async_validate_pdf_timestamp)
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    field = emb.field_name
+    is_doc_ts = emb.sig_object.get("/Type") == "/DocTimeStamp"
+    if is_doc_ts:
+        status = asyncio.run(async_validate_pdf_timestamp(emb, validation_context=_context(store, settings)))
+    else:
+        usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"},
+                                    match_all_key_usages=False)
+        status = asyncio.run(async_validate_pdf_signature(
+            emb, signer_validation_context=_context(store, settings),
+            ts_validation_context=_context(store, settings), key_usage_settings=usage))
+    described = certinfo.describe(status.signing_cert)
+    modification = status.modification_level.name if status.modification_level else "UNKNOWN"
+    coverage = status.coverage.name if status.coverage else "UNCLEAR"
+    ts = getattr(status, "timestamp_validity", None)
+    when = None
+    if is_doc_ts:
+        when = status.timestamp
+    elif ts is not None and ts.valid and ts.intact:
+        when = ts.timestamp
+    else:
+        when = getattr(status, "signer_reported_dt", None)
+    if not (status.intact and status.valid):
+        indication, sub = "FAILED", "HASH_FAILURE" if not status.intact else "SIG_CRYPTO_FAILURE"
+    elif status.trust_problem_indic is not None:
+        indication = status.trust_problem_indic.status.name
+        sub = status.trust_problem_indic.standard_name
+    else:
+        indication, sub = "PASSED", None
+    qualified = None
+    if not is_doc_ts:
+        in_list = None
+        if status.validation_path is not None and store.registry is not None:
+            in_list = qualified_at(store, list(status.validation_path.iter_authorities()), when)
+        if not described.qc_compliance:
+            qualified = False
+        elif in_list is not None:
+            qualified = in_list and described.qc_sscd
+        elif store.configured:
+            qualified = described.qc_sscd
+    details = {"field": field, "coverage": coverage, "modification": modification,
+               "digest_algorithm": status.md_algorithm,
+               "key": f"{described.key_algorithm.upper()} {described.key_bits or '?'}",
+               "not_after": described.not_after}
+    kind = "timestamp" if is_doc_ts else "pades"
+    info = SignatureInfo(kind=kind, signer=described.signer, codice_fiscale=described.codice_fiscale,
+                         issuer=described.issuer,
+                         signing_time=when.astimezone(timezone.utc).isoformat() if when else None,
+                         qualified=qualified, indication=indication, sub_indication=sub,
+                         details=details)
+    findings = []
+    changes = _ALLOWED_CHANGES.get(modification, modification)
+    if indication != "FAILED" and (modification == "OTHER" or coverage == "UNCLEAR"
+                                   or status.docmdp_ok is False):
+        details["modified_after_signing"] = True
+        info = SignatureInfo(**{**info.__dict__, "indication": "FAILED", "sub_indication": None})
+        findings.append(Finding("SIG016", args={"signer": described.signer or "?", "changes": changes},
+                                location=f"campo {field}"))
+    else:
+        verdict = indications.finding_for(info, trust_configured=store.configured)
+        findings.append(Finding(verdict.code, detail=verdict.detail, args=verdict.args,
+                                location=f"campo {field}"))
+        if modification in ("LTA_UPDATES", "FORM_FILLING", "ANNOTATIONS") and indication != "FAILED":
+            findings.append(Finding("SIG017", args={"signer": described.signer or "?",
+                                                    "changes": changes}, location=f"campo {field}"))
+    if indication != "FAILED" and not is_doc_ts:
+        if status.revocation_details is None and status.validation_path is not None \
+                and status.signing_cert.issuer.sha256 not in store.crl_issuers():
+            findings.append(Finding("SIG011", args={"signer": described.signer or "?"}))
+        if not described.non_repudiation:
+            findings.append(Finding("SIG010", args={"signer": described.signer or "?"}))
+    return info, findings
