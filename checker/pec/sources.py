@@ -109,3 +109,28 @@ def _get(box: mailbox.Mailbox, key: str, name: str) -> RawItem:
     if len(data) > _limit():
         return RawItem(name, None, f"più grande di {MAX_MESSAGE_MB:g} MB", too_large=True)
     return RawItem(name, data)
+
+
+def count_items(paths: list[str | Path]) -> int | None:
+    """How many messages iter_paths will yield (for a progress bar); None when unsure."""
+    total = 0
+    try:
+        for p in paths:
+            total += _count(Path(p))
+    except (OSError, mailbox.Error):
+        return None
+    return total
+
+
+def _count(path: Path) -> int:
+    if path.is_dir():
+        if is_maildir(path):
+            return len(mailbox.Maildir(str(path), factory=None, create=False))
+        return sum(_count(c) for c in path.iterdir() if not c.name.startswith("."))
+    if path.is_file() and is_mbox(path):
+        box = mailbox.mbox(str(path), factory=None, create=False)
+        try:
+            return len(box)
+        finally:
+            box.close()
+    return 1
