@@ -1,0 +1,78 @@
+"""TIFF scans: every page decodes (Pillow, with its decompression-bomb pixel limit turned
+into a finding), the page count and the compression are reported (AgID prefers
+uncompressed for long-term keeping: information only)."""
+from __future__ import annotations
+
+import io
+import re
+import warnings
+
+from PIL import Image, UnidentifiedImageError
+
+from ..model import CheckResult, Finding, FormatInfo, InputFile
+from . import Check, CheckContext
+
+MAX_PIXELS = 100_000_000     # per page: an A3 scan at 600 dpi is ~70 Mpx
+MAX_PAGES = 2000
+
+COMPRESSION_LABELS = {
+    "group3": "CCITT Gruppo 3, senza perdita", "group4": "CCITT Gruppo 4, senza perdita",
+    "tiff_ccitt": "CCITT, senza perdita", "tiff_lzw": "LZW, senza perdita",
+    "tiff_adobe_deflate": "Deflate, senza perdita", "tiff_deflate": "Deflate, senza perdita",
+    "packbits": "PackBits, senza perdita", "jpeg": "JPEG, con perdita", "tiff_jpeg": "JPEG, con perdita",
+    "webp": "WebP", "tiff_sgilog": "SGILog", "tiff_sgilog24": "SGILog24", "lzma": "LZMA",
+    "zstd": "Zstandard",
+}
+
+
+def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    findings: list[Finding] = []
+    compressions: set[str] = set()
+    pages = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(file.data)) as img:
+                if img.format != "TIFF":
+                    return CheckResult(findings=[Finding("TIF001", detail=f"formato {img.format}")])
+                total = getattr(img, "n_frames", 1)
+                for index in range(min(total, MAX_PAGES)):
+                    img.seek(index)
+                    width, height = img.size
+                    if width * height > MAX_PIXELS:
+                        return CheckResult(findings=[_too_large(width, height, index)])
+                    compressions.add(str(img.info.get("compression", "raw")))
+                    img.load()
+                    pages += 1
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            declared = re.search(r"\((\d+) pixels\)", str(exc))
+            pixels = f"{int(declared.group(1)):,}".replace(",", ".") if declared else "?"
+            return CheckResult(findings=[Finding("TIF002", detail=str(exc)[:300],
+                                                 args={"pixels": pixels,
+                                                       "limit": f"{MAX_PIXELS:,}".replace(",", ".")})])
+        except UnidentifiedImageError:
+            return CheckResult(findings=[Finding("TIF001", detail="intestazione TIFF non leggibile")])
+        except MemoryError:
+            raise  # the worker turns it into "too much memory"
+        except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds on broken files
+            where = f"pagina {pages + 1}"
+            return CheckResult(findings=[Finding("TIF001", detail=f"{type(exc).__name__}: {exc}"[:300],
+                                                 location=where)],
+                               facts={"pages": pages})
+    findings.append(Finding("TIF003", detail=str(pages), args={"pages": str(pages)}))
+    compressed = sorted(c for c in compressions if c != "raw")
+    if compressed:
+        label = "; ".join(COMPRESSION_LABELS.get(c, c) for c in compressed)
+        findings.append(Finding("TIF004", detail=", ".join(compressed), args={"compression": label}))
+    return CheckResult(findings=findings, facts={"pages": pages, "compression": ", ".join(sorted(compressions))},
+                       engine=f"Pillow {Image.__version__}")
+
+
+def _too_large(width: int, height: int, index: int) -> Finding:
+    return Finding("TIF002", detail=f"{width} × {height}", location=f"pagina {index + 1}",
+                   args={"pixels": f"{width * height:,}".replace(",", "."),
+                         "limit": f"{MAX_PIXELS:,}".replace(",", ".")})
+
+
+CHECKS = [Check(name="tiff", formats={"tiff"}, run=run, label_it="TIFF: leggibilità, pagine, compressione")]
