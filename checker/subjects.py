@@ -177,8 +177,8 @@ def subject_issues(subject: str) -> list[SubjectIssue]:
         return [SubjectIssue(SubjectProblem.NO_WORDS, subject.strip())] + found
     tokens = [t for t in re.findall(r"[a-z0-9]+", core)
               if re.search(r"[a-z]{2}", t) or re.fullmatch(r"\d{3,}", t)]
-    letters = sum(c.isalpha() for c in core)
-    if len(tokens) < 2 or letters < 3:
+    longest_word = max((len(w) for w in re.findall(r"[a-z]+", core)), default=0)
+    if len(tokens) < 2 or longest_word < 3:
         return [SubjectIssue(SubjectProblem.TOO_SHORT, subject.strip())] + found
     if any(p in _FORWARD_PREFIXES for p in prefixes):
         found.append(SubjectIssue(SubjectProblem.FORWARDED, subject.strip()))
