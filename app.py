@@ -23,11 +23,12 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from checker import web_triage
 from checker.web import api, errors, present, views
 from checker.web.uploads import InMemoryRequest
 
 # Each blueprint owns a group of routes; register a new page here.
-BLUEPRINTS = [views.bp, api.bp]
+BLUEPRINTS = [views.bp, api.bp, web_triage.bp]
 CSRF_EXEMPT = [api.bp]  # machine clients post files, not browser forms
 
 csrf = CSRFProtect()

@@ -1,0 +1,96 @@
+"""Protocol staff triage on the web: GET/POST /triage (page) and POST /api/v1/triage (JSON).
+
+Separate from the citizen form. Both take one or more .eml files in the multipart field
+`files` (and an optional `profile`; default: the office the message was sent to) and give
+one row per message — the same rows as `pec-precheck triage` (checker/pec/triage.py).
+The JSON route is exempted from CSRF when the blueprint is registered (machine clients
+post files; no cookie authorises anything here).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from . import profiles
+from .pec import triage
+from .pec.sources import RawItem
+from .web.uploads import chosen_parts, read_files
+
+bp = Blueprint("triage", __name__)
+
+DEFAULT_MAX_MESSAGES = 100
+
+
+def _exempt_api_from_csrf(state) -> None:
+    csrf = state.app.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt(api_triage)
+
+
+def _max_messages() -> int:
+    return int(current_app.config.get("MAX_TRIAGE_FILES", DEFAULT_MAX_MESSAGES))
+
+
+def _profile_arg() -> tuple[str | None, str | None]:
+    """(profile or None for automatic, error message or None)."""
+    wanted = (request.form.get("profile") or "").strip()
+    if wanted in ("", "auto"):
+        return None, None
+    if wanted not in profiles.load_all():
+        return None, f"Ufficio sconosciuto: {wanted!r}."
+    return wanted, None
+
+
+def _rows(profile: str | None) -> list[triage.TriageRow]:
+    files = read_files(chosen_parts(request.files))
+    items = [RawItem(f.name, f.data) for f in files]
+    return list(triage.triage(items, profile=profile))
+
+
+@bp.get("/triage")
+def page():
+    return render_template("triage.html", profiles=profiles.load_all(), rows=None, summary=None,
+                           chosen="auto", error=None)
+
+
+@bp.post("/triage")
+def page_post():
+    profile, error = _profile_arg()
+    parts_count = len(request.files.getlist("files"))
+    if not error and parts_count > _max_messages():
+        error = f"Troppi messaggi: al massimo {_max_messages()} per volta."
+    rows = None if error else _rows(profile)
+    if rows is not None and not rows:
+        error = "Nessun messaggio ricevuto: scegli uno o più file .eml."
+    status = 400 if error else 200
+    return render_template("triage.html", profiles=profiles.load_all(),
+                           rows=[r.to_json() for r in rows] if rows else None,
+                           summary=triage.summary(rows) if rows else None,
+                           chosen=profile or "auto", error=error), status
+
+
+@bp.post("/api/v1/triage")
+def api_triage():
+    profile, error = _profile_arg()
+    if error:
+        return jsonify({"error": "unknown-profile", "message": {"it": error, "en": "Unknown profile."},
+                        "profiles": list(profiles.load_all()), "status": 400}), 400
+    if len(chosen_parts_peek()) > _max_messages():
+        limit = _max_messages()
+        return jsonify({"error": "too-many-files",
+                        "message": {"it": f"Troppi messaggi: al massimo {limit} per volta.",
+                                    "en": f"Too many messages: at most {limit} at a time."},
+                        "status": 400}), 400
+    rows = _rows(profile)
+    if not rows:
+        return jsonify({"error": "no-files",
+                        "message": {"it": "Nessun file ricevuto: invia i messaggi .eml nel campo «files».",
+                                    "en": "No files received: send the .eml messages in the multipart field 'files'."},
+                        "status": 400}), 400
+    return jsonify([r.to_json() for r in rows])
+
+
+def chosen_parts_peek() -> list:
+    return [s for field in ("files", "files[]") for s in request.files.getlist(field)]
+
+
+bp.record_once(_exempt_api_from_csrf)
