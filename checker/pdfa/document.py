@@ -36,7 +36,10 @@ def is_dict(obj) -> bool:
 def name(obj) -> str | None:
     """A Name's text without the slash, else None."""
     if isinstance(obj, pikepdf.Name):
-        return str(obj)[1:]
+        try:
+            return str(obj)[1:]
+        except UnicodeDecodeError:  # a name that is not UTF-8 (judged by structure checks)
+            return "\ufffd"
     return None
 
 

@@ -1,11 +1,287 @@
-"""Clause family: graphics."""
+"""Graphics: output intents, colour spaces, transparency, graphics states, images,
+XObjects, rendering intents, content stream operators
+(ISO 19005-1 6.2, 6.4; ISO 19005-2/3 6.2.2-6.2.10)."""
 from __future__ import annotations
 
 from typing import Iterator
 
-from .document import Document
+import pikepdf
+
+from .document import Document, as_list, get, is_dict, name, objgen, read_stream
 from .model import Failure
+from .usage import Use, usage
+
+_INTENTS = {"RelativeColorimetric", "AbsoluteColorimetric", "Perceptual", "Saturation"}
+_BLEND_MODES = {"Normal", "Compatible", "Multiply", "Screen", "Overlay", "Darken", "Lighten",
+                "ColorDodge", "ColorBurn", "HardLight", "SoftLight", "Difference", "Exclusion",
+                "Hue", "Saturation", "Color", "Luminosity"}
 
 
 def check(doc: Document) -> Iterator[Failure]:
-    return iter(())
+    intent_space = yield from _output_intents(doc)
+    yield from _colour_spaces(doc, intent_space)
+    yield from _transparency(doc, intent_space)
+    yield from _graphics_states(doc)
+    yield from _images_and_xobjects(doc)
+    yield from _operators(doc)
+
+
+# --- output intents ---
+
+def _pdfa_intents(doc: Document) -> list:
+    return [oi for oi in as_list(get(doc.root, "/OutputIntents"))
+            if is_dict(oi) and name(get(oi, "/S")) == "GTS_PDFA1"]
+
+
+def _output_intents(doc: Document):
+    """Check the PDF/A output intents; return the ICC colour space of its profile or None."""
+    p = doc.part
+    clause = "6.2.2" if p == 1 else "6.2.3"
+    intents = _pdfa_intents(doc)
+    profiles = [get(oi, "/DestOutputProfile") for oi in intents]
+    profiles = [pr for pr in profiles if pr is not None]
+    keys = {objgen(pr) or id(pr) for pr in profiles}
+    if len(keys) > 1:
+        yield Failure(p, clause, 2, "ci sono più profili di output PDF/A diversi", "catalogo")
+    if not profiles:
+        return None
+    data = read_stream(profiles[0], limit=8 << 20)
+    if data is None or len(data) < 128 or data[36:40] != b"acsp":
+        yield Failure(p, clause, 1, "il profilo di output non è un profilo ICC valido", "catalogo")
+        return None
+    space = data[16:20].decode("latin-1")
+    device_class = data[12:16].decode("latin-1")
+    if device_class not in ("prtr", "mntr"):
+        yield Failure(p, clause, 3 if p > 1 else 1,
+                      f"il profilo di output è di classe «{device_class}» (ammesse prtr, mntr)",
+                      "catalogo")
+    if p == 1 and data[8] >= 4:
+        yield Failure(1, clause, 1, "il profilo di output ICC è di versione 4, non ammessa in PDF/A-1",
+                      "catalogo")
+    return space
+
+
+# --- colour spaces ---
+
+def _device_families(cs, depth: int = 0) -> Iterator[str]:
+    """'rgb' / 'cmyk' / 'gray' for each device colour space inside cs."""
+    if depth > 8 or cs is None:
+        return
+    n = name(cs)
+    if n is not None:
+        fam = {"DeviceRGB": "rgb", "DeviceCMYK": "cmyk", "DeviceGray": "gray"}.get(n)
+        if fam:
+            yield fam
+        return
+    if not isinstance(cs, pikepdf.Array) or len(cs) == 0:
+        return
+    kind = name(cs[0])
+    if kind == "Indexed" and len(cs) > 1:
+        yield from _device_families(cs[1], depth + 1)
+    elif kind == "Separation" and len(cs) > 2:
+        if name(cs[1]) != "None" or True:
+            yield from _device_families(cs[2], depth + 1)
+    elif kind == "DeviceN" and len(cs) > 2:
+        yield from _device_families(cs[2], depth + 1)
+    elif kind == "Pattern" and len(cs) > 1:
+        yield from _device_families(cs[1], depth + 1)
+
+
+def _has_default(scope: tuple, family: str) -> bool:
+    key = {"rgb": "/DefaultRGB", "cmyk": "/DefaultCMYK", "gray": "/DefaultGray"}[family]
+    return any(get(get(res, "/ColorSpace"), key) is not None for res in scope)
+
+
+def _colour_spaces(doc: Document, intent_space: str | None) -> Iterator[Failure]:
+    p = doc.part
+    clause = "6.2.3.3" if p == 1 else "6.2.4.3"
+    reported = set()
+    separations: dict[str, tuple[bytes, object]] = {}
+    for use in usage(doc).colour_spaces:
+        for fam in set(_device_families(use.obj)):
+            if fam in reported or _has_default(use.resources, fam):
+                continue
+            needed = {"rgb": "RGB ", "cmyk": "CMYK"}.get(fam)
+            ok = intent_space is not None and (needed is None or intent_space == needed)
+            if not ok:
+                reported.add(fam)
+                label = {"rgb": "DeviceRGB", "cmyk": "DeviceCMYK", "gray": "DeviceGray"}[fam]
+                test = {"rgb": 1, "cmyk": 2, "gray": 3}[fam]
+                yield Failure(p, clause, test,
+                              f"usa lo spazio colore {label} senza un profilo di output "
+                              f"PDF/A adatto né uno spazio {label.replace('Device', 'Default')}",
+                              use.where)
+        if p >= 2:
+            yield from _separation_consistency(use, separations, p)
+
+
+def _fingerprint(obj) -> bytes:
+    try:
+        if isinstance(obj, pikepdf.Stream):
+            return obj.stream_dict.unparse(resolved=True) + obj.read_raw_bytes()
+        return obj.unparse(resolved=True)
+    except Exception:  # noqa: BLE001
+        return repr(obj).encode()
+
+
+def _separation_consistency(use: Use, seen: dict, p: int) -> Iterator[Failure]:
+    cs = use.obj
+    if not isinstance(cs, pikepdf.Array) or len(cs) < 4 or name(cs[0]) != "Separation":
+        return
+    colorant = name(cs[1])
+    if colorant in (None, "All", "None"):
+        return
+    print_ = _fingerprint(cs[2]) + b"|" + _fingerprint(cs[3])
+    if colorant in seen and seen[colorant] != print_:
+        yield Failure(p, "6.2.4.4", 2, f"il colore separato «{colorant}» è definito in due modi diversi",
+                      use.where)
+    seen.setdefault(colorant, print_)
+
+
+# --- transparency ---
+
+def _gs_transparent(gs) -> bool:
+    smask = get(gs, "/SMask")
+    if smask is not None and name(smask) != "None":
+        return True
+    for key in ("/CA", "/ca"):
+        v = get(gs, key)
+        try:
+            if v is not None and float(v) != 1.0:
+                return True
+        except (TypeError, ValueError):
+            pass
+    bm = get(gs, "/BM")
+    modes = [name(b) for b in as_list(bm)]
+    return bool(modes) and not any(m in ("Normal", "Compatible") for m in modes[:1])
+
+
+def _transparency(doc: Document, intent_space: str | None) -> Iterator[Failure]:
+    p = doc.part
+    u = usage(doc)
+    if p == 1:
+        for use in u.extgstates:
+            smask = get(use.obj, "/SMask")
+            if smask is not None and name(smask) != "None":
+                yield Failure(1, "6.4", 1, "stato grafico con maschera morbida (SMask)", use.where)
+            for key in ("/CA", "/ca"):
+                v = get(use.obj, key)
+                try:
+                    if v is not None and float(v) != 1.0:
+                        yield Failure(1, "6.4", 5 if key == "/CA" else 6,
+                                      f"stato grafico con opacità {key[1:]} = {v}", use.where)
+                except (TypeError, ValueError):
+                    pass
+            bm = get(use.obj, "/BM")
+            for m in as_list(bm)[:1]:
+                if name(m) not in ("Normal", "Compatible"):
+                    yield Failure(1, "6.4", 4, f"modo di fusione «{name(m)}» non ammesso", use.where)
+        for use in u.images:
+            if get(use.obj, "/SMask") is not None and name(get(use.obj, "/SMask")) != "None":
+                yield Failure(1, "6.4", 2, "immagine con maschera morbida (SMask)", use.where)
+        for use in u.forms:
+            group = get(use.obj, "/Group")
+            if name(get(group, "/S")) == "Transparency":
+                yield Failure(1, "6.4", 3, "gruppo di trasparenza in un oggetto grafico", use.where)
+        for n, page in enumerate(doc.pages(), start=1):
+            if name(get(get(page.obj, "/Group"), "/S")) == "Transparency":
+                yield Failure(1, "6.4", 3, "gruppo di trasparenza sulla pagina", f"pagina {n}")
+        return
+    for use in u.extgstates:
+        for m in as_list(get(use.obj, "/BM")):
+            if name(m) not in _BLEND_MODES:
+                yield Failure(p, "6.2.10", 2, f"modo di fusione «{name(m)}» non previsto", use.where)
+    if intent_space is not None:
+        return
+    # Without a PDF/A output intent, every page with transparency needs a blending colour space.
+    pages_with = {use.where.split(",")[0] for use in u.extgstates if _gs_transparent(use.obj)}
+    pages_with |= {use.where.split(",")[0] for use in u.images
+                   if is_dict(get(use.obj, "/SMask")) or (get(use.obj, "/SMaskInData") or 0) > 0}
+    pages_with |= {use.where.split(",")[0] for use in u.forms
+                   if name(get(get(use.obj, "/Group"), "/S")) == "Transparency"}
+    for n, page in enumerate(doc.pages(), start=1):
+        where = f"pagina {n}"
+        if where in pages_with and get(get(page.obj, "/Group"), "/CS") is None:
+            yield Failure(p, "6.2.10", 1, "la pagina usa trasparenze ma non c'è un profilo di output "
+                          "né uno spazio colore di fusione (/Group /CS)", where)
+
+
+# --- graphics states ---
+
+def _graphics_states(doc: Document) -> Iterator[Failure]:
+    p = doc.part
+    clause = "6.2.8" if p == 1 else "6.2.5"
+    for use in usage(doc).extgstates:
+        gs = use.obj
+        if get(gs, "/TR") is not None:
+            yield Failure(p, clause, 1, "stato grafico con funzione di trasferimento (TR)", use.where)
+        tr2 = get(gs, "/TR2")
+        if tr2 is not None and name(tr2) != "Default":
+            yield Failure(p, clause, 2, "stato grafico con TR2 diverso da Default", use.where)
+        ri = get(gs, "/RI")
+        if ri is not None and name(ri) not in _INTENTS:
+            yield Failure(p, "6.2.9" if p == 1 else "6.2.6", 1,
+                          f"intento di resa «{name(ri)}» non standard", use.where)
+        if p >= 2:
+            ht = get(gs, "/HT")
+            if is_dict(ht):
+                htype = get(ht, "/HalftoneType")
+                if htype is not None and int(htype) not in (1, 5):
+                    yield Failure(p, clause, 3, f"retino di tipo {htype} (ammessi 1 e 5)", use.where)
+                if get(ht, "/HalftoneName") is not None:
+                    yield Failure(p, clause, 4, "retino con HalftoneName", use.where)
+    for use in usage(doc).rendering_intents:
+        if name(use.obj) not in _INTENTS:
+            yield Failure(p, "6.2.9" if p == 1 else "6.2.6", 1,
+                          f"intento di resa «{name(use.obj)}» non standard", use.where)
+
+
+# --- images and XObjects ---
+
+def _images_and_xobjects(doc: Document) -> Iterator[Failure]:
+    p = doc.part
+    u = usage(doc)
+    img = "6.2.4" if p == 1 else "6.2.8.1" if False else "6.2.8"
+    for use in u.images:
+        x = use.obj
+        if get(x, "/Alternates") is not None:
+            yield Failure(p, img, 1, "immagine con immagini alternative (Alternates)", use.where)
+        if get(x, "/OPI") is not None:
+            yield Failure(p, img, 2, "immagine con riferimenti OPI", use.where)
+        if get(x, "/Interpolate") is not None and bool(get(x, "/Interpolate")):
+            yield Failure(p, img, 3, "immagine con interpolazione attiva", use.where)
+        intent = get(x, "/Intent")
+        if intent is not None and name(intent) not in _INTENTS:
+            yield Failure(p, "6.2.9" if p == 1 else "6.2.6", 1,
+                          f"intento di resa «{name(intent)}» non standard", use.where)
+    for use in u.inline_images:
+        d = use.obj
+        interp = get(d, "/I") if is_dict(d) else None
+        if interp is None and is_dict(d):
+            interp = get(d, "/Interpolate")
+        if interp is not None and bool(interp):
+            yield Failure(p, img, 3, "immagine in linea con interpolazione attiva", use.where)
+    form = "6.2.5" if p == 1 else "6.2.9"
+    for use in u.forms:
+        x = use.obj
+        if get(x, "/OPI") is not None or name(get(x, "/Subtype2")) == "PS" or get(x, "/PS") is not None:
+            yield Failure(p, form if p == 1 else "6.2.9.1", 1,
+                          "oggetto grafico con codice PostScript o OPI", use.where)
+        if get(x, "/Ref") is not None:
+            yield Failure(p, "6.2.6" if p == 1 else "6.2.9.2", 1,
+                          "oggetto grafico che rimanda a un altro file (Reference XObject)", use.where)
+    for use in u.xobjects_other:
+        sub = name(get(use.obj, "/Subtype"))
+        yield Failure(p, "6.2.7" if p == 1 else "6.2.9.3", 1,
+                      f"oggetto grafico di tipo «{sub}» non ammesso (PostScript)", use.where)
+
+
+def _operators(doc: Document) -> Iterator[Failure]:
+    p = doc.part
+    seen = set()
+    for use in usage(doc).unknown_operators:
+        if use.obj in seen:
+            continue
+        seen.add(use.obj)
+        yield Failure(p, "6.2.10" if p == 1 else "6.2.2", 1,
+                      f"operatore «{use.obj}» non definito dalla norma PDF", use.where)
