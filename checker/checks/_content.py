@@ -83,3 +83,17 @@ def classify_field(instruction: str) -> tuple[str, str] | None:
         return name, " ".join(rest.split())[:300]
     target = rest.split('"')[1] if rest.count('"') >= 2 else rest.split(" ")[0]
     return name, target[:300]
+
+
+def zip_problem_it(problem) -> str:
+    """A zipinspect problem in words a citizen reads in the ARC002 text."""
+    labels = {
+        "too_many_entries": "contiene troppi file", "too_large": "dichiara dimensioni enormi",
+        "entry_too_large": "un file interno dichiara dimensioni enormi",
+        "entry_ratio": "un file interno è compresso in modo anomalo",
+        "total_ratio": "il contenuto è compresso in modo anomalo",
+        "overlap": "i file interni si sovrappongono", "header_mismatch": "l'indice non corrisponde ai dati",
+        "corrupt": "l'archivio è danneggiato o troncato",
+        "nested_too_deep": "contiene troppi archivi uno dentro l'altro",
+    }
+    return labels.get(problem.kind.value, problem.kind.value)

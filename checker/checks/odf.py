@@ -20,7 +20,7 @@ from ..linkfinder import is_url
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from ..textfacts import text_facts
 from . import Check, CheckContext
-from ._content import capped, text_link_findings
+from ._content import capped, text_link_findings, zip_problem_it
 
 MAX_PART = 64 << 20
 
@@ -64,7 +64,7 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
         if problem.kind is zipinspect.ZipProblemKind.CORRUPT:
             return CheckResult(findings=[Finding("ODF010", detail=problem.detail, location=problem.entry)])
         return CheckResult(findings=[Finding("ARC002", detail=problem.detail, location=problem.entry,
-                                             args={"problem": problem.kind.value})])
+                                             args={"problem": zip_problem_it(problem)})])
     names = [e.name for e in report.entries if not e.is_dir]
     findings: list[Finding] = []
     manifest = _read(data, "META-INF/manifest.xml", findings)

@@ -32,7 +32,7 @@ from .. import zipinspect
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from ..textfacts import text_facts
 from . import Check, CheckContext
-from ._content import capped, classify_field, text_link_findings
+from ._content import capped, classify_field, text_link_findings, zip_problem_it
 
 OLE_MAGIC = olefile.MAGIC
 MAX_PART = 64 << 20          # one XML part, decompressed
@@ -205,7 +205,7 @@ def _check_ooxml(name: str, data: bytes, fmt: FormatInfo) -> CheckResult:
         if problem.kind is zipinspect.ZipProblemKind.CORRUPT:
             return CheckResult(findings=[Finding("OFF011", detail=problem.detail, location=problem.entry)])
         return CheckResult(findings=[Finding("ARC002", detail=problem.detail, location=problem.entry,
-                                             args={"problem": _problem_it(problem)})])
+                                             args={"problem": zip_problem_it(problem)})])
     doc = _Ooxml(data=data, names=[e.name for e in report.entries if not e.is_dir])
     types = _content_types(doc)
     if types is None:
@@ -230,19 +230,6 @@ def _check_ooxml(name: str, data: bytes, fmt: FormatInfo) -> CheckResult:
     findings = capped(doc.findings + text_link_findings("\n".join(doc.link_text), "OFF012"))
     facts = text_facts(text) if fmt.id in ("docx", "docm") or doc.text else {}
     return CheckResult(findings=findings, facts=facts, engine=_engine() if vba_parts else "")
-
-
-def _problem_it(problem) -> str:
-    labels = {
-        "too_many_entries": "contiene troppi file", "too_large": "dichiara dimensioni enormi",
-        "entry_too_large": "un file interno dichiara dimensioni enormi",
-        "entry_ratio": "un file interno è compresso in modo anomalo",
-        "total_ratio": "il contenuto è compresso in modo anomalo",
-        "overlap": "i file interni si sovrappongono", "header_mismatch": "l'indice non corrisponde ai dati",
-        "corrupt": "l'archivio è danneggiato o troncato",
-        "nested_too_deep": "contiene troppi archivi uno dentro l'altro",
-    }
-    return labels.get(problem.kind.value, problem.kind.value)
 
 
 def _read_xml(doc: _Ooxml, part: str):

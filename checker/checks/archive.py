@@ -1,0 +1,133 @@
+"""Compressed archives (zip, 7z, rar, gzip) are not accepted formats: say so, and list
+what is inside from the archive's directory, without extracting anything.
+
+zip goes through checker.zipinspect (central directory only); 7z through py7zr's
+list() (header only); rar through rarfile's infolist() (headers only, no unrar);
+gzip has one member whose original name sits in the header (RFC 1952).
+"""
+from __future__ import annotations
+
+import io
+import struct
+from dataclasses import dataclass
+
+from .. import zipinspect
+from ..model import CheckResult, Finding, FormatInfo, InputFile
+from . import Check, CheckContext
+from ._content import zip_problem_it
+
+MAX_LISTED = 30
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    size: int | None = None   # declared uncompressed size, when the format says it
+    encrypted: bool = False
+
+
+class Unreadable(Exception):
+    pass
+
+
+def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
+    findings: list[Finding] = []
+    try:
+        if fmt.id == "zip":
+            members, problems = _zip(file.data)
+            findings += problems
+        elif fmt.id == "7z":
+            members = _sevenzip(file.data)
+        elif fmt.id == "rar":
+            members = _rar(file.data)
+        elif fmt.id == "gzip":
+            members = _gzip(file.data)
+        else:
+            members = []
+    except Unreadable as exc:
+        return CheckResult(findings=[Finding("ARC001", detail=fmt.id,
+                                             args={"count": "?", "listing": "elenco non leggibile"}),
+                                     Finding("ARC003", detail=str(exc)[:300])])
+    listing = _listing(members)
+    findings.insert(0, Finding("ARC001", detail=listing, location=fmt.id,
+                               args={"count": str(len(members)), "listing": listing}))
+    encrypted = [m.name for m in members if m.encrypted]
+    if encrypted:
+        findings.append(Finding("ARC003", detail="file protetti da password: " + ", ".join(encrypted[:10])))
+    return CheckResult(findings=findings, facts={"archive_entries": len(members)})
+
+
+def _listing(members: list[Member]) -> str:
+    parts = [m.name + (f" ({_size(m.size)})" if m.size is not None else "") for m in members[:MAX_LISTED]]
+    if len(members) > MAX_LISTED:
+        parts.append(f"… e altri {len(members) - MAX_LISTED}")
+    return "; ".join(parts) if parts else "archivio vuoto"
+
+
+def _size(n: int) -> str:
+    for unit in ("byte", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "byte" else f"{n:.1f} {unit}".replace(".", ",")
+        n /= 1024
+    return str(n)
+
+
+def _zip(data: bytes) -> tuple[list[Member], list[Finding]]:
+    report = zipinspect.inspect(data)
+    members = [Member(e.name, e.size, e.encrypted) for e in report.entries if not e.is_dir]
+    problems = []
+    blocking = [p for p in report.problems if p.kind.blocking]
+    if blocking and not members:
+        raise Unreadable(blocking[0].detail)
+    if blocking:
+        p = blocking[0]
+        problems.append(Finding("ARC002", detail=p.detail, location=p.entry,
+                                args={"problem": zip_problem_it(p)}))
+    return members, problems
+
+
+def _sevenzip(data: bytes) -> list[Member]:
+    import py7zr
+    try:
+        with py7zr.SevenZipFile(io.BytesIO(data), mode="r") as archive:
+            encrypted = archive.needs_password()
+            return [Member(i.filename, i.uncompressed, encrypted) for i in archive.list()
+                    if not i.is_directory]
+    except py7zr.PasswordRequired:
+        raise Unreadable("elenco dei file protetto da password") from None
+    except Exception as exc:  # noqa: BLE001 - py7zr raises many kinds on hostile input
+        raise Unreadable(f"{type(exc).__name__}: {exc}") from None
+
+
+def _rar(data: bytes) -> list[Member]:
+    import rarfile
+    try:
+        archive = rarfile.RarFile(io.BytesIO(data))
+        return [Member(i.filename, i.file_size, i.needs_password()) for i in archive.infolist()
+                if not i.is_dir()]
+    except rarfile.PasswordRequired:
+        raise Unreadable("elenco dei file protetto da password") from None
+    except Exception as exc:  # noqa: BLE001 - rarfile raises many kinds on hostile input
+        raise Unreadable(f"{type(exc).__name__}: {exc}") from None
+
+
+def _gzip(data: bytes) -> list[Member]:
+    """RFC 1952 header: ID1 ID2 CM FLG MTIME(4) XFL OS [FEXTRA] [FNAME\\0] …; ISIZE at the end."""
+    if len(data) < 18 or data[:2] != b"\x1f\x8b":
+        raise Unreadable("intestazione gzip non valida")
+    flags, pos = data[3], 10
+    if flags & 0x04:  # FEXTRA
+        (xlen,) = struct.unpack("<H", data[pos:pos + 2])
+        pos += 2 + xlen
+    name = ""
+    if flags & 0x08:  # FNAME
+        end = data.find(b"\0", pos, pos + 4096)
+        if end < 0:
+            raise Unreadable("nome del file non terminato")
+        name = data[pos:end].decode("latin-1")
+    (isize,) = struct.unpack("<I", data[-4:])
+    return [Member(name or "(file senza nome)", isize)]
+
+
+CHECKS = [Check(name="archive", formats={"zip", "7z", "rar", "gzip"}, run=run,
+                label_it="Archivi compressi: elenco del contenuto")]
