@@ -419,3 +419,38 @@ def modify_pdf_after_signing(signed: bytes, text: str = "Importo: 1.000.000 EUR"
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# -------------------------------------------------------------------------- .tsd / .m7m
+
+def timestamp_token(pki: TestPKI, content: bytes, at: dt.datetime | None = None) -> cms.ContentInfo:
+    """An RFC 3161 TimeStampToken over sha256(content) from the test TSA."""
+    import hashlib
+    stamper = timestamper(pki, at)
+    return asyncio.run(stamper.async_timestamp(hashlib.sha256(content).digest(), "sha256"))
+
+
+def tsd(pki: TestPKI, content: bytes, file_name: str | None = None) -> bytes:
+    """RFC 5544 TimeStampedData with the content embedded (schema from checker.signatures)."""
+    from checker.signatures.timestamps import TSD_OID, TsdContentInfo
+    token = timestamp_token(pki, content)
+    body = {"version": 1, "content": content,
+            "temporal_evidence": {"tst_evidence": [{"time_stamp": token}]}}
+    if file_name:
+        body["meta_data"] = {"hash_protected": False, "file_name": file_name}
+    return TsdContentInfo({"content_type": TSD_OID, "content": body}).dump()
+
+
+def m7m(pki: TestPKI, p7m: bytes, name: str = "documento.pdf.p7m") -> bytes:
+    """A MIME bundle of a .p7m and its .tsr, as Dike and other Italian tools write it."""
+    from email.mime.application import MIMEApplication
+    from email.mime.multipart import MIMEMultipart
+    token = timestamp_token(pki, p7m)
+    msg = MIMEMultipart()
+    part = MIMEApplication(p7m, "pkcs7-mime", name=name)
+    part.add_header("Content-Disposition", "attachment", filename=name)
+    msg.attach(part)
+    tsr = MIMEApplication(token.dump(), "timestamp-reply", name=name.rsplit(".", 1)[0] + ".tsr")
+    tsr.add_header("Content-Disposition", "attachment", filename=name.rsplit(".", 1)[0] + ".tsr")
+    msg.attach(tsr)
+    return msg.as_bytes()

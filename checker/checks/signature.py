@@ -103,20 +103,49 @@ def _run_m7m(file: InputFile, ctx: CheckContext) -> CheckResult:
     return _stamped(file, stamped, ctx, "m7m")
 
 
+# Sub-indications a timestamp over the whole envelope can resolve (EN 319 102-1 5.6:
+# the signature is validated at the time the timestamp proves it existed).
+_POE_FIXABLE = {"OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "EXPIRED",
+                "CRYPTO_CONSTRAINTS_FAILURE_NO_POE", "REVOKED_NO_POE"}
+
+
 def _stamped(file: InputFile, stamped: timestamps.Stamped, ctx: CheckContext, kind: str) -> CheckResult:
+    """.tsd / .m7m: validate the timestamp(s); when the stamped content is a .p7m, validate
+    its signers here too, using the timestamp as proof of existence, and hand the signed
+    document itself to the engine (envelope → document, one level)."""
     result = CheckResult(engine=ENGINE, facts={"signature_envelope": {
         "type": kind, "timestamps": len(stamped.tokens)}})
     if not stamped.content:
         result.findings.append(Finding("SIG018"))
         return result
+    proofs = []
     for token in stamped.tokens:
-        _add_signers(result, [timestamps.validate_token(token, stamped.content, ctx.settings)])
+        stamp = timestamps.validate_token(token, stamped.content, ctx.settings)
+        _add_signers(result, [stamp])
+        if stamp.info.indication == "PASSED" and stamp.info.signing_time:
+            proofs.append(stamp.info.signing_time)
     name = inner_name(file.name)
     if name == file.name and stamped.file_name:
         name = stamped.file_name
-    if kind == "m7m" and not name.lower().endswith(".p7m"):
-        name = f"{name}.p7m"
-    result.children.append(_child(file, stamped.content, name))
+    try:
+        env = cms_sig.load_envelope(stamped.content)
+    except cms_sig.EnvelopeError:
+        env = None
+    if env is None or not env.content:
+        result.children.append(_child(file, stamped.content, name))
+        return result
+    signers = cms_sig.validate_signers(env.signed_data, env.content, ctx.settings)
+    if proofs and any(s.info.sub_indication in _POE_FIXABLE for s in signers):
+        earliest = min(proofs)
+        at_proof = cms_sig.validate_signers(env.signed_data, env.content,
+                                            {**ctx.settings, "validation_time": earliest})
+        signers = [again if first.info.sub_indication in _POE_FIXABLE else first
+                   for first, again in zip(signers, at_proof)]
+        for s in signers:
+            s.info.details.setdefault("proof_of_existence", earliest)
+    _add_signers(result, signers)
+    result.facts["signature_envelope"]["signers"] = len(signers)
+    result.children.append(_child(file, env.content, inner_name(name)))
     return result
 
 

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from .. import engine, profiles, report
+from .. import checks, engine, profiles, report
 from ..model import InputFile, Submission, Verdict
 
 EXIT = {Verdict.READY: 0, Verdict.FIX: 1, Verdict.UNDETERMINED: 3}
@@ -24,6 +24,9 @@ def register(sub) -> None:
     p.add_argument("--destination", default="", help="ufficio destinatario / office or unit")
     p.add_argument("--main", default="", metavar="FILE", help="documento principale / main document")
     p.add_argument("--json", action="store_true", help="report JSON")
+    p.add_argument("--trust", action="append", default=[], metavar="PATH",
+                   help="elenco di fiducia (XML ETSI TS 119 612) o cartella di certificati PEM; "
+                        "ripetibile / trusted list or PEM folder (repeatable)")
     p.add_argument("--lang", default="it", choices=["it", "en"])
     p.set_defaults(func=run)
 
@@ -44,7 +47,10 @@ def run(args) -> int:
     sub = Submission(profile=args.profile, sender=args.sender, recipient=args.recipient,
                      subject=args.subject, doc_type=args.doc_type,
                      destination=args.destination, main=main, files=files)
-    result = engine.check_submission(sub)
+    settings = checks.settings_from_env()
+    if args.trust:
+        settings["trust"] = [str(Path(p).resolve()) for p in args.trust]
+    result = engine.check_submission(sub, settings)
     if args.json:
         json.dump(report.to_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -98,7 +98,7 @@ def load_envelope(data: bytes) -> Envelope:
             raise EnvelopeError(f"{len(signer_infos)} signers: more than {MAX_SIGNERS}")
         eci = sd["encap_content_info"]
         content = None
-        if eci["content"] is not core.VOID and eci["content"].contents is not None:
+        if _present(eci["content"]):
             content = _content_bytes(eci["content"])
         sd["certificates"].native  # noqa: B018 - force parsing now: errors surface here
         for si in signer_infos:
@@ -113,6 +113,11 @@ def load_envelope(data: bytes) -> Envelope:
         raise
     except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad input
         raise EnvelopeError(f"{type(exc).__name__}: {exc}"[:300]) from None
+
+
+def _present(value) -> bool:
+    """An OPTIONAL field that is really there (asn1crypto gives Void for absent ones)."""
+    return value is not None and not isinstance(value, core.Void) and value.contents is not None
 
 
 def _content_bytes(value) -> bytes:
@@ -191,9 +196,9 @@ def single_signer(sd: cms.SignedData, si: cms.SignerInfo, detached: bool = True)
             {"content_type": sd["encap_content_info"]["content_type"].native}),
         "signer_infos": cms.SignerInfos([si]),
     }
-    if sd["certificates"] is not core.VOID and sd["certificates"].contents is not None:
+    if _present(sd["certificates"]):
         fields["certificates"] = sd["certificates"]
-    if sd["crls"] is not core.VOID and sd["crls"].contents is not None:
+    if _present(sd["crls"]):
         fields["crls"] = sd["crls"]
     return cms.SignedData(fields)
 
@@ -202,7 +207,7 @@ def resorted_signer_info(si: cms.SignerInfo) -> cms.SignerInfo | None:
     """The SignerInfo with its signed attributes in DER (sorted SET OF) order, built from
     each attribute's original bytes; None if they already are in order."""
     attrs = si["signed_attrs"]
-    if attrs is core.VOID or attrs.contents is None:
+    if not _present(attrs):
         return None
     encoded = [a.dump() for a in attrs]
     ordered = sorted(encoded)
@@ -212,7 +217,7 @@ def resorted_signer_info(si: cms.SignerInfo) -> cms.SignerInfo | None:
     tagged = b"\xa0" + _der_length(len(body)) + body
     parts = [si["version"].dump(), si["sid"].dump(), si["digest_algorithm"].dump(), tagged,
              si["signature_algorithm"].dump(), si["signature"].dump()]
-    if si["unsigned_attrs"] is not core.VOID and si["unsigned_attrs"].contents is not None:
+    if _present(si["unsigned_attrs"]):
         parts.append(si["unsigned_attrs"].dump())
     inner = b"".join(parts)
     return cms.SignerInfo.load(b"\x30" + _der_length(len(inner)) + inner)
@@ -249,7 +254,10 @@ def _spec(store: TrustStore, key_usage: str):
         trust_manager=store.trust_manager(),
         revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(
             ee_certificate_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT,
-            intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT)),
+            intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT),
+            # a CRL issued after the signing time still says whether the certificate
+            # was revoked before it (its revocation dates): usable for past validation
+            retroactive_revinfo=True),
         algorithm_usage_policy=policy,
     )
     crls = []
@@ -431,7 +439,7 @@ def _to_result(result, si, store: TrustStore, kind, resorted, key_usage) -> Sign
 
 def _claimed_signing_time(si) -> datetime | None:
     attrs = si["signed_attrs"]
-    if attrs is core.VOID:
+    if not _present(attrs):
         return None
     for attr in attrs:
         if attr["type"].native == "signing_time":

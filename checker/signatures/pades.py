@@ -91,7 +91,7 @@ def _context(store, settings):
     rule = RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
     return ValidationContext(
         trust_manager=store.trust_manager(), crls=list(store.crls), allow_fetching=False,
-        revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(rule, rule)),
+        revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(rule, rule), retroactive_revinfo=True),
         algorithm_usage_policy=DatedAlgorithmPolicy(), moment=_validation_time(settings))
 
 

@@ -19,7 +19,7 @@ from asn1crypto import cms, core, crl, tsp
 
 from ..model import Finding, SignatureInfo
 from . import certinfo
-from .cms import SignerResult, _spec, _validation_time, trust_from_settings
+from .cms import SignerResult, _present, _spec, _validation_time, trust_from_settings
 
 TSD_OID = "1.2.840.113549.1.9.16.1.31"
 MAX_TOKENS = 20
@@ -70,7 +70,7 @@ def read_tsd(data: bytes) -> Stamped:
         if info["content_type"].dotted != TSD_OID:
             raise TimestampFormatError("not an RFC 5544 TimeStampedData")
         tsd = info["content"]
-        content = _octets(tsd["content"]) if tsd["content"].contents is not None else None
+        content = _octets(tsd["content"]) if _present(tsd["content"]) else None
         evidence = tsd["temporal_evidence"]
         if evidence.name != "tst_evidence":
             raise TimestampFormatError(f"evidence {evidence.name} not supported")
@@ -79,7 +79,7 @@ def read_tsd(data: bytes) -> Stamped:
             t["content"]["encap_content_info"]["content"].parsed.native  # noqa: B018 - parse now
         name = None
         meta = tsd["meta_data"]
-        if meta.contents is not None and meta["file_name"].contents is not None:
+        if _present(meta) and _present(meta["file_name"]):
             name = meta["file_name"].native
         return Stamped(content, tokens, name)
     except TimestampFormatError:
