@@ -429,7 +429,8 @@ _ZIP_FINDING = {
 
 def _zip(data: bytes) -> Sniffed:
     report = zipinspect.inspect(data)
-    out = Sniffed("zip", {"entries": report.declared_entries, "uncompressed": report.total_size})
+    out = Sniffed("zip", {"entries": report.declared_entries, "uncompressed": report.total_size,
+                          "inspected": report.safe_to_read})
     if report.safe_to_read:
         out.id, extra = _zip_kind(data, report)
         out.details.update(extra)
@@ -831,7 +832,9 @@ def _polyglot(data: bytes, found: Sniffed) -> list[Finding]:
     out: list[Finding] = []
     zip_based = found.id in ("zip", "odt", "ods", "odp", "odg", "docx", "docm", "xlsx", "xlsm",
                              "xlsb", "pptx", "pptm") or found.details.get("kind") in ("jar", "apk")
-    if found.id != "pdf" and not found.details.get("header_offset"):
+    # An envelope or message carries its document's bytes near its start: a signed PDF is
+    # not a polyglot.
+    if found.id not in ENVELOPES and found.id != "pdf" and not found.details.get("header_offset"):
         pdf_at = data.find(b"%PDF-", 0, _PDF_HEADER_WINDOW)
         if pdf_at > 0:
             out.append(_poly("PDF", pdf_at, found))
@@ -852,7 +855,7 @@ def _polyglot(data: bytes, found: Sniffed) -> list[Finding]:
         eof = data.rfind(b"%%EOF")
         tail = data[eof + 5:].lstrip(b"\r\n\t \x00") if eof >= 0 else b""
         for magic_bytes, name in _OTHER_MAGICS:
-            if tail.startswith(magic_bytes):
+            if tail.startswith(magic_bytes) and not any(f.args.get("other") == name for f in out):
                 out.append(_poly(name, len(data) - len(tail), found))
                 break
     return out
@@ -909,6 +912,8 @@ def extensions_of(name: str) -> list[str]:
 
 def judge(fmt: FormatInfo, name: str, accepted: tuple[str, ...], preferred: tuple[str, ...]
           ) -> list[Finding]:
+    if _unopened_container(fmt, extensions_of(name)):
+        return _name_findings(fmt, name)
     return _name_findings(fmt, name) + _acceptance_findings(fmt, accepted, preferred)
 
 
@@ -924,7 +929,7 @@ def _name_findings(fmt: FormatInfo, name: str) -> list[Finding]:
                            args={"name": name, "ext": exts[-1]}))
     if fmt.id == "exe":
         out.append(Finding("FMT013", detail=fmt.details.get("kind", ""), args={"label": fmt.label}))
-    if fmt.id in ("empty", "unknown"):
+    if fmt.id in ("empty", "unknown") or _unopened_container(fmt, exts):
         return out
     expected = fmt.extensions[0] if fmt.extensions else ""
     if not exts:
@@ -934,6 +939,18 @@ def _name_findings(fmt: FormatInfo, name: str) -> list[Finding]:
         out.append(Finding("FMT010", detail=f".{exts[-1]} → {fmt.id}",
                            args={"ext": exts[-1], "label": fmt.label, "expected": expected}))
     return out
+
+
+# Extensions of zip-based formats: a broken or hostile zip named so is not "a zip with the
+# wrong extension" (its inside was never looked at); its own finding explains it.
+_ZIP_BASED_EXTENSIONS = frozenset(e for k in _KINDS if k.family in ("word", "sheet", "slides")
+                                  or k.id in ("odg", "zip") for e in k.extensions) - {"rtf", "doc",
+                                  "dot", "xls", "xlt", "ppt", "pps", "pot"}
+
+
+def _unopened_container(fmt: FormatInfo, exts: list[str]) -> bool:
+    return (fmt.id == "zip" and not fmt.details.get("inspected", True)
+            and bool(exts) and exts[-1] in _ZIP_BASED_EXTENSIONS)
 
 
 def _visible(name: str) -> str:
