@@ -12,8 +12,8 @@ multipart/mixed body (text, daticert.xml, postacert.eml as the DM requires for e
 the second is smime.p7s, a detached CMS SignedData made by a test PEC provider whose
 certificate is issued by a small test CA built here with `cryptography`.
 """
-from __future__ import annotations
-
+# No `from __future__ import annotations`: make_samples.py loads this file without registering
+# it in sys.modules, and dataclasses cannot resolve string annotations then.
 import base64
 import datetime as dt
 import io
