@@ -21,7 +21,8 @@ _PERMISSIONS_IT = {
 }
 _DAMAGE = re.compile(r"xref|reconstruct|recover|startxref|trailer|damaged|EOF|offset",
                      re.IGNORECASE)
-_STREAM_PREFIX = re.compile(r"^stream <[^>]*>(?: \(object \d+ \d+\))?:\s*|^<[^>]*>:\s*")
+_STREAM_PREFIX = re.compile(r"^(?:stream )?<_io\.[^>]*>(?: \([^)]*\))?:\s*")
+_STREAM_NAME = re.compile(r"<_io\.[^>]*>")
 
 
 def _open(data: bytes, inherit: bool = True) -> pikepdf.Pdf:
@@ -32,7 +33,8 @@ def _open(data: bytes, inherit: bool = True) -> pikepdf.Pdf:
 
 def clean_message(exc_or_text) -> str:
     """qpdf's message without the in-memory stream's address (not deterministic)."""
-    return _STREAM_PREFIX.sub("", str(exc_or_text)).strip()[:300]
+    text = _STREAM_PREFIX.sub("", str(exc_or_text))
+    return _STREAM_NAME.sub("file", text).strip()[:300]
 
 
 def scan(data: bytes, limits: Limits | None = None) -> ScanReport:

@@ -147,7 +147,7 @@ class Walker:
         except Budget as exc:
             self.exhausted = str(exc)
         except RecursionError:
-            self.exhausted = "strutture annidate troppo in profondità"
+            self.exhausted = "oggetti annidati troppo in profondità"
         return self.hits
 
     def _walk(self, root) -> None:
@@ -172,7 +172,7 @@ class Walker:
                         frame.path = (f"/Page",)
                 self._tick()
                 if frame.depth > self.limits.max_depth:
-                    raise Budget("strutture annidate troppo in profondità")
+                    raise Budget(f"oltre {self.limits.max_depth} livelli di oggetti annidati")
                 if isinstance(obj, pikepdf.Array):
                     items = list(obj)
                     if len(items) > self.max_nodes:
@@ -211,7 +211,11 @@ class Walker:
         elif subtype in _FORM_ACTIONS:
             self._hit(HitKind.FORM_ACTION, frame, _filespec_name(d.get("/F")), subtype)
         elif subtype in _REMOTE_GOTO:
-            self._hit(HitKind.REMOTE_GOTO, frame, _filespec_name(d.get("/F")), subtype)
+            target = _filespec_name(d.get("/F"))
+            t = d.get("/T")
+            if not target and isinstance(t, pikepdf.Dictionary):
+                target = _text(t.get("/N")) or _text(t.get("/A"))
+            self._hit(HitKind.REMOTE_GOTO, frame, target, subtype)
         elif subtype in _MEDIA_ACTIONS:
             self._hit(HitKind.MULTIMEDIA, frame, "", subtype)
         annot = _name(d.get("/Subtype"))
