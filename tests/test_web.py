@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import lxml.html
 import pytest
@@ -193,11 +194,13 @@ def test_document_tree_nests_unwrapped_documents_under_their_envelope():
 
 def test_rules_page_has_an_anchor_and_both_languages_for_every_rule(client):
     page = html(client.get("/rules"))
+    shown = lambda template: re.sub(r"\{(\w+)\}", r"\1", template)  # placeholders become <var>
     for code, rule in catalogue.load().items():
         article = page.get_element_by_id(code)
         text = article.text_content()
         assert rule.name in text and rule.source in text
-        assert rule.title_it in text and rule.title_en in text
+        assert shown(rule.title_it) in text and shown(rule.title_en) in text
+        assert shown(rule.fix_it) in text
     for pid, p in profiles.load_all().items():
         section = page.get_element_by_id(f"profile-{pid}")
         for code in p.severity:
@@ -257,3 +260,12 @@ def test_report_json_serialiser_is_the_one_in_checker_report(client):
     # The page embeds exactly what checker.report.to_json returns (schema id included).
     page = html(submit(client, [("a.txt", txt_bytes())]))
     assert embedded_report(page)["schema"] == report_module.SCHEMA
+
+
+def test_pages_have_unique_ids(client):
+    pages = [client.get("/"), client.get("/rules"),
+             submit(client, [("domanda.pdf", pdf_bytes()), ("b.txt", txt_bytes())]),
+             submit(client, [], sender="x")]
+    for response in pages:
+        ids = html(response).xpath("//@id")
+        assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -71,8 +71,10 @@ def _drain_body() -> None:
         pass
 
 
-def _limit_mb() -> int:
-    return (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+def _limit_mb() -> str:
+    """The upload limit as people write it: "100", "1", "0,5"."""
+    mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024)
+    return f"{mb:.3g}".replace(".", ",")
 
 
 def handle_http(exc: HTTPException):

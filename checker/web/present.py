@@ -3,10 +3,12 @@ report dict (checker.report.to_json) and the catalogue, no rule logic."""
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
+from markupsafe import Markup, escape
 
 from .. import catalogue, checks, profiles
 from ..model import Severity
@@ -76,7 +78,7 @@ def catalogue_json() -> dict[str, Any]:
             "source": r.source,
         })
     return {
-        "groups": [{"group": g, "rules": rules} for g, rules in sorted(groups.items())],
+        "groups": [{"group": g, "rules": groups[g]} for g in sorted(groups, key=_group_order)],
         "profiles": [{
             "id": p.id, "name": p.name, "source": p.source,
             "protocol_address": p.protocol_address,
@@ -87,13 +89,30 @@ def catalogue_json() -> dict[str, Any]:
     }
 
 
+# Rule files (checker/rules/<group>.toml) in reading order, with their Italian headings;
+# a group not listed here comes last under its file name.
 GROUP_LABELS = {
     "message": "Il messaggio", "format": "Formato dei file", "pdf": "Documenti PDF",
-    "pdfa": "Conformità PDF/A", "signature": "Firme digitali", "office": "Documenti Office",
-    "odf": "Documenti OpenDocument", "text": "Testo, RTF e XML", "xml": "Documenti XML",
-    "rtf": "Documenti RTF", "antivirus": "Virus", "system": "La verifica stessa",
-    "triage": "Messaggi PEC ricevuti",
+    "pdfa": "Conformità PDF/A", "verapdf": "Conformità PDF/A (veraPDF)",
+    "signature": "Firme digitali", "office": "Documenti Office",
+    "odf": "Documenti OpenDocument", "rtf": "Documenti RTF", "txt": "File di testo",
+    "text": "File di testo", "xml": "Documenti XML", "tiff": "Immagini TIFF",
+    "archive": "Archivi compressi", "antivirus": "Virus", "pec": "Messaggi PEC ricevuti",
+    "triage": "Messaggi PEC ricevuti", "system": "La verifica stessa",
 }
+
+
+def _group_order(group: str) -> tuple[int, str]:
+    order = list(GROUP_LABELS)
+    return (order.index(group) if group in order else len(order), group)
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def placeholders(text: str) -> Markup:
+    """A rule text for /rules: its {placeholders} shown as <var>, the rest escaped."""
+    return Markup(_PLACEHOLDER.sub(lambda m: f'<var class="ph">{m.group(1)}</var>', str(escape(text))))
 
 
 def template_globals() -> dict[str, Any]:
@@ -104,6 +123,7 @@ def template_globals() -> dict[str, Any]:
         "VERDICT_LABELS": {v.value: lab for v, lab in VERDICT_LABELS.items()},
         "human_size": human_size,
         "sprite": sprite,
+        "placeholders": placeholders,
     }
 
 

@@ -1,0 +1,167 @@
+"""End to end in Debian's headless Chromium (Playwright's Python API, no browser download):
+the real app served on 127.0.0.1, a citizen filling the form and reading the verdict."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from checker import profiles
+from web_samples import docx_bytes, pdf_bytes, txt_bytes
+from webserver import serve
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(os.environ.get("PEC_PRECHECK_SCREENSHOTS", "/tmp"))
+LIMIT_MB = 1
+VERDICT_TEXT = {"ready": "Pronto per l'invio", "fix": "Da correggere", "undetermined": "Non verificabile"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} missing: run scripts/install-system.sh test")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    app = create_app({"MAX_CONTENT_LENGTH": LIMIT_MB * 1024 * 1024, "SECRET_KEY": "browser-tests"})
+    with serve(app) as url:
+        yield url
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                                  locale="it-IT")
+    context.set_default_timeout(60_000)  # a check runs every file through bounded workers
+    yield context.new_page()
+    context.close()
+
+
+def upload(name: str, data: bytes, mime: str) -> dict:
+    return {"name": name, "mimeType": mime, "buffer": data}
+
+
+def fill_message(page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.select_option("#profile", "generic")
+    page.fill("#sender", "mario.rossi@pec.it")
+    page.fill("#subject", "Richiesta di accesso agli atti – pratica 123/2026")
+    page.select_option("#doc_type", "Istanza")
+
+
+def verdict_of(page) -> str:
+    banner = page.locator("#verdict")
+    banner.wait_for()
+    return banner.get_attribute("data-verdict")
+
+
+def test_form_upload_and_verdict_banner(page, base_url):
+    fill_message(page, base_url)
+    page.set_input_files("#files", [upload("domanda.pdf", pdf_bytes(), "application/pdf"),
+                                    upload("allegato.txt", txt_bytes(), "text/plain")])
+    # The small script replaced the text field with a select of the chosen files.
+    assert page.locator("#main-select").is_visible()
+    assert page.locator("#main-select option").all_inner_texts() == ["domanda.pdf", "allegato.txt"]
+    page.select_option("#main-select", "domanda.pdf")
+    page.click("button[type=submit]")
+    verdict = verdict_of(page)
+    assert verdict in VERDICT_TEXT
+    assert VERDICT_TEXT[verdict] in page.locator("#verdict").inner_text()
+    main = page.locator("li.document.is-main")
+    assert main.count() == 1 and "domanda.pdf" in main.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "pec-precheck-result.png"), full_page=True)
+
+
+def test_word_file_renamed_pdf_is_da_correggere(page, base_url):
+    fill_message(page, base_url)
+    page.set_input_files("#files", [upload("domanda.pdf", docx_bytes(), "application/pdf")])
+    page.click("button[type=submit]")
+    assert verdict_of(page) == "fix"
+    assert "Da correggere" in page.locator("#verdict").inner_text()
+    # every finding's code links to its rule
+    for href in page.locator("a.rule-code").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+        assert href.startswith("/rules#")
+    page.screenshot(path=str(SCREENSHOTS / "pec-precheck-fix.png"), full_page=True)
+
+
+def test_download_json_is_the_report_shown(page, base_url):
+    fill_message(page, base_url)
+    page.set_input_files("#files", [upload("nota.txt", txt_bytes(), "text/plain")])
+    page.click("button[type=submit]")
+    verdict = verdict_of(page)
+    with page.expect_download() as info:
+        page.click("#download-json")
+    report = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert report["verdict"] == verdict
+    assert report["documents"][0]["name"] == "nota.txt"
+
+
+def test_error_summary_links_to_the_fields(page, base_url):
+    page.goto(base_url + "/")
+    page.click("button[type=submit]")
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    hrefs = summary.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert "#sender" in hrefs and "#files" in hrefs
+    page.screenshot(path=str(SCREENSHOTS / "pec-precheck-errors.png"), full_page=True)
+
+
+def test_oversized_upload_shows_the_413_page(page, base_url):
+    fill_message(page, base_url)
+    page.set_input_files("#files", [upload("grande.pdf", b"%PDF-1.7\n" + b"0" * (2 * LIMIT_MB << 20),
+                                           "application/pdf")])
+    page.click("button[type=submit]")
+    page.get_by_text("File troppo grandi").wait_for()
+    assert f"{LIMIT_MB} MB" in page.content()
+    page.screenshot(path=str(SCREENSHOTS / "pec-precheck-413.png"), full_page=True)
+
+
+def test_tampered_csrf_token_shows_a_friendly_page(page, base_url):
+    fill_message(page, base_url)
+    page.set_input_files("#files", [upload("nota.txt", txt_bytes(), "text/plain")])
+    page.evaluate("document.querySelector('input[name=csrf_token]').value = 'manomesso'")
+    page.click("button[type=submit]")
+    page.get_by_text("Modulo scaduto o non valido").wait_for()
+    assert "Traceback" not in page.content()
+    assert page.locator("a[href='/']").count() >= 1
+
+
+def test_without_javascript_the_main_file_is_named_in_a_text_field(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    try:
+        fill_message(page, base_url)
+        assert page.locator("#main").is_visible()
+        page.set_input_files("#files", [upload("allegato.txt", txt_bytes(), "text/plain"),
+                                        upload("domanda.pdf", pdf_bytes(), "application/pdf")])
+        page.fill("#main", "domanda.pdf")
+        page.click("button[type=submit]")
+        verdict_of(page)
+        assert "domanda.pdf" in page.locator("li.document.is-main").inner_text()
+    finally:
+        context.close()
+
+
+def test_recipient_hint_follows_the_chosen_office(page, base_url):
+    with_address = [p for p in profiles.load_all().values() if p.protocol_address]
+    if not with_address:
+        pytest.skip("no profile with a protocol address yet")
+    page.goto(base_url + "/")
+    chosen = with_address[-1]
+    page.select_option("#profile", chosen.id)
+    assert page.get_attribute("#recipient", "placeholder") == chosen.protocol_address
