@@ -1,5 +1,6 @@
-"""Compressed archives (zip, 7z, rar, gzip) are not accepted formats: say so, and list
-what is inside from the archive's directory, without extracting anything.
+"""Compressed archives (zip, 7z, rar, gzip) are not accepted formats (identification says
+so: FMT006; and reports zip bombs: FMT020): list what is inside from the archive's
+directory, without extracting anything.
 
 zip goes through checker.zipinspect (central directory only); 7z through py7zr's
 list() (header only); rar through rarfile's infolist() (headers only, no unrar);
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from .. import zipinspect
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from . import Check, CheckContext
-from ._content import zip_problem_it
 
 MAX_LISTED = 30
 
@@ -34,8 +34,7 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     findings: list[Finding] = []
     try:
         if fmt.id == "zip":
-            members, problems = _zip(file.data)
-            findings += problems
+            members = _zip(file.data)
         elif fmt.id == "7z":
             members = _sevenzip(file.data)
         elif fmt.id == "rar":
@@ -45,9 +44,7 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
         else:
             members = []
     except Unreadable as exc:
-        return CheckResult(findings=[Finding("ARC001", detail=fmt.id,
-                                             args={"count": "?", "listing": "elenco non leggibile"}),
-                                     Finding("ARC003", detail=str(exc)[:300])])
+        return CheckResult(findings=[Finding("ARC003", detail=str(exc)[:300], location=fmt.id)])
     listing = _listing(members)
     findings.insert(0, Finding("ARC001", detail=listing, location=fmt.id,
                                args={"count": str(len(members)), "listing": listing}))
@@ -72,18 +69,14 @@ def _size(n: int) -> str:
     return str(n)
 
 
-def _zip(data: bytes) -> tuple[list[Member], list[Finding]]:
+def _zip(data: bytes) -> list[Member]:
+    """Names from the central directory, even of a hostile zip (identification reports why)."""
     report = zipinspect.inspect(data)
     members = [Member(e.name, e.size, e.encrypted) for e in report.entries if not e.is_dir]
-    problems = []
-    blocking = [p for p in report.problems if p.kind.blocking]
-    if blocking and not members:
-        raise Unreadable(blocking[0].detail)
-    if blocking:
-        p = blocking[0]
-        problems.append(Finding("ARC002", detail=p.detail, location=p.entry,
-                                args={"problem": zip_problem_it(p)}))
-    return members, problems
+    if not members and any(p.kind is zipinspect.ZipProblemKind.CORRUPT for p in report.problems):
+        raise Unreadable(next(p.detail for p in report.problems
+                              if p.kind is zipinspect.ZipProblemKind.CORRUPT))
+    return members
 
 
 def _sevenzip(data: bytes) -> list[Member]:

@@ -1,4 +1,5 @@
-"""Plain text (TXT): the encoding must be valid and declared or detectable; URLs and
+"""Plain text (TXT): the encoding must be valid and declared or detectable (a legacy
+encoding is identification's FMT027); URLs and
 e-mail addresses are links (errors), bare domain names are a hint (warnings)."""
 from __future__ import annotations
 
@@ -49,10 +50,8 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     text, encoding, declared = decode(file.data)
     if text is None or not _plausible(text):
         return CheckResult(findings=[Finding("TXT004", detail=encoding or "sconosciuta")])
-    findings = []
-    if not declared:
-        findings.append(Finding("TXT005", detail=encoding, args={"encoding": encoding}))
-    findings += capped(text_link_findings(text, _LINK_CODES, with_lines=True))
+    # a legacy (non-UTF) encoding is reported by identification (FMT027); here only what breaks
+    findings = capped(text_link_findings(text, _LINK_CODES, with_lines=True))
     facts = {"encoding": encoding, **text_facts(text)}
     return CheckResult(findings=findings, facts=facts)
 
