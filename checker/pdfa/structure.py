@@ -1,11 +1,292 @@
-"""Clause family: structure."""
+"""File structure: header, trailer, cross-reference table, indirect objects, streams,
+strings, names, filters, implementation limits, permissions
+(ISO 19005-1 6.1.2-6.1.12; ISO 19005-2/3 6.1.2-6.1.13).
+
+Syntax rules are judged on the raw bytes at the offsets of the cross-reference table,
+so a check never looks inside stream data for keywords.
+"""
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Iterator
 
-from .document import Document
+import pikepdf
+
+from .document import Budget, Document, MAX_OBJECTS, as_list, get, is_dict, name
 from .model import Failure
+
+_EOL = rb"(?:\r\n|\r|\n)"
+_OBJ_HEADER = re.compile(rb"(\d+)([ \t\r\n\f\x00]+)(\d+)([ \t\r\n\f\x00]+)obj")
+_STREAM_KW = re.compile(rb"stream(\r\n|\n|\r)?")
+_HEX = re.compile(rb"<([^<>]*)>")
+_LIMITS_1 = {"int": 2**31 - 1, "real": 32767.0, "string": 65535, "name": 127, "array": 8191,
+             "dict": 4095}
+_LIMITS_2 = {"int": 2**31 - 1, "real": 3.403e38, "string": 32767, "name": 127}
+MAX_SCAN = 64 << 20
 
 
 def check(doc: Document) -> Iterator[Failure]:
-    return iter(())
+    yield from _header(doc)
+    yield from _trailer(doc)
+    yield from _xref_syntax(doc)
+    yield from _objects_syntax(doc)
+    yield from _object_values(doc)
+    if doc.part >= 2:
+        yield from _permissions(doc)
+
+
+def _header(doc: Document) -> Iterator[Failure]:
+    p, data = doc.part, doc.data
+    # Part 1 asks for a version number; parts 2 and 3 for PDF 1.0 to 1.7.
+    m = re.match(rb"%PDF-[0-9]\.[0-9]" if p == 1 else rb"%PDF-1\.[0-7]", data)
+    if not m:
+        yield Failure(p, "6.1.2", 1, "il file non inizia con l'intestazione %PDF-1.n richiesta")
+        return
+    rest = data[m.end():m.end() + 64]
+    eol = re.match(rb"[^\r\n]*?(\r\n|\r|\n)", rest)
+    comment = rest[eol.end():] if eol else b""
+    if not (comment[:1] == b"%" and len(comment) >= 5 and all(b > 127 for b in comment[1:5])):
+        yield Failure(p, "6.1.2", 2, "manca il commento binario dopo l'intestazione "
+                      "(almeno 4 byte oltre 127)")
+
+
+def _trailer(doc: Document) -> Iterator[Failure]:
+    p = doc.part
+    trailer = doc.trailer
+    if get(trailer, "/ID") is None:
+        yield Failure(p, "6.1.3", 1, "il trailer non contiene l'identificativo del file (/ID)")
+    if get(trailer, "/Encrypt") is not None:
+        yield Failure(p, "6.1.3", 2, "il file è cifrato (/Encrypt)")
+    end = doc.data.rfind(b"%%EOF")
+    if end >= 0 and doc.data[end + 5:] not in (b"", b"\n", b"\r\n", b"\r"):
+        yield Failure(p, "6.1.3", 3, "ci sono dati dopo l'ultimo marcatore %%EOF")
+
+
+def _xref_syntax(doc: Document) -> Iterator[Failure]:
+    p, data = doc.part, doc.data
+    for m in re.finditer(rb"startxref\s+(\d+)", data[-4096:] if len(data) > 4096 else data):
+        pass
+    offsets = [int(x) for x in re.findall(rb"startxref[ \t\r\n]+(\d+)", data[-(1 << 20):])]
+    for off in set(offsets):
+        if off >= len(data) or not data.startswith(b"xref", off):
+            continue
+        after = data[off + 4:off + 64]
+        good = re.match(_EOL + rb"\d+ \d+[ ]?" + _EOL, after)
+        if good:
+            continue
+        if not re.match(_EOL + rb"\d", after):
+            yield Failure(p, "6.1.4", 1, "la parola chiave xref non è seguita da un solo fine riga")
+        elif re.match(_EOL + rb"\d+\s+\d+", after):
+            yield Failure(p, "6.1.4", 2, "l'intestazione della sezione xref non usa un solo spazio")
+
+
+def _entries(doc: Document):
+    try:
+        table = doc.pdf.get_xref_table()
+    except Exception:  # noqa: BLE001
+        return []
+    if len(table) > MAX_OBJECTS:
+        raise Budget(f"more than {MAX_OBJECTS} objects")
+    return sorted(((og, e.offset) for og, e in table.items() if e.type == 1),
+                  key=lambda x: x[1])
+
+
+def _objects_syntax(doc: Document) -> Iterator[Failure]:
+    p, data = doc.part, doc.data
+    clause_obj = "6.1.8" if p == 1 else "6.1.9"
+    clause_stream = "6.1.7" if p == 1 else "6.1.7.1"
+    entries = _entries(doc)
+    reported: set[int] = set()
+    for i, (og, off) in enumerate(entries):
+        if off <= 0 or off >= len(data):
+            continue
+        m = _OBJ_HEADER.match(data, off)
+        if not m or int(m.group(1)) != og[0]:
+            continue
+        if 1 not in reported and (m.group(2) != b" " or m.group(4) != b" "
+                                  or data[off - 1:off] not in (b"\n", b"\r")):
+            reported.add(1)
+            yield Failure(p, clause_obj, 1, f"l'intestazione dell'oggetto {og[0]} non rispetta la "
+                          "sintassi (spazi singoli e fine riga)")
+        if 2 not in reported and data[m.end():m.end() + 1] not in (b"\r", b"\n"):
+            # "obj" must be followed by an end of line (ISO 19005-1 6.1.8; 19005-2 6.1.9)
+            if p == 1:
+                reported.add(2)
+                yield Failure(p, clause_obj, 1, f"la parola chiave obj dell'oggetto {og[0]} "
+                              "non è seguita da un fine riga")
+        obj = doc.pdf.get_object(og)
+        if not isinstance(obj, pikepdf.Stream):
+            continue
+        if p == 1 and get(obj, "/Filter") is not None and "lzw" not in reported:
+            if any(name(f) == "LZWDecode" for f in as_list(get(obj, "/Filter"))):
+                reported.add("lzw")
+                yield Failure(1, "6.1.10", 1, "flusso compresso con LZW")
+        if p >= 2 and "lzw" not in reported:
+            if any(name(f) in ("LZWDecode", "Crypt") for f in as_list(get(obj, "/Filter"))):
+                reported.add("lzw")
+                yield Failure(p, "6.1.7.2", 1, "flusso compresso con LZW o cifrato (Crypt)")
+        if "ext" not in reported and any(get(obj, k) is not None
+                                         for k in ("/F", "/FFilter", "/FDecodeParms")):
+            reported.add("ext")
+            yield Failure(p, clause_stream, 2 if p >= 2 else 3,
+                          "un flusso rimanda a un file esterno (/F, /FFilter, /FDecodeParms)")
+        end = entries[i + 1][1] if i + 1 < len(entries) else len(data)
+        yield from _stream_syntax(doc, og, obj, data, m.end(), end, reported, clause_stream)
+
+
+def _stream_syntax(doc, og, obj, data, start, end, reported, clause) -> Iterator[Failure]:
+    p = doc.part
+    window = data[start:min(end, start + 1 << 20)]
+    try:
+        dict_end = obj.stream_dict.unparse()  # noqa: F841 - only to know it parses
+    except Exception:  # noqa: BLE001
+        return
+    idx = window.find(b"stream")
+    while idx >= 0 and window[idx - 3:idx] == b"end":
+        idx = window.find(b"stream", idx + 6)
+    if idx < 0:
+        return
+    after = window[idx + 6:idx + 8]
+    if "kw" not in reported and not (after.startswith(b"\r\n") or after.startswith(b"\n")):
+        reported.add("kw")
+        yield Failure(p, clause, 4 if p >= 2 else 1,
+                      f"la parola chiave stream dell'oggetto {og[0]} non è seguita da CRLF o LF")
+        return
+    body = start + idx + 6 + (2 if after.startswith(b"\r\n") else 1)
+    stop = data.find(b"endstream", body, end if end > body else len(data))
+    if stop < 0:
+        return
+    length = get(obj, "/Length")
+    try:
+        declared = int(length)
+    except (TypeError, ValueError):
+        return
+    actual = stop - body
+    tail = data[max(body, stop - 2):stop]
+    allowed = {actual}
+    if tail.endswith(b"\n") or tail.endswith(b"\r"):
+        allowed.add(actual - 1)
+    if tail.endswith(b"\r\n"):
+        allowed.add(actual - 2)
+    actual_trim = min(allowed)
+    if len(allowed) == 1:
+        if "endkw" not in reported:
+            reported.add("endkw")
+            yield Failure(p, clause, 4 if p >= 2 else 1,
+                          f"la parola chiave endstream dell'oggetto {og[0]} non è preceduta da un fine riga")
+    if "len" not in reported and declared not in allowed:
+        reported.add("len")
+        yield Failure(p, clause, 1, f"la lunghezza dichiarata del flusso {og[0]} ({declared}) "
+                      f"non corrisponde ai byte presenti ({actual_trim})")
+
+
+def _object_values(doc: Document) -> Iterator[Failure]:
+    """Strings, names, numbers, arrays, dictionaries against the implementation limits."""
+    p = doc.part
+    limits = _LIMITS_1 if p == 1 else _LIMITS_2
+    clause = "6.1.12" if p == 1 else "6.1.13"
+    seen: set[str] = set()
+    budget = [2_000_000]
+
+    def visit(obj, depth):
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise Budget("too many values")
+        if depth > 64:
+            return
+        if isinstance(obj, pikepdf.Name):
+            raw = bytes(obj.unparse())[1:]
+            if len(_unescape_name(raw)) > limits["name"] and "name" not in seen:
+                seen.add("name")
+                yield Failure(p, clause, 4 if p == 1 else 4, "un nome supera i 127 byte")
+            if p >= 2 and "utf8" not in seen:
+                try:
+                    _unescape_name(raw).decode("utf-8")
+                except UnicodeDecodeError:
+                    seen.add("utf8")
+                    yield Failure(p, "6.1.8", 1, "un nome non è codificato in UTF-8")
+        elif isinstance(obj, pikepdf.String):
+            if len(bytes(obj)) > limits["string"] and "string" not in seen:
+                seen.add("string")
+                yield Failure(p, clause, 3 if p == 1 else 2,
+                              f"una stringa supera i {limits['string']} byte")
+        elif isinstance(obj, bool):
+            return
+        elif isinstance(obj, int):
+            if abs(obj) > limits["int"] + (obj < 0) and "int" not in seen:
+                seen.add("int")
+                yield Failure(p, clause, 1, f"un numero intero ({obj}) supera i limiti ammessi")
+        elif isinstance(obj, (Decimal, float)):
+            if abs(float(obj)) > limits["real"] and "real" not in seen:
+                seen.add("real")
+                yield Failure(p, clause, 2 if p == 1 else 1,
+                              f"un numero reale ({obj}) supera i limiti ammessi")
+        elif isinstance(obj, pikepdf.Array):
+            if p == 1 and len(obj) > limits["array"] and "array" not in seen:
+                seen.add("array")
+                yield Failure(1, clause, 5, f"un array ha più di {limits['array']} elementi")
+            for item in obj:
+                if not _indirect(item):
+                    yield from visit(item, depth + 1)
+        elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            d = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
+            if p == 1 and len(d.keys()) > limits["dict"] and "dict" not in seen:
+                seen.add("dict")
+                yield Failure(1, clause, 6, f"un dizionario ha più di {limits['dict']} voci")
+            for key, value in d.items():
+                yield from visit(pikepdf.Name(key), depth + 1)
+                if not _indirect(value):
+                    yield from visit(value, depth + 1)
+
+    count = 0
+    for obj in doc.objects():
+        count += 1
+        yield from visit(obj, 0)
+        if isinstance(obj, pikepdf.Stream) and name(get(obj, "/Type")) == "ObjStm":
+            continue
+    if count > 8_388_607:
+        yield Failure(p, clause, 7, "il file ha più di 8.388.607 oggetti")
+    yield from _hex_strings(doc)
+
+
+def _indirect(obj) -> bool:
+    try:
+        return obj.is_indirect
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _unescape_name(raw: bytes) -> bytes:
+    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+
+
+def _hex_strings(doc: Document) -> Iterator[Failure]:
+    """Hex strings in uncompressed objects: even number of digits, only hex digits."""
+    p, data = doc.part, doc.data
+    entries = _entries(doc)
+    for i, (og, off) in enumerate(entries):
+        end = entries[i + 1][1] if i + 1 < len(entries) else len(data)
+        chunk = data[off:min(end, off + (1 << 20))]
+        s = chunk.find(b"stream")
+        if s >= 0:
+            chunk = chunk[:s]
+        chunk = re.sub(rb"\((?:\\.|[^\\()])*\)", b"()", chunk)  # drop literal strings
+        chunk = chunk.replace(b"<<", b"  ").replace(b">>", b"  ")
+        for m in _HEX.finditer(chunk):
+            body = re.sub(rb"\s", b"", m.group(1))
+            if re.search(rb"[^0-9A-Fa-f]", body):
+                yield Failure(p, "6.1.6", 2, "una stringa esadecimale contiene caratteri non esadecimali")
+                return
+            if len(body) % 2:
+                yield Failure(p, "6.1.6", 1, "una stringa esadecimale ha un numero dispari di cifre")
+                return
+
+
+def _permissions(doc: Document) -> Iterator[Failure]:
+    perms = get(doc.root, "/Perms")
+    if is_dict(perms):
+        extra = set(perms.keys()) - {"/UR3", "/DocMDP"}
+        if extra:
+            yield Failure(doc.part, "6.1.12", 1, "il dizionario dei permessi contiene "
+                          f"{', '.join(sorted(k[1:] for k in extra))}", "catalogo")
