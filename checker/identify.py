@@ -441,8 +441,16 @@ def _zip(data: bytes) -> Sniffed:
         if (code, problem.kind.value) in seen and code != "FMT017":
             continue  # one finding per kind; the first entry is example enough
         seen.add((code, problem.kind.value))
-        out.findings.append(Finding(code, detail=problem.detail, location=problem.entry,
-                                    args={"label": label, "problem": problem.kind.value}))
+        args = {"label": label, "problem": problem.kind.value}
+        if problem.kind is zipinspect.ZipProblemKind.PREPENDED_DATA:
+            args["other"] = _magic_name(data[:report.prepended_bytes])
+            location = "byte 0"
+        elif problem.kind is zipinspect.ZipProblemKind.APPENDED_DATA:
+            args["other"] = _magic_name(data[len(data) - report.appended_bytes:])
+            location = f"byte {len(data) - report.appended_bytes}"
+        else:
+            location = problem.entry
+        out.findings.append(Finding(code, detail=problem.detail, location=location, args=args))
     return out
 
 
@@ -862,6 +870,13 @@ def _polyglot(data: bytes, found: Sniffed) -> list[Finding]:
 
 
 _MAGIC_PREFIXES = tuple(m for m, _ in _OTHER_MAGICS)
+
+
+def _magic_name(chunk: bytes) -> str:
+    """What a stray piece of a file starts as: "PDF", "EXE", ... or "BIN"."""
+    chunk = chunk.lstrip(b"\r\n\t \x00")
+    return next((name for magic_bytes, name in _OTHER_MAGICS if chunk.startswith(magic_bytes)),
+                "BIN")
 
 
 def _poly(other: str, offset: int, found: Sniffed) -> Finding:
