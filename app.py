@@ -9,7 +9,8 @@ Environment:
                                  run one process only, or forms made by one worker fail in another)
     PEC_PRECHECK_MAX_UPLOAD_MB   largest request body in MB (default 100) → 413 beyond
     PEC_PRECHECK_MAX_FILES       most files per submission (default 30)
-    VERAPDF, PEC_PRECHECK_CLAMD, ... read by the checks (checker/checks/__init__.py)
+    VERAPDF, PEC_PRECHECK_CLAMD, ... read by the checks (checker/checks/__init__.py);
+                                 config CHECK_SETTINGS (a dict) replaces them, e.g. in tests
 
 Uploads are parsed into memory (checker/web/uploads.py: InMemoryRequest) and dropped with
 the request: nothing is written to disk, nothing is kept after the response.
@@ -43,7 +44,7 @@ def settings_from_env() -> dict[str, Any]:
         # Form text fields (subject, body...) stay small; files are bounded by MAX_CONTENT_LENGTH.
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,  # a citizen may take a while to gather the files
-        "JSON_SORT_KEYS": False,
+        "CHECK_SETTINGS": None,  # None: checker.checks.settings_from_env() per request
     }
 
 

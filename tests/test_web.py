@@ -269,3 +269,31 @@ def test_pages_have_unique_ids(client):
     for response in pages:
         ids = html(response).xpath("//@id")
         assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_signed_envelope_nests_its_document_and_shows_the_signature(tmp_path_factory):
+    import pki as P
+    from checker.checks import settings_from_env
+
+    k = P.shared(tmp_path_factory)
+    settings = {**settings_from_env(), "trust": [str(k.pem_trust)]}
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "CHECK_SETTINGS": settings})
+    envelope = P.cades(k, k.signer, pdf_bytes())
+    page = html(submit(app.test_client(), [("domanda.pdf.p7m", envelope)]))
+    shown = embedded_report(page)
+    inner = [d for d in shown["documents"] if d["parent"] == "domanda.pdf.p7m"]
+    assert inner, shown["documents"]
+    # the inner document is rendered inside its envelope's list item
+    nested = page.xpath("//li[contains(@class,'document')][.//span[@class='doc-name text-break']"
+                        "[text()='domanda.pdf.p7m']]//ul[contains(@class,'doc-children')]"
+                        "//li[contains(@class,'document')]")
+    assert any(inner[0]["name"] in li.text_content() for li in nested)
+    signatures = [s for d in shown["documents"] for s in d["signatures"]]
+    assert signatures
+    table = page.xpath("//table[contains(@class,'signatures')]")[0].text_content()
+    for s in signatures:
+        assert s["indication"] in table
+        if s.get("codice_fiscale"):
+            assert s["codice_fiscale"] in table
+        if s.get("signer"):
+            assert s["signer"] in table

@@ -2,13 +2,11 @@
 are used to authorise anything here: the caller sends the files it wants checked)."""
 from __future__ import annotations
 
-import os
-import shutil
 from importlib import metadata
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import checks, engine, profiles, report
+from .. import checks, engine, profiles, report, verapdf
 from ..model import Submission
 from . import present
 from .uploads import chosen_parts, clean_name, read_files
@@ -49,15 +47,13 @@ def check():
     sub = Submission(profile=profile_id, sender=fields["sender"], recipient=fields["recipient"],
                      subject=fields["subject"], doc_type=fields["doc_type"],
                      destination=fields["destination"], body=fields["body"], main=main, files=files)
-    return jsonify(report.to_json(engine.check_submission(sub)))
+    return jsonify(report.to_json(engine.check_submission(sub, current_app.config.get("CHECK_SETTINGS"))))
 
 
 @bp.get("/healthz")
 def healthz():
     settings = checks.settings_from_env()
-    verapdf = settings.get("verapdf") or ""
-    verapdf_found = bool((verapdf and (os.access(verapdf, os.X_OK) or shutil.which(verapdf)))
-                         or shutil.which("verapdf"))
+    verapdf_found = verapdf.locate(settings) is not None
     return jsonify({
         "status": "ok",
         "version": _version(),

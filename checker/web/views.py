@@ -1,7 +1,7 @@
 """Human pages: the form (/), the report (POST /check) and the rule catalogue (/rules)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from .. import engine, profiles, report
 from ..model import Submission
@@ -42,7 +42,7 @@ def check():
                      subject=(form.subject.data or "").strip(), doc_type=form.doc_type_value(),
                      destination=(form.destination.data or "").strip(),
                      body=form.body.data or "", main=main, files=files)
-    data = report.to_json(engine.check_submission(sub))
+    data = report.to_json(engine.check_submission(sub, current_app.config.get("CHECK_SETTINGS")))
     return render_template("result.html", report=data,
                            tree=present.document_tree(data["documents"]),
                            check_labels=present.check_labels())
