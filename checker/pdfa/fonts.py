@@ -1,11 +1,210 @@
-"""Clause family: fonts."""
+"""Fonts: embedding, composite fonts, encodings, Unicode mappings, subsets
+(ISO 19005-1 6.3; ISO 19005-2/3 6.2.11). Judged on the fonts that actually show text."""
 from __future__ import annotations
 
+import io
+import re
 from typing import Iterator
 
-from .document import Document
+import pikepdf
+
+from .document import Document, as_list, get, is_dict, name, read_stream
 from .model import Failure
+from .usage import TextUse, usage
+
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+_CJK_ORDERINGS = {("Adobe", "GB1"), ("Adobe", "CNS1"), ("Adobe", "Japan1"), ("Adobe", "Korea1")}
+
+
+def _descendant(font):
+    kids = as_list(get(font, "/DescendantFonts"))
+    return kids[0] if kids and is_dict(kids[0]) else None
+
+
+def _descriptor(font):
+    sub = name(get(font, "/Subtype"))
+    if sub == "Type0":
+        d = _descendant(font)
+        return get(d, "/FontDescriptor") if d is not None else None
+    return get(font, "/FontDescriptor")
+
+
+def _font_file(desc):
+    for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+        f = get(desc, key)
+        if isinstance(f, pikepdf.Stream):
+            return key, f
+    return None, None
+
+
+def _label(font) -> str:
+    base = name(get(font, "/BaseFont")) or "?"
+    return f"«{base}»"
 
 
 def check(doc: Document) -> Iterator[Failure]:
-    return iter(())
+    u = usage(doc)
+    p = doc.part
+    for use in u.painted.values():
+        yield from _embedding(doc, use)
+    for use in u.shown.values():
+        yield from _composite(doc, use)
+        yield from _encoding(doc, use)
+        if p == 1:
+            yield from _subsets(doc, use)
+        if doc.flavour.unicode:
+            yield from _unicode(doc, use)
+
+
+def _embedding(doc: Document, use: TextUse) -> Iterator[Failure]:
+    font = use.font
+    sub = name(get(font, "/Subtype"))
+    if sub == "Type3":
+        return
+    clause = "6.3.4" if doc.part == 1 else "6.2.11.4.1"
+    desc = _descriptor(font)
+    key, _ = _font_file(desc)
+    if key is None:
+        yield Failure(doc.part, clause, 1, f"il carattere {_label(font)} non è incorporato nel file",
+                      use.where)
+
+
+def _cid_system_info(obj):
+    info = get(obj, "/CIDSystemInfo")
+    if not is_dict(info):
+        return None
+    try:
+        return (str(get(info, "/Registry")), str(get(info, "/Ordering")),
+                int(get(info, "/Supplement", 0)))
+    except (TypeError, ValueError):
+        return None
+
+
+def _composite(doc: Document, use: TextUse) -> Iterator[Failure]:
+    font = use.font
+    if name(get(font, "/Subtype")) != "Type0":
+        return
+    p = doc.part
+    desc_font = _descendant(font)
+    if desc_font is None:
+        return
+    clause = "6.3.3.1" if p == 1 else "6.2.11.3.1"
+    encoding = get(font, "/Encoding")
+    if isinstance(encoding, pikepdf.Stream):
+        cmap_info, font_info = _cid_system_info(encoding), _cid_system_info(desc_font)
+        if cmap_info and font_info and (cmap_info[:2] != font_info[:2]
+                                        or font_info[2] > cmap_info[2]):
+            yield Failure(p, clause, 1, f"il carattere composto {_label(font)} e la sua CMap "
+                          "dichiarano sistemi di caratteri diversi (CIDSystemInfo)", use.where)
+    if name(get(desc_font, "/Subtype")) == "CIDFontType2":
+        cid2gid = get(desc_font, "/CIDToGIDMap")
+        if cid2gid is None or not (isinstance(cid2gid, pikepdf.Stream) or name(cid2gid) == "Identity"):
+            yield Failure(p, "6.3.3.2" if p == 1 else "6.2.11.3.2", 1,
+                          f"il carattere {_label(font)} non ha la tabella CIDToGIDMap", use.where)
+
+
+def _symbolic(font) -> bool | None:
+    flags = get(_descriptor(font), "/Flags")
+    try:
+        return bool(int(flags) & 4)
+    except (TypeError, ValueError):
+        return None
+
+
+def _encoding(doc: Document, use: TextUse) -> Iterator[Failure]:
+    font = use.font
+    if name(get(font, "/Subtype")) != "TrueType":
+        return
+    p = doc.part
+    clause = "6.3.7" if p == 1 else "6.2.11.6"
+    symbolic = _symbolic(font)
+    if symbolic is None:
+        return
+    enc = get(font, "/Encoding")
+    if symbolic:
+        if enc is not None:
+            yield Failure(p, clause, 2, f"il carattere TrueType simbolico {_label(font)} "
+                          "non deve avere la voce Encoding", use.where)
+        yield from _symbolic_cmap(doc, use, clause)
+        return
+    base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))
+    if enc is None or (name(enc) is not None and base not in ("MacRomanEncoding", "WinAnsiEncoding")) \
+            or (is_dict(enc) and base is not None and base not in ("MacRomanEncoding", "WinAnsiEncoding")):
+        yield Failure(p, clause, 1, f"il carattere TrueType {_label(font)} deve usare la codifica "
+                      "MacRomanEncoding o WinAnsiEncoding", use.where)
+
+
+def _symbolic_cmap(doc: Document, use: TextUse, clause: str) -> Iterator[Failure]:
+    _, program = _font_file(_descriptor(use.font))
+    if program is None or get(_descriptor(use.font), "/FontFile2") is None:
+        return
+    data = read_stream(program, limit=32 << 20)
+    if not data:
+        return
+    try:
+        from fontTools.ttLib import TTFont
+        tt = TTFont(io.BytesIO(data), lazy=True, fontNumber=0)
+        tables = [(t.platformID, t.platEncID) for t in tt["cmap"].tables]
+    except Exception:  # noqa: BLE001 - a damaged program is not judged here
+        return
+    if len(tables) != 1 and (3, 0) not in tables:
+        yield Failure(doc.part, clause, 3, f"il programma del carattere simbolico {_label(use.font)} "
+                      "deve avere una sola tabella cmap o la tabella (3,0)", use.where)
+
+
+def _subsets(doc: Document, use: TextUse) -> Iterator[Failure]:
+    """ISO 19005-1 6.3.5: subset fonts list their glyphs (CharSet / CIDSet)."""
+    font = use.font
+    base = name(get(font, "/BaseFont")) or ""
+    if not _SUBSET.match(base):
+        return
+    sub = name(get(font, "/Subtype"))
+    desc = _descriptor(font)
+    if not is_dict(desc):
+        return
+    if sub == "Type1" and get(desc, "/FontFile") is not None and get(desc, "/CharSet") is None:
+        yield Failure(1, "6.3.5", 2, f"il sottoinsieme Type 1 {_label(font)} non elenca i glifi (CharSet)",
+                      use.where)
+    if sub == "Type0" and get(desc, "/CIDSet") is None:
+        yield Failure(1, "6.3.5", 3, f"il sottoinsieme CID {_label(font)} non elenca i glifi (CIDSet)",
+                      use.where)
+
+
+def _unicode(doc: Document, use: TextUse) -> Iterator[Failure]:
+    font = use.font
+    p = doc.part
+    clause = "6.3.8" if p == 1 else "6.2.11.7.2"
+    to_unicode = get(font, "/ToUnicode")
+    if isinstance(to_unicode, pikepdf.Stream):
+        bad = _bad_unicode_values(to_unicode)
+        if bad and p >= 2:
+            yield Failure(p, clause, 2, f"la mappa Unicode del carattere {_label(font)} usa il "
+                          f"valore non ammesso {bad}", use.where)
+        return
+    sub = name(get(font, "/Subtype"))
+    if sub == "Type0":
+        enc = name(get(font, "/Encoding"))
+        info = _cid_system_info(_descendant(font)) if _descendant(font) is not None else None
+        if info and info[:2] in _CJK_ORDERINGS and enc not in ("Identity-H", "Identity-V"):
+            return
+        yield Failure(p, clause, 1, f"il carattere {_label(font)} non ha la corrispondenza con "
+                      "Unicode (ToUnicode)", use.where)
+    elif sub == "TrueType" and _symbolic(font):
+        yield Failure(p, clause, 1, f"il carattere simbolico {_label(font)} non ha la "
+                      "corrispondenza con Unicode (ToUnicode)", use.where)
+
+
+_HEX_TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>")
+
+
+def _bad_unicode_values(stream) -> str | None:
+    data = read_stream(stream, limit=4 << 20)
+    if not data:
+        return None
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        tokens = _HEX_TOKEN.findall(block)
+        for dst in tokens[1::2]:
+            value = re.sub(rb"\s", b"", dst).upper()
+            if value in (b"0000", b"FEFF", b"FFFE"):
+                return "U+" + value.decode()
+    return None

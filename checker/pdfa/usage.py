@@ -43,6 +43,19 @@ class Usage:
     rendering_intents: list[Use] = field(default_factory=list)
     xobjects_other: list[Use] = field(default_factory=list)  # PS, unknown subtypes
     unparsable: list[str] = field(default_factory=list)
+    # Fonts that paint glyphs (text rendering mode other than 3, invisible), with the
+    # character codes shown: objgen or id -> TextUse
+    painted: dict = field(default_factory=dict)
+    shown: dict = field(default_factory=dict)      # every font that shows text, any mode
+
+
+@dataclass
+class TextUse:
+    font: object
+    where: str
+    codes: bytearray = field(default_factory=bytearray)
+
+MAX_CODES = 1 << 16
 
 
 def usage(doc: Document) -> Usage:
@@ -124,6 +137,7 @@ class _Walker:
             self.u.unparsable.append(f"{where}: {exc}"[:200])
             return
         u = self.u
+        font, mode, stack = None, 0, []
         for ins in instructions:
             self.ops += 1
             if self.ops > MAX_OPERATIONS:
@@ -159,6 +173,17 @@ class _Walker:
                 gs = self.lookup(scope, "/ExtGState", args[0])
                 if gs is not None:
                     u.extgstates.append(Use(gs, where, scope))
+            elif op == "q":
+                stack.append((font, mode))
+            elif op == "Q" and stack:
+                font, mode = stack.pop()
+            elif op == "Tr" and args:
+                try:
+                    mode = int(args[0])
+                except (TypeError, ValueError):
+                    mode = 0
+            elif op in ("Tj", "TJ", "'", '"') and font is not None:
+                self._show(font, mode, args, where)
             elif op == "Tf" and args:
                 font = self.lookup(scope, "/Font", args[0])
                 if font is not None:
@@ -184,6 +209,21 @@ class _Walker:
                     self.form(x, scope, where, depth + 1)
                 else:
                     u.xobjects_other.append(Use(x, where, scope))
+
+    def _show(self, font, mode: int, args, where: str) -> None:
+        key = objgen(font) or id(font)
+        targets = [self.u.shown] + ([self.u.painted] if mode != 3 else [])
+        for target in targets:
+            use = target.get(key)
+            if use is None:
+                use = target[key] = TextUse(font, where)
+            if len(use.codes) >= MAX_CODES:
+                continue
+            for arg in args:
+                items = list(arg) if isinstance(arg, pikepdf.Array) else [arg]
+                for item in items:
+                    if isinstance(item, pikepdf.String):
+                        use.codes.extend(bytes(item)[:MAX_CODES])
 
     def _colour_space_name(self, cs, scope, where) -> None:
         n = name(cs)
