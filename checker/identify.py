@@ -958,9 +958,9 @@ def _name_findings(fmt: FormatInfo, name: str) -> list[Finding]:
 
 # Extensions of zip-based formats: a broken or hostile zip named so is not "a zip with the
 # wrong extension" (its inside was never looked at); its own finding explains it.
-_ZIP_BASED_EXTENSIONS = frozenset(e for k in _KINDS if k.family in ("word", "sheet", "slides")
-                                  or k.id in ("odg", "zip") for e in k.extensions) - {"rtf", "doc",
-                                  "dot", "xls", "xlt", "ppt", "pps", "pot"}
+_ZIP_BASED_EXTENSIONS = frozenset(
+    e for k in _KINDS if k.id in ("odt", "ods", "odp", "odg", "docx", "docm", "xlsx", "xlsm",
+                                  "xlsb", "pptx", "pptm") for e in k.extensions)
 
 
 def _unopened_container(fmt: FormatInfo, exts: list[str]) -> bool:
