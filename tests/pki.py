@@ -3,7 +3,7 @@
 root CA → intermediate "qualified" CA → signers (nonRepudiation, QCStatements
 QcCompliance + QcSSCD, serialNumber TINIT-…); a TSA under the root; a CRL from the
 intermediate that revokes one signer; a second, untrusted root with its own signer; a
-trusted list (ETSI TS 119 612) naming the intermediate as CA/QC and the TSA as QTST.
+trusted list (ETSI TS 119 612) naming the root as CA/QC and the TSA as QTST.
 
 Everything is written under one folder:
     trust/root.pem + trust/intermediate.crl   (a PEM-folder trust source)
@@ -201,7 +201,8 @@ def _b64(cert: x509.Certificate) -> str:
 
 def trusted_list(pki: TestPKI, *, ca_status: str = "granted",
                  since: dt.datetime | None = None, history: str = "") -> str:
-    """A minimal ETSI TS 119 612 list: the intermediate as CA/QC, the TSA as QTST."""
+    """A minimal ETSI TS 119 612 list: the root as CA/QC (Italian qualified CAs are listed
+    by their self-signed certificate), the TSA as QTST."""
     since = since or (NOW - dt.timedelta(days=3000))
     when = since.strftime("%Y-%m-%dT%H:%M:%SZ")
     st = "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/"
@@ -229,7 +230,7 @@ def trusted_list(pki: TestPKI, *, ca_status: str = "granted",
   <TrustServiceProviderList>
     <TrustServiceProvider>
       <TSPInformation><TSPName><Name xml:lang="en">PEC Precheck Test TSP</Name></TSPName></TSPInformation>
-      <TSPServices>{service("CA/QC", "Test Qualified CA", pki.intermediate.cert, ca_status, history)}{service("TSA/QTST", "Test TSA", pki.tsa.cert, "granted")}
+      <TSPServices>{service("CA/QC", "Test Qualified CA", pki.root.cert, ca_status, history)}{service("TSA/QTST", "Test TSA", pki.tsa.cert, "granted")}
       </TSPServices>
     </TrustServiceProvider>
   </TrustServiceProviderList>

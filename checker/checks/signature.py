@@ -174,9 +174,7 @@ def run_detached(items: list[tuple[InputFile, FormatInfo]], ctx: CheckContext) -
             continue
         target = by_name.get((f.parent, inner_name(f.name)))
         if target is None or target is f:
-            results[index] = CheckResult(findings=[Finding("SIG018", check="signature")],
-                                         engine=ENGINE)
-            continue
+            continue  # a .p7s without its document: identification's FMT008 says so
         jobs.append(isolation.Job(label="signature", fn=validate_detached_job,
                                   args=(f, target, ctx), key=index))
     isolation.run_jobs(jobs)
