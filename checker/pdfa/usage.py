@@ -47,6 +47,7 @@ class Usage:
     # character codes shown: objgen or id -> TextUse
     painted: dict = field(default_factory=dict)
     shown: dict = field(default_factory=dict)      # every font that shows text, any mode
+    languages: list[Use] = field(default_factory=list)  # /Lang of marked content (BDC)
 
 
 @dataclass
@@ -173,6 +174,13 @@ class _Walker:
                 gs = self.lookup(scope, "/ExtGState", args[0])
                 if gs is not None:
                     u.extgstates.append(Use(gs, where, scope))
+            elif op == "BDC" and len(args) > 1:
+                props = args[1]
+                if isinstance(props, pikepdf.Name):
+                    props = self.lookup(scope, "/Properties", props)
+                lang = get(props, "/Lang")
+                if lang is not None:
+                    u.languages.append(Use(lang, where, scope))
             elif op == "q":
                 stack.append((font, mode))
             elif op == "Q" and stack:
