@@ -1,0 +1,136 @@
+"""Batches: a folder of mixed messages, an mbox, a Maildir; the CLI's JSON, CSV, summary and
+exit status; bad and hostile items counted without stopping the batch."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checker import cli
+from checker.pec import sources, triage
+from checker.pec.sources import RawItem
+from pec_samples import build, expected
+
+CONTRACT = ["file", "class", "receipt_type", "receipt_detail", "error", "sender", "subject",
+            "date", "verdict", "problems"]
+
+
+@pytest.fixture(scope="module")
+def pec(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("pec"))
+
+
+def boxes(pec: Path) -> list[dict]:
+    return json.loads((pec / "boxes.json").read_text())
+
+
+def test_triage_batch_sources_mbox_and_maildir_are_detected(pec):
+    assert sources.is_mbox(pec / "mixed.mbox")
+    assert sources.is_maildir(pec / "maildir")
+    assert not sources.is_mbox(pec / "messages" / "01_posta-certificata.eml")
+    assert sources.count_items([pec / "mixed.mbox", pec / "maildir", pec / "messages"]) == \
+        2 * len(boxes(pec)) + len(expected(pec))
+
+
+@pytest.mark.parametrize("box", ["mixed.mbox", "maildir"])
+def test_triage_batch_mbox_and_maildir_classes(pec, box):
+    rows = list(triage.triage(sources.iter_paths([pec / box])))
+    want = boxes(pec)
+    assert len(rows) == len(want)
+    if box == "maildir":  # Maildir keys are unordered: compare as multisets
+        got = sorted((r.message_class, r.receipt_type or "", r.error or "") for r in rows)
+        assert got == sorted((w["class"], w["receipt_type"] or "", w["error"] or "") for w in want)
+    else:
+        assert [(r.message_class, r.receipt_type, r.error) for r in rows] == \
+            [(w["class"], w["receipt_type"], w["error"]) for w in want]
+    assert sum(1 for r in rows if r.problems) == 1   # the broken daticert one
+    assert all(r.file.startswith(str(pec / box) + "#") for r in rows)
+
+
+def test_triage_batch_cli_folder_json(pec, capsys):
+    status = cli.main(["triage", str(pec / "messages"), "--json"])
+    out, err = capsys.readouterr()
+    assert status == 0
+    data = json.loads(out)
+    exp = expected(pec)
+    assert len(data) == len(exp)
+    for obj in data:
+        assert list(obj)[:len(CONTRACT)] == CONTRACT
+        want = exp[Path(obj["file"]).name]
+        assert (obj["class"], obj["receipt_type"], obj["receipt_detail"], obj["error"]) == \
+            (want["class"], want["receipt_type"], want["receipt_detail"], want["error"])
+    assert "Riepilogo" in err and "\r" not in err   # summary on stderr, no progress bar off a tty
+
+
+def test_triage_batch_cli_text_csv_and_summary(pec, tmp_path, capsys):
+    out_csv = tmp_path / "triage.csv"
+    status = cli.main(["triage", str(pec / "messages" / "02_anomalia.eml"), str(pec / "mixed.mbox"),
+                       str(pec / "maildir"), "--csv", str(out_csv)])
+    out, _ = capsys.readouterr()
+    assert status == 0
+    total = 1 + 2 * len(boxes(pec))
+    assert f"Riepilogo: {total} messaggi" in out
+    with out_csv.open(newline="", encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert len(table) == total
+    assert set(CONTRACT) <= set(table[0])
+    kinds = {row["class"] for row in table}
+    assert kinds == {"posta-certificata", "anomalia", "ricevuta", "not-pec"}
+    assert "02_anomalia.eml: anomalia" in out and "PEC020" in out
+
+
+def test_triage_batch_cli_missing_path_is_a_usage_error(tmp_path, capsys):
+    assert cli.main(["triage", str(tmp_path / "nope")]) == 2
+    assert "inesistente" in capsys.readouterr().err
+
+
+def test_triage_batch_bad_items_do_not_stop_the_batch(pec, tmp_path, monkeypatch):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    good = pec / "messages"
+    shutil.copy(good / "03_accettazione.eml", folder / "a.eml")
+    (folder / "b.eml").write_bytes(b"\x00\xff" * 5000)
+    big = folder / "c.eml"
+    big.write_bytes((good / "01_posta-certificata.eml").read_bytes() + b"x" * 200_000)
+    shutil.copy(good / "09_errore-consegna-no-dest.eml", folder / "d.eml")
+    (folder / ".hidden.eml").write_bytes(b"ignored")
+    monkeypatch.setattr(sources, "MAX_MESSAGE_MB", 0.1)
+    rows = list(triage.triage(sources.iter_paths([folder])))
+    assert [Path(r.file).name for r in rows] == ["a.eml", "b.eml", "c.eml", "d.eml"]
+    assert rows[0].receipt_type == "accettazione"
+    assert rows[1].problems[0].startswith("PEC001")
+    assert rows[2].problems[0].startswith("PEC012")
+    assert rows[3].receipt_type == "errore-consegna"
+    s = triage.summary(rows)
+    assert s["messages"] == 4 and s["with_problems"] == 2 and s["unreadable"] == 2
+
+
+def _deeply_nested(depth: int) -> bytes:
+    head = b"From: a@b.example\r\nSubject: nested\r\nX-Trasporto: posta-certificata\r\n"
+    body = b""
+    for n in range(depth):
+        body += f'Content-Type: multipart/mixed; boundary="b{n}"\r\n\r\n--b{n}\r\n'.encode()
+    return head + body
+
+
+def test_triage_batch_hostile_messages_give_a_row_each(pec):
+    hostile = [
+        RawItem("deep.eml", _deeply_nested(5000)),
+        RawItem("long-header.eml", b"From: a@b.example\r\nSubject: " + b"=?utf-8?q?" + b"A" * 2_000_000
+                + b"?=\r\n\r\nbody\r\n"),
+        RawItem("many-parts.eml", b"From: a@b.example\r\nX-Trasporto: posta-certificata\r\n"
+                b'Content-Type: multipart/mixed; boundary="x"\r\n\r\n'
+                + b"--x\r\nContent-Type: application/octet-stream\r\n"
+                  b"Content-Disposition: attachment; filename=a.bin\r\n\r\nA\r\n" * 3000 + b"--x--\r\n"),
+        RawItem("missing.eml", None, "file non leggibile: test"),
+        RawItem("good.eml", (pec / "messages" / "03_accettazione.eml").read_bytes()),
+    ]
+    rows = list(triage.triage(hostile))
+    assert [r.file for r in rows] == [i.name for i in hostile]
+    assert rows[0].message_class == "posta-certificata" or rows[0].problems
+    assert rows[3].problems[0].startswith("PEC013")
+    assert rows[4].receipt_type == "accettazione"
+    assert len(rows[2].attachments) <= 200
