@@ -66,6 +66,7 @@ class Limits:
     text_pages: int = 30
     text_chars: int = 300_000
     text_seconds: float = 6.0
+    text_max_objects: int = 200_000  # pypdf checks every xref entry in Python: skip beyond
     facts_pages: int = 3            # pages whose text feeds textfacts (the "Oggetto:" line)
     js_excerpt: int = 120
     stream_bytes: int = 32 * 1024 * 1024  # decoded bytes read from one stream we must look into

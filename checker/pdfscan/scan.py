@@ -66,6 +66,10 @@ def scan(data: bytes, limits: Limits | None = None) -> ScanReport:
         report.hits.append(Hit(HitKind.DAMAGED, "albero delle pagine", clean_message(exc)))
 
     with pdf:
+        try:
+            declared_objects = int(pdf.trailer.get("/Size", 0))
+        except (TypeError, ValueError):
+            declared_objects = 0
         _encryption(pdf, report)
         _pdfa_claim(pdf, data, report)
         walker = Walker(pdf, limits, limits.max_nodes, limits.walk_seconds)
@@ -78,6 +82,8 @@ def scan(data: bytes, limits: Limits | None = None) -> ScanReport:
 
     _history(data, final_hits, limits, report)
 
+    if declared_objects > limits.text_max_objects:
+        return report  # text is a hint (warnings, the Oggetto line): not worth minutes
     page_text = text.extract(data, limits)
     report.text = page_text.facts_text
     report.hits.extend(page_text.bomb)
