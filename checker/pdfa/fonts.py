@@ -8,7 +8,7 @@ from typing import Iterator
 
 import pikepdf
 
-from .document import Document, as_list, get, is_dict, name, read_stream
+from .document import Document, as_list, get, is_dict, name, objgen, read_stream
 from .model import Failure
 from .usage import TextUse, usage
 
@@ -54,6 +54,16 @@ def check(doc: Document) -> Iterator[Failure]:
             yield from _subsets(doc, use)
         if doc.flavour.unicode:
             yield from _unicode(doc, use)
+    if p >= 2 and doc.flavour.level_a and u.plain:
+        covered = _actual_text_mcids(doc)
+        reported: set = set()
+        for font, raw, page, mcid in u.plain:
+            key = id(font)
+            if (page, mcid) in covered or key in reported:
+                continue
+            for failure in _private_use(doc, font, raw, f"pagina {page}"):
+                reported.add(key)
+                yield failure
 
 
 def _embedding(doc: Document, use: TextUse) -> Iterator[Failure]:
@@ -208,3 +218,98 @@ def _bad_unicode_values(stream) -> str | None:
             if value in (b"0000", b"FEFF", b"FFFE"):
                 return "U+" + value.decode()
     return None
+
+
+def _to_unicode_map(stream, limit: int = 70_000) -> dict[int, str]:
+    """code -> Unicode text from a ToUnicode CMap (bfchar and bfrange), bounded."""
+    data = read_stream(stream, limit=4 << 20) or b""
+    out: dict[int, str] = {}
+
+    def text(hexbytes: bytes) -> str:
+        raw = bytes.fromhex(re.sub(rb"\s", b"", hexbytes).decode() or "")
+        try:
+            return raw.decode("utf-16-be", "replace")
+        except Exception:  # noqa: BLE001
+            return ""
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        tokens = _HEX_TOKEN.findall(block)
+        for src, dst in zip(tokens[::2], tokens[1::2]):
+            try:
+                out[int(re.sub(rb"\s", b"", src) or b"0", 16)] = text(dst)
+            except ValueError:
+                continue
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for m in re.finditer(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f\s]*>|\[[^\]]*\])", block):
+            lo, hi = int(m.group(1), 16), int(m.group(2), 16)
+            if hi - lo > limit:
+                continue
+            dst = m.group(3)
+            if dst.startswith(b"["):
+                for i, item in enumerate(_HEX_TOKEN.findall(dst)):
+                    out[lo + i] = text(item)
+            else:
+                base = bytes.fromhex(re.sub(rb"[<>\s]", b"", dst).decode() or "00")
+                for i in range(hi - lo + 1):
+                    value = int.from_bytes(base, "big") + i
+                    out[lo + i] = value.to_bytes(max(len(base), 2), "big").decode("utf-16-be", "replace")
+            if len(out) > limit:
+                return out
+    return out
+
+
+def _codes(font, raw: bytes) -> list[int]:
+    sub = name(get(font, "/Subtype"))
+    if sub == "Type0":
+        if name(get(font, "/Encoding")) not in ("Identity-H", "Identity-V"):
+            return []
+        return [int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw) - 1, 2)]
+    return list(raw)
+
+
+def _private_use(doc: Document, font, raw: bytes, where: str) -> Iterator[Failure]:
+    """ISO 19005-2 6.2.11.7.3: Private Use Area characters need an ActualText."""
+    to_unicode = get(font, "/ToUnicode")
+    if not isinstance(to_unicode, pikepdf.Stream):
+        return
+    mapping = _to_unicode_map(to_unicode)
+    for code in set(_codes(font, raw)):
+        text = mapping.get(code, "")
+        if any(0xE000 <= ord(ch) <= 0xF8FF for ch in text):
+            yield Failure(doc.part, "6.2.11.7.3", 1, f"il carattere {_label(font)} usa un simbolo "
+                          "dell'area Unicode privata senza testo alternativo (ActualText)", where)
+            return
+
+
+def _actual_text_mcids(doc: Document) -> set[tuple[int, int]]:
+    """(page number, MCID) of marked content whose structure element has an ActualText."""
+    pages = {}
+    for n, page in enumerate(doc.pages(), start=1):
+        key = objgen(page.obj)
+        if key is not None:
+            pages[key] = n
+    root = get(doc.root, "/StructTreeRoot")
+    out: set = set()
+    seen: set = set()
+    stack = [(k, False, None) for k in as_list(get(root, "/K"))]
+    while stack and len(seen) < 200_000:
+        node, inherited, page = stack.pop()
+        if isinstance(node, int) and not isinstance(node, bool):
+            if inherited and page is not None:
+                out.add((page, int(node)))
+            continue
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        key = objgen(node) or id(node)
+        if key in seen:
+            continue
+        seen.add(key)
+        pg = get(node, "/Pg")
+        page_here = pages.get(objgen(pg)) if pg is not None else page
+        has = inherited or get(node, "/ActualText") is not None
+        if get(node, "/MCID") is not None:
+            mcid = get(node, "/MCID")
+            if has and page_here is not None and isinstance(mcid, int):
+                out.add((page_here, int(mcid)))
+            continue
+        stack.extend((k, has, page_here) for k in as_list(get(node, "/K")))
+    return out

@@ -48,6 +48,8 @@ class Usage:
     painted: dict = field(default_factory=dict)
     shown: dict = field(default_factory=dict)      # every font that shows text, any mode
     languages: list[Use] = field(default_factory=list)  # /Lang of marked content (BDC)
+    # text shown outside any /ActualText span: (font, codes, page number, MCID or None)
+    plain: list = field(default_factory=list)
 
 
 @dataclass
@@ -87,10 +89,12 @@ class _Walker:
         self.u = Usage()
         self.ops = 0
         self.done: set = set()
+        self.page = 0
 
     def run(self) -> Usage:
         for n, page in enumerate(self.doc.pages(), start=1):
             where = f"pagina {n}"
+            self.page = n
             res = inherited_resources(page.obj)
             self.content(page.obj, (res,) if res is not None else (), where, 0, is_page=True)
             group = get(page.obj, "/Group")
@@ -139,6 +143,7 @@ class _Walker:
             return
         u = self.u
         font, mode, stack = None, 0, []
+        marked: list[tuple[bool, int | None]] = []  # open marked content: (ActualText?, MCID)
         for ins in instructions:
             self.ops += 1
             if self.ops > MAX_OPERATIONS:
@@ -181,6 +186,13 @@ class _Walker:
                 lang = get(props, "/Lang")
                 if lang is not None:
                     u.languages.append(Use(lang, where, scope))
+                mcid = get(props, "/MCID")
+                marked.append((get(props, "/ActualText") is not None,
+                               int(mcid) if isinstance(mcid, int) else None))
+            elif op in ("BMC", "BDC"):
+                marked.append((False, None))
+            elif op == "EMC" and marked:
+                marked.pop()
             elif op == "q":
                 stack.append((font, mode))
             elif op == "Q" and stack:
@@ -192,6 +204,12 @@ class _Walker:
                     mode = 0
             elif op in ("Tj", "TJ", "'", '"') and font is not None:
                 self._show(font, mode, args, where)
+                if not any(a for a, _ in marked) and len(u.plain) < 20_000:
+                    mcids = [m for _, m in marked if m is not None]
+                    u.plain.append((font, b"".join(bytes(x) for a in args for x in
+                                                   (list(a) if isinstance(a, pikepdf.Array) else [a])
+                                                   if isinstance(x, pikepdf.String))[:4096],
+                                    self.page, mcids[-1] if mcids else None))
             elif op == "Tf" and args:
                 font = self.lookup(scope, "/Font", args[0])
                 if font is not None:
