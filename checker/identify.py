@@ -11,7 +11,8 @@ Two steps, kept apart so each can be tested alone:
 2. `judge(fmt, name, profile)` compares that with the file name (missing,
    wrong or double extension) and with the formats the office accepts.
 
-Everything is bounded: only the head and tail of a PDF and its XMP packet are
+Parsers are imported at module level: the worker forkserver preloads this module, so
+each bounded worker starts with them loaded. Everything is bounded: only the head and tail of a PDF and its XMP packet are
 read, zips are inspected before any member is decompressed (zipinspect.py),
 members are read with bounded reads, XML is parsed without a tree and without
 expanding entities. `identify_job` runs in a bounded worker (engine.py).
@@ -29,6 +30,13 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
+import olefile
+import pikepdf
+from asn1crypto import cms, pem, tsp  # noqa: F401 - tsp registers the TimeStampedData OID
+from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from . import zipinspect
 from .model import CheckResult, Finding, FormatInfo, InputFile, Severity
@@ -257,8 +265,6 @@ def _pdf(data: bytes, offset: int) -> Sniffed:
 def _pdf_xmp(data: bytes) -> dict[str, Any]:
     """PDF/A claim from the document's XMP packet, read with pikepdf (lazy: only the
     cross-reference table, the catalogue and the metadata stream are loaded)."""
-    import pikepdf  # imported here: a heavy module only PDFs need
-
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError:
@@ -272,7 +278,7 @@ def _pdf_xmp(data: bytes) -> dict[str, Any]:
         meta = pdf.Root.get("/Metadata")
         if not isinstance(meta, pikepdf.Stream):
             return details
-        xmp = _stream_bytes(meta, pikepdf)
+        xmp = _stream_bytes(meta)
         if xmp is None:
             details["xmp"] = "unreadable"
             return details
@@ -284,7 +290,7 @@ def _pdf_xmp(data: bytes) -> dict[str, Any]:
         pdf.close()
 
 
-def _stream_bytes(stream, pikepdf) -> bytes | None:
+def _stream_bytes(stream) -> bytes | None:
     """A metadata stream's bytes, inflated with a bounded decompressor (never read_bytes():
     a hostile metadata stream could be a deflate bomb)."""
     raw = stream.read_raw_bytes()
@@ -307,17 +313,36 @@ def _stream_bytes(stream, pikepdf) -> bytes | None:
     return None
 
 
+def _xmp_as_utf8(xmp: bytes) -> bytes:
+    """XMP packets may be UTF-8, UTF-16 or UTF-32 (XMP part 1, 7.3.2), told by a byte-order
+    mark or by how the first "<" is encoded; the XML declaration, if any, is dropped."""
+    codec = None
+    for bom, name in _BOMS:
+        if xmp.startswith(bom):
+            codec, xmp = name.replace("-sig", ""), xmp[len(bom):]
+            break
+    else:
+        for name, start in (("utf-32-le", b"<\x00\x00\x00"), ("utf-32-be", b"\x00\x00\x00<"),
+                            ("utf-16-le", b"<\x00"), ("utf-16-be", b"\x00<")):
+            if xmp.startswith(start):
+                codec = name
+                break
+    if codec in (None, "utf-8"):
+        return xmp.strip(b" \t\r\n\x00")
+    text = xmp.decode(codec, "replace")
+    return re.sub(r"^\s*<\?xml[^>]*\?>", "", text).strip().encode("utf-8")
+
+
 _PDFAID_RE = re.compile(rb"pdfaid:(part|conformance)\s*(?:=\s*[\"']|>)\s*([A-Za-z0-9]+)")
 
 
 def pdfa_claim(xmp: bytes) -> dict[str, Any]:
     """{"pdfa": "2b", "pdfa_part": 2, "pdfa_conformance": "b"} from an XMP packet, or {}.
     Both XMP spellings count: attributes (pdfaid:part="2") and elements (<pdfaid:part>2<...>)."""
-    import defusedxml.ElementTree as SafeET
-
     values: dict[str, str] = {}
+    xmp = _xmp_as_utf8(xmp)
     try:
-        root = SafeET.fromstring(xmp.strip(b"\x00 \t\r\n"))
+        root = SafeET.fromstring(xmp)
         for el in root.iter():
             for key in ("part", "conformance"):
                 qname = "{%s}%s" % (_PDFAID_NS, key)
@@ -347,8 +372,6 @@ _MSI_CLSIDS = {"000C1084-0000-0000-C000-000000000046", "000C1086-0000-0000-C000-
 
 
 def _ole(data: bytes) -> Sniffed:
-    import olefile
-
     try:
         ole = olefile.OleFileIO(data)
     except Exception as exc:  # noqa: BLE001 - olefile raises OSError, ValueError, struct.error...
@@ -482,8 +505,6 @@ def _zip_kind(data: bytes, report: zipinspect.ZipReport) -> tuple[str, dict[str,
 
 
 def _ooxml_kind(xml: bytes) -> str | None:
-    import defusedxml.ElementTree as SafeET
-
     try:
         root = SafeET.fromstring(xml)
     except Exception:  # noqa: BLE001 - a broken [Content_Types].xml: not a readable OOXML
@@ -534,8 +555,6 @@ _SCRIPT_MARKS = re.compile(
 def _cms(der: bytes) -> Sniffed | None:
     """p7m / p7s / tsd / tsr from DER or BER bytes, or None if they are no such structure.
     asn1crypto parses lazily: only the outer layers are decoded here."""
-    from asn1crypto import cms, tsp  # noqa: F401 - tsp registers the TimeStampedData OID
-
     try:
         info = cms.ContentInfo.load(der)
         ctype = info["content_type"].dotted
@@ -672,8 +691,6 @@ def _textual(data: bytes) -> Sniffed:
 
 
 def _pem_cms(data: bytes) -> Sniffed | None:
-    from asn1crypto import pem
-
     try:
         _type, _headers, der = pem.unarmor(data.strip())
     except Exception:  # noqa: BLE001
@@ -776,9 +793,6 @@ _XMLNS = re.compile(r"""xmlns\s*=\s*["']([^"']+)["']""")
 def _xml(data: bytes) -> Sniffed | None:
     """xml / kml / svg / html by root element. defusedxml refuses entity declarations, so a
     DOCTYPE with ENTITY is never expanded; its root is then read from the text instead."""
-    import defusedxml
-    from defusedxml.ElementTree import DefusedXMLParser, ParseError
-
     target = _RootTarget()
     parser = DefusedXMLParser(target=target, forbid_dtd=False, forbid_entities=True,
                               forbid_external=True)

@@ -147,6 +147,36 @@ def test_pdfa_claim_from_uncompressed_metadata_stream(built):
     assert identify.identify(InputFile("a.pdf", data))[0].details["pdfa"] == "3a"
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-16", "utf-32", "utf-32-be"])
+def test_pdfa_claim_from_utf16_and_utf32_xmp(built, codec):
+    xmp = gen.XMP_ELEMENTS.decode("utf-8").encode(codec)
+    data = gen.pdf_with_raw_xmp(built["plain.pdf"], xmp, compress=False)
+    assert identify.identify(InputFile("a.pdf", data))[0].details["pdfa"] == "1a"
+
+
+def test_pdfa_claim_from_malformed_xmp_falls_back_to_plain_spelling():
+    claim = identify.pdfa_claim(b'<x:xmpmeta><rdf:Description pdfaid:part="2" '
+                                b'pdfaid:conformance="U"><broken></x:xmpmeta>')
+    assert claim["pdfa"] == "2u" and claim["xmp_malformed"] is True
+
+
+def test_metadata_deflate_bomb_is_not_inflated(built):
+    import pikepdf
+    import zlib
+
+    huge = gen.XMP_ELEMENTS + b" " * (64 << 20)
+    with pikepdf.open(io.BytesIO(built["plain.pdf"])) as doc:
+        stream = pikepdf.Stream(doc, zlib.compress(huge, 9))
+        stream.Filter = pikepdf.Name.FlateDecode
+        doc.Root.Metadata = stream
+        buf = io.BytesIO()
+        doc.save(buf, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    started = time.perf_counter()
+    fmt, _ = identify.identify(InputFile("a.pdf", buf.getvalue()))
+    assert time.perf_counter() - started < 1.0
+    assert fmt.details["pdfa"] == "1a"  # the packet sits in the first, bounded, megabyte
+
+
 def test_FMT007_plain_pdf_recommends_pdfa_where_preferred(built):
     _, codes = codes_for("a.pdf", built["plain.pdf"])
     assert codes == {"FMT007"}
