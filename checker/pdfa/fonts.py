@@ -7,6 +7,7 @@ import re
 from typing import Iterator
 
 import pikepdf
+from fontTools import agl as _agl
 
 from .document import Document, as_list, get, is_dict, name, objgen, read_stream
 from .model import Failure
@@ -202,6 +203,62 @@ def _unicode(doc: Document, use: TextUse) -> Iterator[Failure]:
     elif sub == "TrueType" and _symbolic(font):
         yield Failure(p, clause, 1, f"il carattere simbolico {_label(font)} non ha la "
                       "corrispondenza con Unicode (ToUnicode)", use.where)
+    elif sub in ("Type1", "MMType1", "Type3"):
+        names = _glyph_names(font)
+        for code in sorted(set(use.codes)):
+            glyph = names.get(code)
+            if glyph and glyph != ".notdef" and not _agl.toUnicode(glyph):
+                yield Failure(p, clause, 1, f"il glifo «{glyph}» del carattere {_label(font)} non ha "
+                              "corrispondenza con Unicode (manca ToUnicode)", use.where)
+                return
+
+
+def _glyph_names(font) -> dict[int, str]:
+    """code -> glyph name, from /Differences over the font program's built-in encoding.
+    Codes whose name cannot be known are left out (and so never judged)."""
+    names: dict[int, str] = {}
+    enc = get(font, "/Encoding")
+    base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))
+    if base is None and name(get(font, "/Subtype")) != "Type3":
+        names.update(_builtin_encoding(font))
+    elif base is not None:
+        names.clear()  # a standard encoding: every name in it is a standard glyph name
+    if is_dict(enc):
+        code = None
+        for item in as_list(get(enc, "/Differences")):
+            if isinstance(item, int) and not isinstance(item, bool):
+                code = int(item)
+            elif isinstance(item, pikepdf.Name) and code is not None:
+                names[code] = name(item) or ""
+                code += 1
+    return names
+
+
+_DUP = re.compile(rb"dup\s+(\d+)\s*/([^\s/\[\]{}()<>]+)\s+put")
+
+
+def _builtin_encoding(font) -> dict[int, str]:
+    desc = _descriptor(font)
+    key, program = _font_file(desc)
+    if program is None:
+        return {}
+    data = read_stream(program, limit=16 << 20) or b""
+    if key == "/FontFile":
+        head = data[: int(get(program, "/Length1", len(data)) or len(data))]
+        if b"/Encoding StandardEncoding" in head:
+            return {}
+        return {int(c): n.decode("latin-1") for c, n in _DUP.findall(head) if int(c) < 256}
+    if key == "/FontFile3" and name(get(program, "/Subtype")) == "Type1C":
+        try:
+            from fontTools.cffLib import CFFFontSet
+            cff = CFFFontSet()
+            cff.decompile(io.BytesIO(data), None)
+            encoding = cff[cff.fontNames[0]].Encoding
+        except Exception:  # noqa: BLE001 - damaged program: nothing known
+            return {}
+        if isinstance(encoding, list):
+            return {i: n for i, n in enumerate(encoding) if n}
+    return {}
 
 
 _HEX_TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>")
