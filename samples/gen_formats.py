@@ -5,9 +5,9 @@ Made with real libraries wherever one writes the format: reportlab + pikepdf (PD
 XMP claims), python-docx, openpyxl, python-pptx, odfpy, Pillow, zipfile, gzip, email,
 cryptography + asn1crypto (CMS p7m/p7s in DER, BER, PEM and base64; RFC 3161 tokens and
 responses; RFC 5544 TimeStampedData), msoffcrypto-tool (password-protected OOXML).
-Written by hand, because no library here writes them: a minimal OLE compound file
-(olefile only reads; see `compound_file`), executable headers (PE, ELF, Mach-O), the
-7z and RAR signatures, and the hostile zips (crafted headers are the point of them).
+py7zr (7z). Written by hand, because no library here writes them: a minimal OLE compound
+file (olefile only reads; see `compound_file`), executable headers (PE, ELF, Mach-O), the
+RAR signature, and the hostile zips (crafted headers are the point of them).
 
 `EXPECTED` maps every sample's file name to the format id the identifier must give it;
 `HOSTILE` maps the hostile ones to the finding codes they must raise.
@@ -571,12 +571,16 @@ def _archives() -> dict[str, bytes]:
     gz = io.BytesIO()
     with gzip.GzipFile(fileobj=gz, mode="wb", mtime=0) as fh:
         fh.write(TEXT_IT.encode())
-    # 7z and RAR: signature headers written by hand (no writer installed); identification
-    # reads only the signature.
-    seven = b"7z\xbc\xaf\x27\x1c\x00\x04" + struct.pack("<IQQI", 0, 0, 0, 0)
+    import py7zr
+
+    seven = io.BytesIO()
+    with py7zr.SevenZipFile(seven, "w") as archive:
+        archive.writestr(TEXT_IT.encode(), "nota.txt")
+    # RAR: a RAR5 signature and main header written by hand (no RAR writer is free software);
+    # identification reads only the signature.
     rar5 = b"Rar!\x1a\x07\x01\x00" + b"\x33\x92\xb5\xe5\x0a\x01\x05\x06\x00\x05\x01\x01\x80\x80\x00"
     return {"archive.zip": _zip({"domanda.pdf": pdf_document(), "nota.txt": TEXT_IT.encode()}),
-            "text.txt.gz": gz.getvalue(), "archive.7z": seven, "archive.rar": rar5}
+            "text.txt.gz": gz.getvalue(), "archive.7z": seven.getvalue(), "archive.rar": rar5}
 
 
 def pe_header() -> bytes:
