@@ -225,6 +225,11 @@ def _sniff(data: bytes) -> Sniffed:
         if cms:
             cms.details["encoding"] = "der" if _definite_length(data) else "ber"
             return cms
+        if _SIGNED_DATA_OID in data[:24]:
+            # starts like a signed envelope but does not parse: truncated or damaged .p7m
+            return Sniffed("p7m", {"damaged": True}, [Finding(
+                "FMT017", detail="CMS SignedData does not parse",
+                args={"label": KINDS["p7m"].label})])
     pdf_at = data.find(b"%PDF-", 0, _PDF_HEADER_WINDOW)
     if pdf_at > 0 and b"%%EOF" in data[-_PDF_TAIL * 4:]:
         return _pdf(data, pdf_at)
@@ -551,6 +556,9 @@ _SCRIPT_MARKS = re.compile(
 
 
 # --- CMS envelopes -------------------------------------------------------------------------------
+
+_SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")  # 1.2.840.113549.1.7.2, DER
+
 
 def _cms(der: bytes) -> Sniffed | None:
     """p7m / p7s / tsd / tsr from DER or BER bytes, or None if they are no such structure.

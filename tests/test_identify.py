@@ -300,6 +300,13 @@ def test_ber_sample_really_uses_indefinite_lengths(built):
     assert built["signed-ber.pdf.p7m"][1] == 0x80 and built["signed-der.pdf.p7m"][1] != 0x80
 
 
+def test_FMT017_truncated_p7m_is_a_damaged_envelope(built):
+    der = built["signed-der.pdf.p7m"]
+    for cut in (len(der) - 100, len(der) // 2, 40):
+        fmt, codes = codes_for("domanda.pdf.p7m", der[:cut])
+        assert fmt.id == "p7m" and fmt.details["damaged"] and codes == {"FMT017"}, cut
+
+
 def test_FMT008_detached_signature_or_token_alone(built):
     for name in ("detached.p7s", "token.tsr", "response.tsr"):
         assert "FMT008" in codes_for(name, built[name])[1], name
