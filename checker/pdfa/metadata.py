@@ -121,6 +121,11 @@ def _extensions(doc: Document, packet: xmp.Packet):
     props: dict[tuple[str, str], str] = {}
     types: set[str] = set()
     clause = "6.7.8" if doc.part == 1 else "6.6.2.3.3"
+    for uri, prefix in S.EXTENSION_PREFIXES.items():
+        wrong = packet.used_prefixes.get(uri, set()) - {prefix}
+        if wrong:
+            yield Failure(doc.part, clause, 7, f"lo schema {uri} usa il prefisso "
+                          f"«{sorted(wrong)[0]}» invece di «{prefix}»")
     for container in packet.all(S.NS_PDFA_EXTENSION, "schemas"):
         if container.kind != "array" or container.array != "Bag":
             yield Failure(doc.part, clause, 1, "pdfaExtension:schemas deve essere un rdf:Bag")

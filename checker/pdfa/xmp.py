@@ -51,6 +51,7 @@ class Node:
 class Packet:
     properties: list[Node]
     prefixes: dict[str, str]        # namespace URI -> a prefix used in the packet
+    used_prefixes: dict[str, set[str]]  # namespace URI -> prefixes of elements/attributes in it
     header: str | None              # the <?xpacket begin=...?> data, if any
     has_trailer: bool
 
@@ -71,7 +72,7 @@ def _split(tag: str) -> tuple[str, str]:
     return "", tag
 
 
-_XPACKET_BEGIN = re.compile(rb"<\?xpacket\s+begin=(['\"])(.*?)\1(.*?)\?>", re.S)
+_XPACKET_BEGIN = re.compile(rb"<\?xpacket\s[^?]*?begin=[^?]*\?>", re.S)
 
 
 def parse(data: bytes) -> Packet:
@@ -90,12 +91,21 @@ def parse(data: bytes) -> Packet:
     if not rdfs:
         raise XmpError("manca l'elemento rdf:RDF")
     prefixes: dict[str, str] = {}
+    used: dict[str, set[str]] = {}
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         for prefix, uri in (el.nsmap or {}).items():
             if prefix and uri not in prefixes:
                 prefixes[uri] = prefix
+        if el.prefix:
+            used.setdefault(_split(el.tag)[0], set()).add(el.prefix)
+        for attr in el.attrib:
+            ns, _ = _split(attr)
+            if ns:
+                for prefix, uri in (el.nsmap or {}).items():
+                    if uri == ns and prefix:
+                        used.setdefault(ns, set()).add(prefix)
     budget = [MAX_NODES]
     props: list[Node] = []
     for rdf in rdfs:
@@ -105,7 +115,7 @@ def parse(data: bytes) -> Packet:
             if desc.tag != f"{{{RDF}}}Description":
                 raise XmpError(f"elemento inatteso in rdf:RDF: {desc.tag}")
             props.extend(_description_props(desc, budget))
-    return Packet(properties=props, prefixes=prefixes, header=header,
+    return Packet(properties=props, prefixes=prefixes, used_prefixes=used, header=header,
                   has_trailer=b"<?xpacket end=" in data[-4096:])
 
 

@@ -106,7 +106,7 @@ _EXIF = _table("""ExifVersion: Text; FlashpixVersion: Text; ColorSpace: Integer;
  DeviceSettingDescription: DeviceSettings; SubjectDistanceRange: Integer;
  ImageUniqueID: Text; GPSVersionID: Text; GPSLatitude: GPSCoordinate;
  GPSLongitude: GPSCoordinate; GPSAltitudeRef: Integer; GPSAltitude: Rational;
- GPSTimeStamp: Date; GPSSatellites: Text; GPSStatus: Text; GPSMeasureMode: Text;
+ GPSTimeStamp: Date; GPSSatellites: Text; GPSStatus: Text; GPSMeasureMode: Integer;
  GPSDOP: Rational; GPSSpeedRef: Text; GPSSpeed: Rational; GPSTrackRef: Text;
  GPSTrack: Rational; GPSImgDirectionRef: Text; GPSImgDirection: Rational;
  GPSMapDatum: Text; GPSDestLatitude: GPSCoordinate; GPSDestLongitude: GPSCoordinate;
@@ -195,6 +195,10 @@ SCHEMAS_2005: dict[str, dict[str, str]] = {
 # Schemas of the extension-schema container (ISO 19005-1 6.7.8 / 19005-2 6.6.2.3.3).
 EXTENSION_NAMESPACES = {NS_PDFA_EXTENSION, NS_PDFA_SCHEMA, NS_PDFA_PROPERTY, NS_PDFA_TYPE,
                         NS_PDFA_FIELD}
+# ISO 19005-1 6.7.8 / 19005-2 6.6.2.3.3 fix the prefixes of the container schemas too.
+EXTENSION_PREFIXES = {NS_PDFA_EXTENSION: "pdfaExtension", NS_PDFA_SCHEMA: "pdfaSchema",
+                      NS_PDFA_PROPERTY: "pdfaProperty", NS_PDFA_TYPE: "pdfaType",
+                      NS_PDFA_FIELD: "pdfaField"}
 
 
 def predefined(part: int) -> dict[str, dict[str, str]]:
