@@ -2,7 +2,9 @@
 exit status; bad and hostile items counted without stopping the batch."""
 from __future__ import annotations
 
+import base64
 import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -134,3 +136,28 @@ def test_triage_batch_hostile_messages_give_a_row_each(pec):
     assert rows[3].problems[0].startswith("PEC013")
     assert rows[4].receipt_type == "accettazione"
     assert len(rows[2].attachments) <= 200
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_triage_batch_progress_bar_only_on_a_terminal(pec, monkeypatch):
+    err, out = _Terminal(), io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    monkeypatch.setattr("sys.stdout", out)
+    assert cli.main(["triage", str(pec / "mixed.mbox"), "--json"]) == 0
+    n = len(boxes(pec))
+    assert f"] {n}/{n}" in err.getvalue() and "\r[" in err.getvalue()
+    assert len(json.loads(out.getvalue())) == n   # stdout stays pure JSON
+
+
+def test_triage_batch_encoded_headers_are_decoded():
+    raw = ("From: =?utf-8?q?Comune_di_Cremona?= <ufficio@comune.cremona.example>\r\n"
+           "Subject: =?utf-8?b?" + base64.b64encode("Perché l'attività è sospesa".encode()).decode()
+           + "?=\r\nDate: Fri, 20 Nov 2026 10:15:30 +0100\r\n\r\ntesto\r\n").encode()
+    row = triage.triage_bytes("x.eml", raw)
+    assert row.subject == "Perché l'attività è sospesa"
+    assert row.sender == "ufficio@comune.cremona.example"
+    assert row.date == "2026-11-20T10:15:30+01:00"
