@@ -84,8 +84,9 @@ def _header(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:
     if re.search(r"\sbytes\s*=", header):
         yield Failure(doc.part, "6.7.5" if doc.part == 1 else "6.6.2.1", 1 if doc.part == 1 else 3,
                       "l'intestazione del pacchetto XMP usa l'attributo «bytes»")
-    if doc.part == 1 and re.search(r"\sencoding\s*=", header):
-        yield Failure(1, "6.7.5", 2, "l'intestazione del pacchetto XMP usa l'attributo «encoding»")
+    if re.search(r"\sencoding\s*=", header):
+        yield Failure(doc.part, "6.7.5" if doc.part == 1 else "6.6.2.1", 2 if doc.part == 1 else 3,
+                      "l'intestazione del pacchetto XMP usa l'attributo «encoding»")
 
 
 def _identification(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:

@@ -13,7 +13,8 @@ from typing import Iterator
 
 import pikepdf
 
-from .document import Budget, Document, MAX_OBJECTS, as_list, get, is_dict, name
+from .document import Budget, Document, MAX_OBJECTS, as_list, get, is_dict, name, read_stream
+from .usage import usage
 from .model import Failure
 
 _EOL = rb"(?:\r\n|\r|\n)"
@@ -247,6 +248,19 @@ def _object_values(doc: Document) -> Iterator[Failure]:
             continue
     if count > 8_388_607:
         yield Failure(p, clause, 7, "il file ha più di 8.388.607 oggetti")
+    u = usage(doc)
+    if u.max_q_depth > 28:
+        yield Failure(p, clause, 8, f"i salvataggi dello stato grafico (q) sono annidati {u.max_q_depth}"
+                      " volte (massimo 28)")
+    if u.longest_string > limits["string"] and "string" not in seen:
+        yield Failure(p, clause, 3 if p == 1 else 2,
+                      f"una stringa nel contenuto supera i {limits['string']} byte")
+    if u.largest_real > limits["real"] and "real" not in seen:
+        yield Failure(p, clause, 2 if p == 1 else 1,
+                      f"un numero reale nel contenuto ({u.largest_real:g}) supera i limiti ammessi")
+    if u.largest_int > limits["int"] + 1 and "int" not in seen:
+        yield Failure(p, clause, 1, "un numero intero nel contenuto supera i limiti ammessi")
+    yield from _cid_limits(doc, clause)
     yield from _hex_strings(doc)
 
 
@@ -290,3 +304,18 @@ def _permissions(doc: Document) -> Iterator[Failure]:
         if extra:
             yield Failure(doc.part, "6.1.12", 1, "il dizionario dei permessi contiene "
                           f"{', '.join(sorted(k[1:] for k in extra))}", "catalogo")
+
+
+def _cid_limits(doc: Document, clause: str) -> Iterator[Failure]:
+    """CIDs above 65535 in the CMaps of the composite fonts that show text."""
+    for use in usage(doc).shown.values():
+        enc = get(use.font, "/Encoding")
+        if not isinstance(enc, pikepdf.Stream):
+            continue
+        data = read_stream(enc, limit=4 << 20) or b""
+        values = [int(v) for v in re.findall(rb"<[0-9A-Fa-f]+>\s*(?:<[0-9A-Fa-f]+>\s*)?(\d+)\s*(?=[\r\n<]|end)",
+                                              b" ".join(re.findall(rb"begincid(?:range|char)(.*?)endcid", data, re.S)))]
+        if values and max(values) > 65535:
+            yield Failure(doc.part, clause, 10, f"la CMap del carattere usa identificativi (CID) oltre 65535",
+                          use.where)
+            return

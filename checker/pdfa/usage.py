@@ -6,6 +6,7 @@ resources that are drawn, as a PDF/A validator must.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pikepdf
 
@@ -48,6 +49,10 @@ class Usage:
     painted: dict = field(default_factory=dict)
     shown: dict = field(default_factory=dict)      # every font that shows text, any mode
     languages: list[Use] = field(default_factory=list)  # /Lang of marked content (BDC)
+    max_q_depth: int = 0
+    longest_string: int = 0        # bytes of the longest string operand
+    largest_real: float = 0.0      # absolute value of the largest real operand
+    largest_int: int = 0           # absolute value of the largest integer operand
     # text shown outside any /ActualText span: (font, codes, page number, MCID or None)
     plain: list = field(default_factory=list)
 
@@ -155,6 +160,7 @@ class _Walker:
                 continue
             op = str(ins.operator)
             args = ins.operands
+            self._limits(args)
             if op not in KNOWN_OPERATORS:
                 u.unknown_operators.append(Use(op, where, scope))
             elif op in ("rg", "RG"):
@@ -195,6 +201,7 @@ class _Walker:
                 marked.pop()
             elif op == "q":
                 stack.append((font, mode))
+                u.max_q_depth = max(u.max_q_depth, len(stack))
             elif op == "Q" and stack:
                 font, mode = stack.pop()
             elif op == "Tr" and args:
@@ -235,6 +242,20 @@ class _Walker:
                     self.form(x, scope, where, depth + 1)
                 else:
                     u.xobjects_other.append(Use(x, where, scope))
+
+    def _limits(self, args) -> None:
+        u = self.u
+        for a in args:
+            if isinstance(a, pikepdf.String):
+                u.longest_string = max(u.longest_string, len(bytes(a)))
+            elif isinstance(a, bool):
+                continue
+            elif isinstance(a, int):
+                u.largest_int = max(u.largest_int, abs(a))
+            elif isinstance(a, Decimal):
+                u.largest_real = max(u.largest_real, abs(float(a)))
+            elif isinstance(a, pikepdf.Array):
+                self._limits(list(a)[:10_000])
 
     def _show(self, font, mode: int, args, where: str) -> None:
         key = objgen(font) or id(font)
