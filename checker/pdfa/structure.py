@@ -261,6 +261,8 @@ def _object_values(doc: Document) -> Iterator[Failure]:
     if u.largest_int > limits["int"] + 1 and "int" not in seen:
         yield Failure(p, clause, 1, "un numero intero nel contenuto supera i limiti ammessi")
     yield from _cid_limits(doc, clause)
+    if p >= 2:
+        yield from _page_boxes(doc, clause)
     yield from _hex_strings(doc)
 
 
@@ -319,3 +321,21 @@ def _cid_limits(doc: Document, clause: str) -> Iterator[Failure]:
             yield Failure(doc.part, clause, 10, f"la CMap del carattere usa identificativi (CID) oltre 65535",
                           use.where)
             return
+
+
+def _page_boxes(doc: Document, clause: str) -> Iterator[Failure]:
+    """ISO 19005-2 6.1.13: page boundaries between 3 and 14 400 units."""
+    for n, page in enumerate(doc.pages(), start=1):
+        for key in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
+            box = as_list(get(page.obj, key))
+            if len(box) != 4:
+                continue
+            try:
+                x0, y0, x1, y1 = (float(v) for v in box)
+            except (TypeError, ValueError):
+                continue
+            w, h = abs(x1 - x0), abs(y1 - y0)
+            if not (3 <= w <= 14400 and 3 <= h <= 14400):
+                yield Failure(doc.part, clause, 9, f"il riquadro {key[1:]} della pagina misura "
+                              f"{w:g} × {h:g} (ammessi da 3 a 14 400 unità)", f"pagina {n}")
+                return
