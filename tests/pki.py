@@ -455,3 +455,17 @@ def m7m(pki: TestPKI, p7m: bytes, name: str = "documento.pdf.p7m") -> bytes:
     tsr.add_header("Content-Disposition", "attachment", filename=name.rsplit(".", 1)[0] + ".tsr")
     msg.attach(tsr)
     return msg.as_bytes()
+
+
+def history_entry(pki: TestPKI, status: str, since: dt.datetime) -> str:
+    """A <ServiceHistory> for the root's CA/QC service, identified by X509SKI only
+    (as real lists do)."""
+    ski = x509.SubjectKeyIdentifier.from_public_key(pki.root.key.public_key()).digest
+    return f"""
+        <ServiceHistory><ServiceHistoryInstance>
+          <ServiceTypeIdentifier>http://uri.etsi.org/TrstSvc/Svctype/CA/QC</ServiceTypeIdentifier>
+          <ServiceName><Name xml:lang="en">Test Qualified CA</Name></ServiceName>
+          <ServiceDigitalIdentity><DigitalId><X509SKI>{base64.b64encode(ski).decode()}</X509SKI></DigitalId></ServiceDigitalIdentity>
+          <ServiceStatus>http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/{status}</ServiceStatus>
+          <StatusStartingTime>{since.strftime("%Y-%m-%dT%H:%M:%SZ")}</StatusStartingTime>
+        </ServiceHistoryInstance></ServiceHistory>"""

@@ -409,6 +409,8 @@ def _to_result(result, si, store: TrustStore, kind, resorted, key_usage) -> Sign
         if weak:
             details["weak_algorithms"] = weak
         del described_md
+        if key_usage == "signature" and qualified is False and indication == "PASSED":
+            findings.append(Finding("SIG013", args={"signer": signer or "?"}))
         if key_usage == "signature" and not described.non_repudiation:
             findings.append(Finding("SIG010", args={"signer": signer or "?"}))
         if status.revocation_details is None and indication != "FAILED" and path is not None:

@@ -169,4 +169,6 @@ def _validate(emb, store, settings, index):
             findings.append(Finding("SIG011", args={"signer": described.signer or "?"}))
         if not described.non_repudiation:
             findings.append(Finding("SIG010", args={"signer": described.signer or "?"}))
+        if qualified is False and indication == "PASSED":
+            findings.append(Finding("SIG013", args={"signer": described.signer or "?"}))
     return info, findings

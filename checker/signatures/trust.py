@@ -2,7 +2,7 @@
 and plain certificate folders (PEM or DER), plus CRLs found beside them.
 
 Trusted lists are parsed by pyHanko's own TS 119 612 reader (pyhanko[etsi], xsdata),
-which keeps each qualified service's status history as separate validity windows. Two
+which keeps each qualified service's status history as separate validity windows. Three
 things in real Italian lists make that reader drop services, so the XML is adjusted
 before parsing (see _prepare_tsl):
 - ceased providers carry a *critical* TakenOverBy extension, which pyHanko refuses
@@ -12,7 +12,10 @@ before parsing (see _prepare_tsl):
   "accredited" or "supervisionincessation"; pyHanko only honours "granted". Those
   pre-eIDAS statuses are read as granted for their period (eIDAS art. 51 keeps
   certificates issued under Directive 1999/93/EC qualified), so a 2015 signature under
-  a provider accredited in 2015 is judged against the 2015 status.
+  a provider accredited in 2015 is judged against the 2015 status;
+- history entries name the service by its key identifier (X509SKI) only, and pyHanko
+  files a history window under the certificates it finds in it (none): the current
+  entry's certificates are copied into the history entries of the same service.
 The list's own XML signature is not verified at load time (the snapshot's signing
 certificates have expired); `pec-precheck trust update` verifies it when downloading.
 """
@@ -73,28 +76,33 @@ class TrustStore:
         return bool(self.roots) or self.registry is not None
 
     def trust_manager(self):
-        """A pyhanko-certvalidator TrustManager over all anchors (never the OS store)."""
-        from pyhanko_certvalidator.registry import SimpleTrustManager, TrustManager
-        managers = []
-        if self.roots:
-            managers.append(SimpleTrustManager.build(trust_roots=list(self.roots)))
-        if self.registry is not None:
-            from pyhanko.sign.validation.qualified.tsp import TSPTrustManager
-            managers.append(TSPTrustManager(self.registry))
+        """A pyhanko-certvalidator TrustManager over all anchors (never the OS store).
 
-        class _Combined(TrustManager):
+        Every CA/QC and QTST certificate of a trusted list is an anchor whatever its
+        current status, as in DSS: the status history decides *qualification* at the
+        signing time (qualified_at), not trust. pyHanko's own TSPTrustManager would
+        check the most recent status window against the validation time, which
+        rejects a 2015 signature under a provider withdrawn in 2023.
+        """
+        from pyhanko_certvalidator.registry import SimpleTrustManager, TrustManager
+        anchors = list(self.roots) + self.list_certificates()
+        if anchors:
+            return SimpleTrustManager.build(trust_roots=anchors)
+
+        class _Nobody(TrustManager):  # an empty list must not fall back to the OS store
             def as_trust_anchor(self, authority):
-                for m in managers:
-                    anchor = m.as_trust_anchor(authority)
-                    if anchor is not None:
-                        return anchor
                 return None
 
             def find_potential_issuers(self, cert):
-                for m in managers:
-                    yield from m.find_potential_issuers(cert)
+                return iter(())
+        return _Nobody()
 
-        return _Combined()
+    def list_certificates(self) -> list[x509.Certificate]:
+        if self.registry is None:
+            return []
+        authorities = set(self.registry.known_certificate_authorities) | set(
+            self.registry.known_timestamp_authorities)
+        return [a.certificate for a in authorities if getattr(a, "certificate", None) is not None]
 
     def crl_issuers(self) -> set[bytes]:
         """Subject DER hashes of the CAs whose CRL we hold (to say if revocation was checked)."""
@@ -170,6 +178,22 @@ def _prepare_tsl(data: bytes):
     for ext in root.iter(f"{{{_TSL_NS}}}Extension"):
         if any(etree.QName(child).localname == "TakenOverBy" for child in ext):
             ext.set("Critical", "false")
+    # History entries usually identify the service by X509SKI only; pyHanko registers
+    # a history window under the certificates it finds there, so without this the
+    # whole history of a withdrawn service would vanish. It is the same service, with
+    # the same certificates (TS 119 612 5.6.2): copy them into each history entry.
+    for service in root.iter(f"{{{_TSL_NS}}}TSPService"):
+        current = service.find(f"{{{_TSL_NS}}}ServiceInformation/{{{_TSL_NS}}}ServiceDigitalIdentity")
+        if current is None:
+            continue
+        certs = current.findall(f"{{{_TSL_NS}}}DigitalId/{{{_TSL_NS}}}X509Certificate")
+        for identity in service.iterfind(f"{{{_TSL_NS}}}ServiceHistory/{{{_TSL_NS}}}"
+                                         f"ServiceHistoryInstance/{{{_TSL_NS}}}ServiceDigitalIdentity"):
+            if identity.find(f".//{{{_TSL_NS}}}X509Certificate") is not None:
+                continue
+            for cert in certs:
+                digital_id = etree.SubElement(identity, f"{{{_TSL_NS}}}DigitalId")
+                etree.SubElement(digital_id, f"{{{_TSL_NS}}}X509Certificate").text = cert.text
     for status in root.iter(f"{{{_TSL_NS}}}ServiceStatus"):
         if (status.text or "").strip() in PRE_EIDAS_QUALIFIED:
             status.text = GRANTED
