@@ -112,10 +112,17 @@ def _objects_syntax(doc: Document) -> Iterator[Failure]:
                           "sintassi (spazi singoli e fine riga)")
         if 2 not in reported and data[m.end():m.end() + 1] not in (b"\r", b"\n"):
             # "obj" must be followed by an end of line (ISO 19005-1 6.1.8; 19005-2 6.1.9)
-            if p == 1:
-                reported.add(2)
-                yield Failure(p, clause_obj, 1, f"la parola chiave obj dell'oggetto {og[0]} "
-                              "non è seguita da un fine riga")
+            reported.add(2)
+            yield Failure(p, clause_obj, 1, f"la parola chiave obj dell'oggetto {og[0]} "
+                          "non è seguita da un fine riga")
+        end_here = entries[i + 1][1] if i + 1 < len(entries) else len(data)
+        region = data[m.end():min(end_here, m.end() + (1 << 20))]
+        es = region.rfind(b"endstream")
+        eo = region.find(b"endobj", es + 9 if es >= 0 else 0)
+        if 3 not in reported and eo > 0 and region[eo - 1:eo] not in (b"\r", b"\n"):
+            reported.add(3)
+            yield Failure(p, clause_obj, 1, f"la parola chiave endobj dell'oggetto {og[0]} "
+                          "non è preceduta da un fine riga")
         obj = doc.pdf.get_object(og)
         if not isinstance(obj, pikepdf.Stream):
             continue
@@ -264,6 +271,7 @@ def _object_values(doc: Document) -> Iterator[Failure]:
     if p >= 2:
         yield from _page_boxes(doc, clause)
     yield from _hex_strings(doc)
+    yield from _content_hex_strings(doc)
 
 
 def _indirect(obj) -> bool:
@@ -275,6 +283,65 @@ def _indirect(obj) -> bool:
 
 def _unescape_name(raw: bytes) -> bytes:
     return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+
+
+def _content_hex_strings(doc: Document) -> Iterator[Failure]:
+    """Hex strings inside page and form content streams."""
+    streams = []
+    for page in doc.pages():
+        streams += [c for c in as_list(get(page.obj, "/Contents")) if isinstance(c, pikepdf.Stream)]
+    streams += [use.obj for use in usage(doc).forms]
+    for stream in streams[:5000]:
+        data = read_stream(stream, limit=16 << 20)
+        if not data:
+            continue
+        problem = _scan_hex(data)
+        if problem:
+            yield Failure(doc.part, "6.1.6", 1 if problem == "odd" else 2,
+                          "una stringa esadecimale nel contenuto "
+                          + ("ha un numero dispari di cifre" if problem == "odd"
+                             else "contiene caratteri non esadecimali"))
+            return
+
+
+def _scan_hex(data: bytes) -> str | None:
+    i, n = 0, len(data)
+    while i < n:
+        c = data[i]
+        if c == 0x25:  # % comment
+            j = data.find(b"\n", i)
+            k = data.find(b"\r", i)
+            ends = [x for x in (j, k) if x >= 0]
+            i = min(ends) if ends else n
+        elif c == 0x28:  # ( literal string
+            depth, i = 1, i + 1
+            while i < n and depth:
+                b = data[i]
+                if b == 0x5C:
+                    i += 2
+                    continue
+                depth += (b == 0x28) - (b == 0x29)
+                i += 1
+        elif c == 0x3C:  # < hex string or <<
+            if data[i + 1:i + 2] == b"<":
+                i += 2
+                continue
+            j = data.find(b">", i)
+            if j < 0:
+                return None
+            body = re.sub(rb"[\s]", b"", data[i + 1:j])
+            if re.search(rb"[^0-9A-Fa-f]", body):
+                return "chars"
+            if len(body) % 2:
+                return "odd"
+            i = j + 1
+        elif c == 0x49 and data[i:i + 2] == b"ID" and (i == 0 or data[i - 1] in b" \t\r\n") \
+                and data[i + 2:i + 3] in (b" ", b"\n", b"\r", b"\t"):
+            m = re.compile(rb"\sEI(?=[\s]|$)").search(data, i + 3)
+            i = m.end() if m else n
+        else:
+            i += 1
+    return None
 
 
 def _hex_strings(doc: Document) -> Iterator[Failure]:
