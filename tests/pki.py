@@ -469,3 +469,23 @@ def history_entry(pki: TestPKI, status: str, since: dt.datetime) -> str:
           <ServiceStatus>http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/{status}</ServiceStatus>
           <StatusStartingTime>{since.strftime("%Y-%m-%dT%H:%M:%SZ")}</StatusStartingTime>
         </ServiceHistoryInstance></ServiceHistory>"""
+
+
+# ------------------------------------------------------------------------------- XAdES
+
+FATTURA = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+           b'<p:FatturaElettronica xmlns:p="http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2" '
+           b'versione="FPR12"><FatturaElettronicaHeader><DatiTrasmissione><ProgressivoInvio>00001'
+           b'</ProgressivoInvio></DatiTrasmissione></FatturaElettronicaHeader><FatturaElettronicaBody>'
+           b'<DatiGenerali><ImportoTotaleDocumento>100.00</ImportoTotaleDocumento></DatiGenerali>'
+           b'</FatturaElettronicaBody></p:FatturaElettronica>')
+
+
+def xades(pki: TestPKI, who: Identity, xml: bytes = FATTURA) -> bytes:
+    """An enveloped XAdES-BES signature made with signxml's XAdESSigner."""
+    from lxml import etree
+    from signxml.xades import XAdESSigner
+    root = etree.fromstring(xml)
+    chain = [who.cert] + [c.cert for c in pki.chain(who)[:1]]
+    signed = XAdESSigner().sign(root, key=who.key, cert=chain)
+    return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")

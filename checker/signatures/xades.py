@@ -1,6 +1,198 @@
-"""XAdES (placeholder until implemented)."""
-from ..model import CheckResult
+"""XAdES: enveloped XML signatures (FatturaPA and other signed XML).
+
+signxml verifies the XML signature itself (references, SignedInfo, XAdES
+SignedProperties) against the certificate carried in ds:KeyInfo, passed explicitly so
+signxml does not apply its own TLS-style chain policy (which wants digitalSignature
+and would refuse the nonRepudiation-only certificates of Italian signature cards).
+The certificate path is then validated like every other signature: by
+pyhanko-certvalidator against our anchors, CRLs and dated algorithm policy.
+XPath filter transforms (some FatturaPA signers) need python-xmlsec, which is not
+installed: such signatures are reported as not verifiable (SIG009), never as broken.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+
+from ..model import CheckResult, Finding, SignatureInfo
+from . import certinfo, indications
+from .cms import DatedAlgorithmPolicy, _validation_time, trust_from_settings
+from .trust import qualified_at
+
+ENGINE = "signxml + pyhanko-certvalidator (XAdES)"
+DS = "http://www.w3.org/2000/09/xmldsig#"
+XADES_NS = ("http://uri.etsi.org/01903/v1.3.2#", "http://uri.etsi.org/01903/v1.4.1#")
+MAX_SIGNATURES = 10
 
 
-def check(file, settings):
-    return CheckResult()
+def looks_signed(data: bytes) -> bool:
+    return DS.encode() in data and b"Signature" in data
+
+
+def check(file, settings: dict) -> CheckResult:
+    if not looks_signed(file.data):
+        return CheckResult()
+    from lxml import etree
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=False)
+    try:
+        root = etree.fromstring(file.data, parser)
+    except etree.XMLSyntaxError as exc:
+        return CheckResult(findings=[Finding("SIG003", detail=f"XML: {exc}"[:300])], engine=ENGINE)
+    signatures = root.findall(f".//{{{DS}}}Signature")
+    if root.tag == f"{{{DS}}}Signature":
+        signatures.insert(0, root)
+    if not signatures:
+        return CheckResult()
+    store = trust_from_settings(settings)
+    result = CheckResult(engine=ENGINE, facts={"xades": {"signatures": len(signatures)}})
+    for index, sig in enumerate(signatures[:MAX_SIGNATURES]):
+        try:
+            info, findings = _validate(file.data, sig, len(signatures), store, settings)
+        except RecursionError:
+            info, findings = _failure("XML nested too deeply")
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad signature is a finding
+            info, findings = _failure(f"{type(exc).__name__}: {exc}"[:300])
+        result.signatures.append(info)
+        result.findings.extend(findings)
+    return result
+
+
+def _failure(detail: str):
+    info = SignatureInfo(kind="xades", indication="FAILED", sub_indication="FORMAT_FAILURE",
+                         details={"error": detail})
+    return info, [indications.finding_for(info)]
+
+
+def _certificates(sig):
+    from cryptography import x509
+    import base64
+    certs = []
+    for el in sig.iterfind(f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate"):
+        certs.append(x509.load_der_x509_certificate(base64.b64decode("".join((el.text or "").split()))))
+    return certs
+
+
+def _leaf(certs):
+    issuers = {c.issuer for c in certs}
+    for c in certs:
+        if c.subject not in issuers or len(certs) == 1:
+            return c
+    return certs[0]
+
+
+def _signing_time(sig) -> datetime | None:
+    for ns in XADES_NS:
+        el = sig.find(f".//{{{ns}}}SigningTime")
+        if el is not None and el.text:
+            try:
+                return datetime.fromisoformat(el.text.strip().replace("Z", "+00:00")).astimezone(timezone.utc)
+            except ValueError:
+                return None
+    return None
+
+
+def _verify_xml(data: bytes, sig, leaf, several: bool) -> tuple[str, str | None, str]:
+    """signxml's cryptographic verdict: (indication, sub_indication, message)."""
+    from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
+    from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
+    config = XAdESSignatureConfiguration(require_x509=True, expect_references=True)
+    if several:
+        # verify this very signature: signxml looks for ds:Signature at `location`
+        sig_id = sig.get("Id")
+        if sig_id is None:
+            return "INDETERMINATE", "GENERIC", "more signatures without Id"
+    try:
+        XAdESVerifier().verify(data, x509_cert=leaf, expect_config=config)
+        return "PASSED", None, ""
+    except InvalidDigest as exc:
+        return "FAILED", "HASH_FAILURE", str(exc)[:200]
+    except InvalidSignature as exc:
+        message = str(exc)
+        if "SHA1" in message.upper() or "SHA-1" in message.upper():
+            return "INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE", message[:200]
+        return "FAILED", "SIG_CRYPTO_FAILURE", message[:200]
+    except InvalidInput as exc:
+        message = str(exc)
+        if "SHA1" in message.upper():
+            return "INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE", message[:200]
+        return "INDETERMINATE", "GENERIC", message[:200]
+    except SignXMLException as exc:
+        return "INDETERMINATE", "GENERIC", str(exc)[:200]
+
+
+def _validate(data: bytes, sig, count: int, store, settings):
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    certs = _certificates(sig)
+    if not certs:
+        info = SignatureInfo(kind="xades", indication="INDETERMINATE",
+                             sub_indication="NO_SIGNING_CERTIFICATE_FOUND")
+        return info, [indications.finding_for(info)]
+    leaf = _leaf(certs)
+    indication, sub, message = _verify_xml(data, sig, leaf, count > 1)
+    as_asn1 = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in certs]
+    leaf_asn1 = as_asn1[certs.index(leaf)]
+    described = certinfo.describe(leaf_asn1)
+    when = _signing_time(sig)
+    path, revoked = None, False
+    if indication == "PASSED":
+        indication, sub, path, revoked = _validate_path(leaf_asn1, as_asn1, store, settings)
+    qualified = None
+    if path is not None and store.registry is not None:
+        in_list = qualified_at(store, list(path.iter_authorities()), when)
+        qualified = bool(in_list and described.qc_compliance and described.qc_sscd)
+    elif not described.qc_compliance:
+        qualified = False
+    elif store.configured:
+        qualified = described.qc_sscd
+    info = SignatureInfo(kind="xades", signer=described.signer, codice_fiscale=described.codice_fiscale,
+                         issuer=described.issuer, signing_time=when.isoformat() if when else None,
+                         qualified=qualified, indication=indication, sub_indication=sub,
+                         details={"key": f"{described.key_algorithm.upper()} {described.key_bits or '?'}",
+                                  "not_after": described.not_after, "message": message})
+    if indication == "INDETERMINATE" and sub == "GENERIC":
+        info.details["error"] = message
+    findings = [indications.finding_for(info, trust_configured=store.configured)]
+    if indication == "PASSED":
+        if not revoked and leaf_asn1.issuer.sha256 not in store.crl_issuers():
+            findings.append(Finding("SIG011", args={"signer": described.signer or "?"}))
+        if not described.non_repudiation:
+            findings.append(Finding("SIG010", args={"signer": described.signer or "?"}))
+        if qualified is False:
+            findings.append(Finding("SIG013", args={"signer": described.signer or "?"}))
+    return info, findings
+
+
+def _validate_path(leaf, certs, store, settings):
+    """(indication, sub_indication, path, revoked) from pyhanko-certvalidator."""
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator.errors import (DisallowedAlgorithmError, ExpiredError,
+                                              InsufficientRevinfoError, PathBuildingError,
+                                              PathValidationError, RevokedError)
+    from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationCheckingPolicy,
+                                                   RevocationCheckingRule)
+    rule = RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
+    context = ValidationContext(
+        trust_manager=store.trust_manager(), other_certs=[c for c in certs if c is not leaf],
+        crls=list(store.crls), allow_fetching=False,
+        revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(rule, rule), retroactive_revinfo=True),
+        algorithm_usage_policy=DatedAlgorithmPolicy(), moment=_validation_time(settings))
+    validator = CertificateValidator(leaf, validation_context=context)
+    try:
+        path = asyncio.run(validator.async_validate_usage(set()))
+        return "PASSED", None, path, False
+    except PathBuildingError:
+        return "INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND", None, False
+    except RevokedError:
+        return "INDETERMINATE", "REVOKED_NO_POE", None, True
+    except ExpiredError:
+        return "INDETERMINATE", "OUT_OF_BOUNDS_NO_POE", None, False
+    except DisallowedAlgorithmError:
+        return "INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE_NO_POE", None, False
+    except InsufficientRevinfoError:
+        return "INDETERMINATE", "TRY_LATER", None, False
+    except PathValidationError:
+        return "INDETERMINATE", "CERTIFICATE_CHAIN_GENERAL_FAILURE", None, False

@@ -1,0 +1,64 @@
+"""XAdES enveloped signatures (FatturaPA-like) signed with signxml, validated with signxml +
+pyhanko-certvalidator."""
+from __future__ import annotations
+
+import pytest
+
+import pki as P
+from checker.model import InputFile
+from checker.signatures import xades
+
+
+@pytest.fixture(scope="module")
+def k(tmp_path_factory):
+    return P.shared(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def signed(k):
+    return P.xades(k, k.signer)
+
+
+def check(k, data):
+    return xades.check(InputFile("fattura.xml", data), {"trust": [k.pem_trust]})
+
+
+def codes(r):
+    return [f.code for f in r.findings]
+
+
+def test_unsigned_xml_gives_nothing(k):
+    r = check(k, P.FATTURA)
+    assert (r.signatures, r.findings) == ([], [])
+
+
+def test_SIG001_valid_xades_with_non_repudiation_only_certificate(k, signed):
+    r = check(k, signed)
+    [sig] = r.signatures
+    assert (sig.kind, sig.indication, sig.signer, sig.codice_fiscale, sig.qualified) == \
+        ("xades", "PASSED", "ROSSI MARIO", P.CF, True)
+    assert sig.signing_time
+    assert codes(r) == ["SIG001"]
+
+
+def test_SIG002_altered_xades(k, signed):
+    r = check(k, signed.replace(b"100.00", b"900.00"))
+    [sig] = r.signatures
+    assert (sig.indication, sig.sub_indication) == ("FAILED", "HASH_FAILURE")
+    assert codes(r) == ["SIG002"]
+
+
+def test_SIG006_xades_untrusted(k):
+    r = check(k, P.xades(k, k.rogue_signer))
+    assert r.signatures[0].sub_indication == "NO_CERTIFICATE_CHAIN_FOUND"
+    assert codes(r) == ["SIG006"]
+
+
+def test_SIG004_xades_revoked(k):
+    r = check(k, P.xades(k, k.revoked))
+    assert r.signatures[0].sub_indication == "REVOKED_NO_POE"
+
+
+def test_SIG003_truncated_xades(k, signed):
+    r = check(k, signed[: len(signed) // 2])
+    assert codes(r) == ["SIG003"]
