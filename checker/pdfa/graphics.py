@@ -223,6 +223,8 @@ def _graphics_states(doc: Document) -> Iterator[Failure]:
             yield Failure(p, "6.2.9" if p == 1 else "6.2.6", 1,
                           f"intento di resa «{name(ri)}» non standard", use.where)
         if p >= 2:
+            if get(gs, "/HTP") is not None:
+                yield Failure(p, clause, 1, "stato grafico con la voce HTP", use.where)
             ht = get(gs, "/HT")
             if is_dict(ht):
                 htype = get(ht, "/HalftoneType")
@@ -230,10 +232,32 @@ def _graphics_states(doc: Document) -> Iterator[Failure]:
                     yield Failure(p, clause, 3, f"retino di tipo {htype} (ammessi 1 e 5)", use.where)
                 if get(ht, "/HalftoneName") is not None:
                     yield Failure(p, clause, 4, "retino con HalftoneName", use.where)
+                yield from _halftone_transfer(ht, p, clause, use.where)
     for use in usage(doc).rendering_intents:
         if name(use.obj) not in _INTENTS:
             yield Failure(p, "6.2.9" if p == 1 else "6.2.6", 1,
                           f"intento di resa «{name(use.obj)}» non standard", use.where)
+
+
+_PRIMARY = {"/Cyan", "/Magenta", "/Yellow", "/Black", "/Red", "/Green", "/Blue", "/Gray",
+            "/Default"}
+
+
+def _halftone_transfer(ht, p: int, clause: str, where: str) -> Iterator[Failure]:
+    """Transfer functions only in type 5 components for non-primary colorants."""
+    try:
+        htype = int(get(ht, "/HalftoneType", 0))
+    except (TypeError, ValueError):
+        return
+    if htype != 5:
+        if get(ht, "/TransferFunction") is not None:
+            yield Failure(p, clause, 5, "retino con funzione di trasferimento", where)
+        return
+    for key, component in ht.items():
+        if key in _PRIMARY and is_dict(component) and get(component, "/TransferFunction") is not None:
+            yield Failure(p, clause, 5, f"retino per il colore primario {key[1:]} con funzione di "
+                          "trasferimento", where)
+            return
 
 
 # --- images and XObjects ---
@@ -256,6 +280,9 @@ def _images_and_xobjects(doc: Document) -> Iterator[Failure]:
                           f"intento di resa «{name(intent)}» non standard", use.where)
     for use in u.inline_images:
         d = use.obj
+        filters = [name(f) for f in as_list(get(d, "/F") or get(d, "/Filter"))] if is_dict(d) else []
+        if any(f in ("LZW", "LZWDecode") or (p >= 2 and f == "Crypt") for f in filters):
+            yield Failure(p, "6.1.10", 1, "immagine in linea compressa con LZW", use.where)
         interp = get(d, "/I") if is_dict(d) else None
         if interp is None and is_dict(d):
             interp = get(d, "/Interpolate")

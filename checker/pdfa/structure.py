@@ -55,8 +55,9 @@ def _header(doc: Document) -> Iterator[Failure]:
 def _trailer(doc: Document) -> Iterator[Failure]:
     p = doc.part
     trailer = doc.trailer
-    if get(trailer, "/ID") is None:
-        yield Failure(p, "6.1.3", 1, "il trailer non contiene l'identificativo del file (/ID)")
+    ids = as_list(get(trailer, "/ID"))
+    if len(ids) != 2 or any(not isinstance(i, pikepdf.String) or not bytes(i) for i in ids):
+        yield Failure(p, "6.1.3", 1, "il trailer non contiene un identificativo del file (/ID) valido")
     if get(trailer, "/Encrypt") is not None:
         yield Failure(p, "6.1.3", 2, "il file è cifrato (/Encrypt)")
     end = doc.data.rfind(b"%%EOF")

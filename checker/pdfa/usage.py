@@ -302,7 +302,8 @@ class _Walker:
     def _pattern(self, pat, scope, where, depth) -> None:
         self.u.patterns.append(Use(pat, where, scope))
         if get(pat, "/PatternType") == 1 and isinstance(pat, pikepdf.Stream):
-            self.form(pat, scope, where + ", motivo", depth + 1)
+            # a pattern's resources are its own: they are not inherited from the page
+            self.form(pat, (), where + ", motivo", depth + 1)
         elif get(pat, "/PatternType") == 2:
             sh = get(pat, "/Shading")
             if sh is not None:
