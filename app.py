@@ -25,7 +25,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from checker import web_triage
-from checker.web import api, errors, present, views
+from checker.web import api, errors, present, security, views
 from checker.web.uploads import InMemoryRequest
 
 # Each blueprint owns a group of routes; register a new page here.
@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for bp in CSRF_EXEMPT:
         csrf.exempt(bp)
     errors.register(app)
+    security.register(app)
     app.jinja_env.globals.update(present.template_globals())
     return app
 

@@ -69,6 +69,8 @@ def verdict_of(page) -> str:
 
 
 def test_form_upload_and_verdict_banner(page, base_url):
+    console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
     fill_message(page, base_url)
     page.set_input_files("#files", [upload("domanda.pdf", pdf_bytes(), "application/pdf"),
                                     upload("allegato.txt", txt_bytes(), "text/plain")])
@@ -83,6 +85,9 @@ def test_form_upload_and_verdict_banner(page, base_url):
     main = page.locator("li.document.is-main")
     assert main.count() == 1 and "domanda.pdf" in main.inner_text()
     page.screenshot(path=str(SCREENSHOTS / "pec-precheck-result.png"), full_page=True)
+    # our scripts, styles and fonts all load under the Content-Security-Policy
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
+    assert page.evaluate("document.fonts.check('16px \"Titillium Web\"')")
 
 
 def test_word_file_renamed_pdf_is_da_correggere(page, base_url):

@@ -297,3 +297,10 @@ def test_signed_envelope_nests_its_document_and_shows_the_signature(tmp_path_fac
             assert s["codice_fiscale"] in table
         if s.get("signer"):
             assert s["signer"] in table
+
+
+def test_pages_carry_security_headers_and_are_not_cached(client):
+    r = client.get("/")
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Cache-Control"] == "no-store"
