@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 from markupsafe import Markup, escape
 
 from .. import catalogue, checks, profiles
@@ -124,7 +124,19 @@ def template_globals() -> dict[str, Any]:
         "human_size": human_size,
         "sprite": sprite,
         "placeholders": placeholders,
+        "nav_items": nav_items,
     }
+
+
+# The site menu: (endpoint, Italian label); endpoints not registered are left out.
+NAV = [("views.index", "Verifica"), ("views.rules", "Regole"),
+       ("triage.page", "Smistamento PEC (uffici)"), ("api.healthz", "Stato")]
+
+
+def nav_items() -> list[tuple[str, str]]:
+    """(url, label) for each menu entry whose blueprint is registered."""
+    return [(url_for(endpoint), label) for endpoint, label in NAV
+            if endpoint in current_app.view_functions]
 
 
 def sprite(name: str) -> str:
