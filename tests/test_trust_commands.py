@@ -1,0 +1,50 @@
+"""`pec-precheck trust show|verify` (update needs the network and is not run here)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import pki as P
+from checker import cli
+from checker.commands.trust import verify_list_signature
+
+REAL_TSL = Path(__file__).resolve().parent.parent.parent / "shared" / "trust" / "TSL-IT-2023-09-26.xml"
+
+
+@pytest.fixture(scope="module")
+def snapshot() -> bytes:
+    if not REAL_TSL.exists():
+        pytest.skip("shared trusted list snapshot not available")
+    return REAL_TSL.read_bytes()
+
+
+def test_italian_list_signature_valid_inside_signer_validity(snapshot):
+    from datetime import datetime, timezone
+    assert verify_list_signature(snapshot, at=datetime(2023, 9, 27, tzinfo=timezone.utc)) == ""
+    # the AgID signing certificate has expired since: verified "now" it fails
+    assert verify_list_signature(snapshot) != ""
+
+
+def test_altered_italian_list_fails_verification(snapshot, tmp_path):
+    from datetime import datetime, timezone
+    altered = snapshot.replace(b"InfoCert S.p.A.", b"InfoCert S.p.X.", 1)
+    assert altered != snapshot
+    assert verify_list_signature(altered, at=datetime(2023, 9, 27, tzinfo=timezone.utc)) != ""
+    path = tmp_path / "tsl.xml"
+    path.write_bytes(altered)
+    assert cli.main(["trust", "verify", str(path), "--at", "2023-09-27"]) == 1
+
+
+def test_trust_show(tmp_path_factory, capsys):
+    k = P.shared(tmp_path_factory)
+    assert cli.main(["trust", "show", "--trust", k.tsl, "--trust", k.pem_trust, "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "servizi CA/QC: 1" in out and "TSA/QTST: 1" in out
+    assert "certificati radice da cartelle / folder roots: 1; CRL: 1" in out
+
+
+def test_trust_show_without_trust_says_so(capsys, monkeypatch):
+    monkeypatch.setenv("PEC_PRECHECK_TRUST", "")
+    assert cli.main(["trust", "show"]) == 1
+    assert "Nessun elenco di fiducia configurato" in capsys.readouterr().out
