@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -244,6 +245,29 @@ def test_scan_never_modifies_the_file(pdf_dir):
     before = bytes(data)
     scan(data)
     assert data == before
+
+
+def test_corrupted_samples_never_make_the_scan_raise(pdf_dir):
+    """Seeded random damage (bytes flipped, cut, PDF tokens inserted) over the small samples."""
+    rnd = random.Random(20261123)
+    sources = [p.read_bytes() for p in sorted(pdf_dir.glob("*.pdf")) if p.stat().st_size < 100_000]
+    tokens = [b" 0 R", b"<<", b">>", b"[", b"]", b"/JS", b"endobj", b"%%EOF\n", b"999999999", b"-1"]
+    for _ in range(150):
+        data = bytearray(rnd.choice(sources))
+        for _ in range(rnd.randint(1, 20)):
+            if not data:
+                break
+            pos, op = rnd.randrange(len(data)), rnd.random()
+            if op < 0.5:
+                data[pos] = rnd.randrange(256)
+            elif op < 0.7:
+                del data[pos:pos + rnd.randint(1, 50)]
+            elif op < 0.9:
+                data[pos:pos] = rnd.choice(tokens)
+            else:
+                del data[pos:]
+        report = scan(bytes(data))  # must not raise
+        assert isinstance(report.hits, list)
 
 
 # -- CLI and API --------------------------------------------------------------------------------

@@ -79,6 +79,9 @@ def scan(data: bytes, limits: Limits | None = None) -> ScanReport:
         if walker.exhausted:
             report.hits.append(Hit(HitKind.INCOMPLETE, "revisione finale", walker.exhausted))
         _damage(pdf, report)
+        if walker.broken and not report.of(HitKind.DAMAGED):
+            report.hits.append(Hit(HitKind.DAMAGED, "oggetti illeggibili",
+                                   f"{walker.broken} oggetti non leggibili ({walker.first_broken})"))
 
     _history(data, final_hits, limits, report)
 

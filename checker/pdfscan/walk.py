@@ -45,8 +45,25 @@ class _Frame:
     depth: int
 
 
+_BROKEN = (pikepdf.PdfError, TypeError, ValueError, UnicodeError, KeyError, AttributeError,
+           IndexError, OverflowError)
+
+
 def _name(value) -> str:
-    return str(value) if isinstance(value, pikepdf.Name) else ""
+    if not isinstance(value, pikepdf.Name):
+        return ""
+    try:
+        return str(value)
+    except UnicodeError:  # a name that is not UTF-8: never one of the names we look for
+        return value.unparse().decode("latin-1")
+
+
+def _items(obj) -> list:
+    """A dictionary's entries; names that are not UTF-8 cannot round-trip through get()."""
+    try:
+        return list(obj.items())
+    except _BROKEN:
+        return []
 
 
 def _text(value, limit: int = 300) -> str:
@@ -85,6 +102,8 @@ class Walker:
         self.visited: set[tuple[int, int]] = set()
         self.pages: dict[tuple[int, int], int] = {}
         self.exhausted = ""  # why the walk stopped early, "" when complete
+        self.broken = 0       # objects that could not be read (damaged file)
+        self.first_broken = ""
 
     # -- helpers ---------------------------------------------------------------------------
     def _tick(self) -> None:
@@ -137,17 +156,29 @@ class Walker:
                 self.pages.setdefault(og, len(self.pages) + 1)
 
     # -- the walk --------------------------------------------------------------------------
+    def _broke(self, exc: BaseException) -> None:
+        self.broken += 1
+        if not self.first_broken:
+            self.first_broken = f"{type(exc).__name__}: {exc}"[:200]
+
     def run(self) -> list[Hit]:
         try:
-            self._map_pages()
             root = self.pdf.Root
-            self._check_catalog(root)
-            self._walk(root)
-            self._check_fields(root)
+            if not isinstance(root, pikepdf.Dictionary):
+                self._broke(ValueError("il catalogo (/Root) non è un dizionario"))
+                return self.hits
+            for step in (self._map_pages, lambda: self._check_catalog(root),
+                         lambda: self._walk(root), lambda: self._check_fields(root)):
+                try:
+                    step()
+                except _BROKEN as exc:
+                    self._broke(exc)
         except Budget as exc:
             self.exhausted = str(exc)
         except RecursionError:
             self.exhausted = "oggetti annidati troppo in profondità"
+        except _BROKEN as exc:
+            self._broke(exc)
         return self.hits
 
     def _walk(self, root) -> None:
@@ -155,42 +186,48 @@ class Walker:
         keys = [k for k in first if k in root] + [k for k in root.keys() if k not in first]
         self.visited.add(root.objgen)
         owner = "%d %d" % root.objgen if root.is_indirect else ""
-        stack = [_Frame(root[k], (k,), None, owner, 1) for k in reversed(keys)
-                 if k not in _SKIP_KEYS]
+        entries = dict(_items(root))
+        stack = [_Frame(entries[k], (k,), None, owner, 1) for k in reversed(keys)
+                 if k not in _SKIP_KEYS and k in entries]
         while stack:
             frame = stack.pop()
-            obj = frame.obj
-            if isinstance(obj, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
-                if obj.is_indirect:
-                    og = obj.objgen
-                    if og in self.visited:
-                        continue
-                    self.visited.add(og)
-                    frame.owner = "%d %d" % og
-                    if og in self.pages:
-                        frame.page = self.pages[og]
-                        frame.path = (f"/Page",)
-                self._tick()
-                if frame.depth > self.limits.max_depth:
-                    raise Budget(f"oltre {self.limits.max_depth} livelli di oggetti annidati")
-                if isinstance(obj, pikepdf.Array):
-                    items = list(obj)
-                    if len(items) > self.max_nodes:
-                        raise Budget(f"array di {len(items)} elementi")
-                    for i in range(len(items) - 1, -1, -1):
-                        child = items[i]
-                        if isinstance(child, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
-                            stack.append(_Frame(child, frame.path + (f"[{i + 1}]",), frame.page,
-                                                frame.owner, frame.depth + 1))
-                    continue
-                self._inspect(obj, frame)
-                for key in obj.keys():
-                    if key in _SKIP_KEYS:
-                        continue
-                    child = obj.get(key)
+            try:
+                self._visit(frame, stack)
+            except _BROKEN as exc:
+                self._broke(exc)
+
+    def _visit(self, frame: _Frame, stack: list[_Frame]) -> None:
+        obj = frame.obj
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
+            if obj.is_indirect:
+                og = obj.objgen
+                if og in self.visited:
+                    return
+                self.visited.add(og)
+                frame.owner = "%d %d" % og
+                if og in self.pages:
+                    frame.page = self.pages[og]
+                    frame.path = ("/Page",)
+            self._tick()
+            if frame.depth > self.limits.max_depth:
+                raise Budget(f"oltre {self.limits.max_depth} livelli di oggetti annidati")
+            if isinstance(obj, pikepdf.Array):
+                items = list(obj)
+                if len(items) > self.max_nodes:
+                    raise Budget(f"array di {len(items)} elementi")
+                for i in range(len(items) - 1, -1, -1):
+                    child = items[i]
                     if isinstance(child, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
-                        stack.append(_Frame(child, frame.path + (key,), frame.page, frame.owner,
-                                            frame.depth + 1))
+                        stack.append(_Frame(child, frame.path + (f"[{i + 1}]",), frame.page,
+                                            frame.owner, frame.depth + 1))
+                return
+            self._inspect(obj, frame)
+            for key, child in _items(obj):
+                if key in _SKIP_KEYS:
+                    continue
+                if isinstance(child, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
+                    stack.append(_Frame(child, frame.path + (key,), frame.page, frame.owner,
+                                        frame.depth + 1))
 
     # -- what a dictionary is --------------------------------------------------------------
     def _inspect(self, d, frame: _Frame) -> None:
