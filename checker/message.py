@@ -172,6 +172,8 @@ def document_type(sub: Submission, documents: list[Document]) -> list[Finding]:
 def destination(sub: Submission, profile: Profile) -> list[Finding]:
     if not profile.extra.get("requires_destination") or sub.destination.strip():
         return []
+    if subjects.names_an_office(sub.subject) or subjects.names_an_office(sub.body):
+        return []
     return [Finding("MSG011")]
 
 
@@ -267,6 +269,10 @@ def recipient(sub: Submission, profile: Profile) -> list[Finding]:
                                                 "office": profile.name, "protocol": protocol}))
     own = {a.lower() for a in (profile.protocol_address, *profile.pec_addresses) if a}
     sectors = {a.lower() for a in profile.sector_addresses}
+    # An office's own domain (cert.comune.piacenza.it) also holds boxes its page links but does
+    # not list; a provider's shared domain (asmepec.it serves many municipalities) proves nothing.
+    own_domains = {a.rsplit("@", 1)[1] for a in own
+                   if pecdomains.classify(a).status is not PecStatus.PEC}
     for raw_address in addresses:
         info = pecdomains.classify(raw_address)
         if info.status is PecStatus.MALFORMED:
@@ -276,7 +282,7 @@ def recipient(sub: Submission, profile: Profile) -> list[Finding]:
                 "protocol": protocol}
         if info.address in sectors:
             findings.append(Finding("MSG023", args=args))
-        elif own and info.address not in own:
+        elif own and info.address not in own and info.domain not in own_domains:
             findings.append(Finding("MSG024", args=args))
         elif info.status is PecStatus.NOT_PEC:
             findings.append(Finding("MSG025", args=args))

@@ -206,6 +206,18 @@ def procedures_in_subject(subject: str) -> list[str]:
     return named if len(named) >= 2 else []
 
 
+# How a message names the unit it is for: "Ufficio tributi", "Servizi demografici",
+# "Settore lavori pubblici", "alla c.a. del Comandante", "all'attenzione di".
+_OFFICE_WORDS = re.compile(
+    r"\b(?:uffici[oi]|servizi[oi]?|settore|settori|sportello|direzione|dipartimento|comando"
+    r"|polizia locale|anagrafe|segreteria|ragioneria|tributi|suap|sue|urp)\b"
+    r"|\bc\.a\.|alla cortese attenzione|all'attenzione")
+
+
+def names_an_office(text: str) -> bool:
+    return bool(_OFFICE_WORDS.search(fold(text)))
+
+
 def non_official_wording(subject: str, body: str) -> str | None:
     """The advertising/test phrase found, or None."""
     folded_subject = fold(subject)

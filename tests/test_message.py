@@ -691,3 +691,29 @@ def test_every_message_code_is_in_the_catalogue_with_texts():
     for code, rule in rules.items():
         assert code.startswith("MSG")
         assert rule.title_it and rule.fix_it and rule.source
+
+
+# ── destination office (000) and the office's own domain ───────────────────────────────────
+
+@pytest.mark.parametrize("subject,body,stated", [
+    ("Istanza di contributo affitto 2024", "", False),
+    ("Istanza di contributo affitto 2024 - Servizi sociali", "", True),
+    ("Richiesta rimborso TARI", "Alla c.a. dell'Ufficio Tributi", True),
+    ("Domanda iscrizione mensa", "All'attenzione della dirigente scolastica", True),
+    ("Richiesta copia atti rif. protocollo 123", "", False),
+])
+def test_piacenza_destination_office_stated_in_field_subject_or_body(subject, body, stated):
+    sub = good_submission(profile="piacenza", destination="", subject=subject, body=body)
+    assert ("MSG011" in codes(run(sub))) is not stated
+    assert "MSG011" not in codes(run(good_submission(profile="generic", destination="",
+                                                     subject=subject, body=body)))
+
+
+def test_unlisted_box_on_the_offices_own_domain_is_not_another_office():
+    sub = good_submission(profile="piacenza",
+                          recipient="servizi.demografici@cert.comune.piacenza.it")
+    assert "MSG024" not in codes(run(sub))
+    # a provider domain shared by many offices proves nothing: still another office
+    other = good_submission(profile="cassano-allo-ionio",
+                            recipient="protocollo.comune.altrove.cs@asmepec.it")
+    assert "MSG024" in codes(run(other))
