@@ -74,10 +74,13 @@ def _embedding(doc: Document, use: TextUse) -> Iterator[Failure]:
         return
     clause = "6.3.4" if doc.part == 1 else "6.2.11.4.1"
     desc = _descriptor(font)
-    key, _ = _font_file(desc)
+    key, program = _font_file(desc)
     if key is None:
         yield Failure(doc.part, clause, 1, f"il carattere {_label(font)} non è incorporato nel file",
                       use.where)
+    elif doc.part == 1 and key == "/FontFile3" and name(get(program, "/Subtype")) == "OpenType":
+        yield Failure(1, clause, 2, f"il carattere {_label(font)} è incorporato come OpenType, "
+                      "formato non ammesso in PDF/A-1", use.where)
 
 
 def _cid_system_info(obj):

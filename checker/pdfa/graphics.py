@@ -208,9 +208,32 @@ def _transparency(doc: Document, intent_space: str | None) -> Iterator[Failure]:
 
 # --- graphics states ---
 
+def _is_icc_cmyk(cs) -> bool:
+    return (isinstance(cs, pikepdf.Array) and len(cs) > 1 and name(cs[0]) == "ICCBased"
+            and get(cs[1], "/N") == 4)
+
+
+def _overprint(doc: Document) -> Iterator[Failure]:
+    """ISO 19005-2 6.2.4.2: with ICCBased CMYK and overprinting on, OPM must be 0."""
+    u = usage(doc)
+    pages_cmyk = {use.where.split(",")[0] for use in u.colour_spaces if _is_icc_cmyk(use.obj)}
+    for use in u.extgstates:
+        gs = use.obj
+        # fill overprinting: /op, which defaults to /OP (strokes are not judged here)
+        fill = get(gs, "/op") if get(gs, "/op") is not None else get(gs, "/OP")
+        on = fill is not None and bool(fill)
+        opm = get(gs, "/OPM")
+        if on and opm is not None and int(opm) == 1 and use.where.split(",")[0] in pages_cmyk:
+            yield Failure(doc.part, "6.2.4.2", 2, "sovrastampa con OPM 1 su colori CMYK ICCBased",
+                          use.where)
+            return
+
+
 def _graphics_states(doc: Document) -> Iterator[Failure]:
     p = doc.part
     clause = "6.2.8" if p == 1 else "6.2.5"
+    if p >= 2:
+        yield from _overprint(doc)
     for use in usage(doc).extgstates:
         gs = use.obj
         if get(gs, "/TR") is not None:
@@ -305,6 +328,12 @@ def _images_and_xobjects(doc: Document) -> Iterator[Failure]:
 
 def _operators(doc: Document) -> Iterator[Failure]:
     p = doc.part
+    if p >= 2:
+        missing = usage(doc).missing
+        if missing:
+            use = missing[0]
+            yield Failure(p, "6.2.2", 2, f"il contenuto usa la risorsa «{use.obj}» che non è nel suo "
+                          "dizionario delle risorse", use.where)
     seen = set()
     for use in usage(doc).unknown_operators:
         if use.obj in seen:

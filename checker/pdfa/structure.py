@@ -266,6 +266,9 @@ def _object_values(doc: Document) -> Iterator[Failure]:
     if u.largest_real > limits["real"] and "real" not in seen:
         yield Failure(p, clause, 2 if p == 1 else 1,
                       f"un numero reale nel contenuto ({u.largest_real:g}) supera i limiti ammessi")
+    if 0 < u.smallest_real < 1.175e-38:
+        yield Failure(p, clause, 2 if p == 1 else 1,
+                      f"un numero reale nel contenuto ({u.smallest_real:g}) è più piccolo del minimo ammesso")
     if u.largest_int > limits["int"] + 1 and "int" not in seen:
         yield Failure(p, clause, 1, "un numero intero nel contenuto supera i limiti ammessi")
     yield from _cid_limits(doc, clause)

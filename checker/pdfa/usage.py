@@ -49,6 +49,8 @@ class Usage:
     painted: dict = field(default_factory=dict)
     shown: dict = field(default_factory=dict)      # every font that shows text, any mode
     languages: list[Use] = field(default_factory=list)  # /Lang of marked content (BDC)
+    missing: list[Use] = field(default_factory=list)  # names not in the explicit resources
+    smallest_real: float = 0.0     # smallest non-zero absolute real operand (0 = none)
     max_q_depth: int = 0
     longest_string: int = 0        # bytes of the longest string operand
     largest_real: float = 0.0      # absolute value of the largest real operand
@@ -95,6 +97,7 @@ class _Walker:
         self.ops = 0
         self.done: set = set()
         self.page = 0
+        self.explicit = True
 
     def run(self) -> Usage:
         for n, page in enumerate(self.doc.pages(), start=1):
@@ -124,10 +127,11 @@ class _Walker:
             self.done.add(key)
         own = get(stream, "/Resources")
         inner = ((own,) + scope) if own is not None else scope
+        explicit = own is not None
         group = get(stream, "/Group")
         if is_dict(group) and get(group, "/CS") is not None:
             self.u.colour_spaces.append(Use(get(group, "/CS"), where + ", gruppo di trasparenza", inner))
-        self.content(stream, inner, where, depth)
+        self.content(stream, inner, where, depth, explicit=explicit)
 
     def lookup(self, scope: tuple, category: str, key) -> object | None:
         for res in scope:
@@ -138,7 +142,24 @@ class _Walker:
                     return value
         return None
 
-    def content(self, owner, scope: tuple, where: str, depth: int, is_page: bool = False) -> None:
+    def find(self, scope: tuple, category: str, key, where: str):
+        """A named resource; one missing from the explicitly associated dictionary is noted."""
+        value = self.lookup(scope[:1] if self.explicit else (), category, key)
+        if value is None:
+            self.u.missing.append(Use(f"{category[1:]} {key}", where))
+            value = self.lookup(scope, category, key)
+        return value
+
+    def content(self, owner, scope: tuple, where: str, depth: int, is_page: bool = False,
+                explicit: bool = True) -> None:
+        saved = self.explicit
+        self.explicit = explicit and bool(scope)
+        try:
+            self._content(owner, scope, where, depth)
+        finally:
+            self.explicit = saved
+
+    def _content(self, owner, scope: tuple, where: str, depth: int) -> None:
         if depth > MAX_DEPTH:
             return
         try:
@@ -172,23 +193,23 @@ class _Walker:
             elif op in ("cs", "CS") and args:
                 self._colour_space_name(args[0], scope, where)
             elif op in ("scn", "SCN") and args and isinstance(args[-1], pikepdf.Name):
-                pat = self.lookup(scope, "/Pattern", args[-1])
+                pat = self.find(scope, "/Pattern", args[-1], where)
                 if pat is not None:
                     self._pattern(pat, scope, where, depth)
             elif op == "sh" and args:
-                sh = self.lookup(scope, "/Shading", args[0])
+                sh = self.find(scope, "/Shading", args[0], where)
                 if sh is not None:
                     u.shadings.append(Use(sh, where, scope))
                     if get(sh, "/ColorSpace") is not None:
                         u.colour_spaces.append(Use(get(sh, "/ColorSpace"), where, scope))
             elif op == "gs" and args:
-                gs = self.lookup(scope, "/ExtGState", args[0])
+                gs = self.find(scope, "/ExtGState", args[0], where)
                 if gs is not None:
                     u.extgstates.append(Use(gs, where, scope))
             elif op == "BDC" and len(args) > 1:
                 props = args[1]
                 if isinstance(props, pikepdf.Name):
-                    props = self.lookup(scope, "/Properties", props)
+                    props = self.find(scope, "/Properties", props, where)
                 lang = get(props, "/Lang")
                 if lang is not None:
                     u.languages.append(Use(lang, where, scope))
@@ -218,7 +239,7 @@ class _Walker:
                                                    if isinstance(x, pikepdf.String))[:4096],
                                     self.page, mcids[-1] if mcids else None))
             elif op == "Tf" and args:
-                font = self.lookup(scope, "/Font", args[0])
+                font = self.find(scope, "/Font", args[0], where)
                 if font is not None:
                     u.fonts.append(Use(font, where, scope))
                     if name(get(font, "/Subtype")) == "Type3":
@@ -226,7 +247,7 @@ class _Walker:
             elif op == "ri" and args:
                 u.rendering_intents.append(Use(args[0], where, scope))
             elif op == "Do" and args:
-                x = self.lookup(scope, "/XObject", args[0])
+                x = self.find(scope, "/XObject", args[0], where)
                 if not isinstance(x, pikepdf.Stream):
                     continue
                 sub = name(get(x, "/Subtype"))
@@ -253,7 +274,10 @@ class _Walker:
             elif isinstance(a, int):
                 u.largest_int = max(u.largest_int, abs(a))
             elif isinstance(a, Decimal):
-                u.largest_real = max(u.largest_real, abs(float(a)))
+                v = abs(float(a))
+                u.largest_real = max(u.largest_real, v)
+                if v and (not u.smallest_real or v < u.smallest_real):
+                    u.smallest_real = v
             elif isinstance(a, pikepdf.Array):
                 self._limits(list(a)[:10_000])
 
@@ -278,7 +302,7 @@ class _Walker:
             if n != "Pattern":
                 self.u.colour_spaces.append(Use(cs, where, scope))
             return
-        found = self.lookup(scope, "/ColorSpace", cs)
+        found = self.find(scope, "/ColorSpace", cs, where)
         if found is not None:
             self.u.colour_spaces.append(Use(found, where, scope))
 
