@@ -58,6 +58,9 @@ _VALID = Explanation("SIG001", "La firma è valida: il documento è integro e il
                      "Nessuna azione necessaria.", "The signature is valid.")
 
 
+_KIND_LABEL = {"cades": "CAdES", "pades": "PAdES", "xades": "XAdES", "timestamp": "della marca temporale"}
+
+
 def explain(info: SignatureInfo, trust_configured: bool = True) -> Explanation:
     if info.indication == "PASSED":
         return _VALID
@@ -71,7 +74,7 @@ def finding_for(info: SignatureInfo, trust_configured: bool = True) -> Finding:
     ex = explain(info, trust_configured)
     args = {"signer": info.signer or "firmatario sconosciuto",
             "indication": info.indication, "sub_indication": info.sub_indication or "-",
-            "kind": info.kind.upper()}
+            "kind": _KIND_LABEL.get(info.kind, info.kind)}
     detail = ex.it if ex.code in ("SIG009", "SIG003") else ""
     if info.details.get("error"):
         detail = f"{detail} ({info.details['error']})".strip()
