@@ -103,7 +103,11 @@ NON_OFFICIAL_BODY = (
     "mail di prova", "email di prova", "e-mail di prova", "pec di prova", "invio di prova",
     "test invio", "prova di invio",
 )
-# "invito" is also how a citizen answers the office's own invitation: not advertising then.
+# "invito" is also how a citizen answers the office's own invitation, and "catalogo" may be
+# what an application is about ("iscrizione al catalogo dei servizi"): these words count as
+# advertising only in a subject that is neither a reply nor an application.
+_AMBIGUOUS = {"invito", "inviti", "catalogo", "cataloghi"}
+_NOT_AN_APPLICATION = {None, "offerta", "comunicazione", "proposta"}
 _REPLY_WORDS = re.compile(r"\b(?:riscontro|risposta|rif|vostr[oa]|vs|seguito|prot|protocollo)\b")
 
 # Information requests: the seeds send them to ordinary mailboxes or web forms (000, 001, 003, 004).
@@ -223,7 +227,8 @@ def non_official_wording(subject: str, body: str) -> str | None:
     folded_subject = fold(subject)
     for phrase in NON_OFFICIAL_SUBJECT:
         if _contains(folded_subject, phrase):
-            if phrase in ("invito", "inviti") and _REPLY_WORDS.search(folded_subject):
+            if phrase in _AMBIGUOUS and (_REPLY_WORDS.search(folded_subject)
+                                         or document_type(subject) not in _NOT_AN_APPLICATION):
                 continue
             return phrase
     folded_body = fold(body)

@@ -247,6 +247,7 @@ def test_no_files_is_an_error():
     ("Offerta commerciale servizi di pulizia", "", "offerta commerciale"),
     ("Newsletter di marzo: novità per i Comuni", "", "newsletter"),
     ("Catalogo arredi urbani 2025", "", "catalogo"),
+    ("Comunicazione: nuovo catalogo 2025", "", "catalogo"),
     ("Invito alla presentazione del nuovo software", "", "invito"),
     ("Messaggio di prova invio PEC", "", "messaggio di prova"),
     ("Comunicazione servizi", "Per non ricevere più messaggi clicca unsubscribe", "unsubscribe"),
@@ -264,6 +265,7 @@ def test_non_official_communication_is_an_error(subject, body, phrase):
     ("Riscontro a vostro invito prot. 1234 - integrazione documentale", ""),
     ("Offerta economica gara CIG 1234567890", ""),
     ("Richiesta contributo per la promozione del turismo locale", ""),
+    ("Domanda di iscrizione al catalogo dei servizi educativi", ""),
     ("Istanza di accesso agli atti", "In risposta al vostro invito, allego la documentazione."),
 ])
 def test_official_wording_is_not_flagged(subject, body):
