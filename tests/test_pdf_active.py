@@ -233,6 +233,22 @@ def test_every_dirty_sample_is_reported_and_only_clean_passes(checked):
     assert silent == ["clean"]
 
 
+# -- signed PDFs ------------------------------------------------------------------------------
+
+def test_signed_pdf_is_read_as_is_and_its_signature_revision_is_not_history(pdf_dir, tmp_path_factory):
+    import pki
+    authority = pki.shared(tmp_path_factory)
+    clean_signed = pki.pades(authority, authority.signer, (pdf_dir / "clean.pdf").read_bytes())
+    dirty_signed = pki.pades(authority, authority.signer, (pdf_dir / "uri_link.pdf").read_bytes())
+    before = bytes(clean_signed)
+    result = _run_direct(clean_signed)
+    assert clean_signed == before
+    assert result.findings == []  # the signature field is not an unfilled form field
+    assert result.facts["pdf_revisions"] == 2
+    (link,) = [f for f in _run_direct(dirty_signed).findings]
+    assert link.code == "PDF008" and link.detail == "https://www.example.com/modulo"
+
+
 # -- bounds -------------------------------------------------------------------------------------
 
 def test_walk_budget_gives_incomplete_rather_than_a_silent_pass(pdf_dir):
