@@ -227,6 +227,10 @@ def _object_values(doc: Document) -> Iterator[Failure]:
                 seen.add("int")
                 yield Failure(p, clause, 1, f"un numero intero ({obj}) supera i limiti ammessi")
         elif isinstance(obj, (Decimal, float)):
+            if 0 < abs(float(obj)) < 1.175e-38 and "small" not in seen:
+                seen.add("small")
+                yield Failure(p, clause, 2 if p == 1 else 1,
+                              f"un numero reale ({obj}) è più piccolo del minimo ammesso")
             if abs(float(obj)) > limits["real"] and "real" not in seen:
                 seen.add("real")
                 yield Failure(p, clause, 2 if p == 1 else 1,

@@ -350,4 +350,5 @@ class _Walker:
         if is_dict(procs):
             for _, proc in procs.items():
                 if isinstance(proc, pikepdf.Stream):
-                    self.content(proc, inner, where + ", carattere Type 3", depth + 1)
+                    self.content(proc, inner, where + ", carattere Type 3", depth + 1,
+                                 explicit=own is not None)
