@@ -178,3 +178,9 @@ def test_rules_json_lists_every_catalogue_code_and_profile_overrides(client):
     assert set(by_id) == set(profiles.load_all())
     for pid, p in profiles.load_all().items():
         assert by_id[pid]["severity_overrides"] == dict(p.severity)
+
+
+def test_api_very_long_file_name_is_shortened_keeping_its_extension(client):
+    r = post(client, [("a" * 1000 + ".txt", txt_bytes())])
+    name = r.get_json()["documents"][0]["name"]
+    assert len(name) <= 200 and name.endswith(".txt")
