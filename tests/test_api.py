@@ -184,3 +184,29 @@ def test_api_very_long_file_name_is_shortened_keeping_its_extension(client):
     r = post(client, [("a" * 1000 + ".txt", txt_bytes())])
     name = r.get_json()["documents"][0]["name"]
     assert len(name) <= 200 and name.endswith(".txt")
+
+
+def test_api_oversized_upload_over_real_http_gets_the_413_json():
+    # Over a socket, not the test client: the answer must arrive even though the client
+    # is still sending the body (the server drains it instead of resetting the connection).
+    import http.client
+    import json as jsonlib
+    from urllib.parse import urlsplit
+
+    from webserver import serve
+
+    app = create_app({"MAX_CONTENT_LENGTH": 8 * 1024 * 1024})
+    boundary = "pecprecheck"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.pdf\"\r\n"
+            f"Content-Type: application/pdf\r\n\r\n").encode() + b"0" * (16 * 1024 * 1024) + \
+        f"\r\n--{boundary}--\r\n".encode()
+    with serve(app) as base:
+        url = urlsplit(base)
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+        conn.request("POST", "/api/v1/check", body=body,
+                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        response = conn.getresponse()
+        payload = jsonlib.loads(response.read())
+        conn.close()
+    assert response.status == 413
+    assert payload["status"] == 413 and payload["message"]["it"]

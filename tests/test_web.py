@@ -304,3 +304,12 @@ def test_pages_carry_security_headers_and_are_not_cached(client):
     assert "script-src 'self'" in r.headers["Content-Security-Policy"]
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["Cache-Control"] == "no-store"
+
+
+def test_hostile_file_name_cannot_break_out_of_the_page(client):
+    name = "</script><script>alert(1)</script>.txt"
+    r = submit(client, [(name, txt_bytes())])
+    assert r.status_code == 200
+    text = r.get_data(as_text=True)
+    assert "<script>alert(1)" not in text
+    assert embedded_report(html(r))["documents"][0]["name"] == name.rsplit("/", 1)[-1]
