@@ -109,7 +109,7 @@ def one_procedure(sub: Submission, documents: list[Document]) -> list[Finding]:
     by_root: dict[str, str] = {}
     for doc in documents:
         oggetto = doc.facts.get("oggetto")
-        if not isinstance(oggetto, str) or not subjects.document_type(oggetto):
+        if not isinstance(oggetto, str) or not subjects.is_application(oggetto):
             continue
         by_root.setdefault(_root(doc, documents).name, oggetto)
     distinct: list[tuple[str, str]] = []

@@ -198,6 +198,14 @@ def document_type(text: str) -> str | None:
     return None
 
 
+def is_application(text: str) -> bool:
+    """Does a title read as a practice of its own (istanza, domanda, SCIA, ricorso, ...)?
+
+    Narrower than document_type(): a "delega", a "dichiarazione sostitutiva" or a
+    "relazione tecnica" accompanies an application, it is not a second one."""
+    return bool(PROCEDURE_WORDS.search(fold(text)))
+
+
 def procedures_in_subject(subject: str) -> list[str]:
     """The parts of a subject that each name a practice, when there are two or more.
 

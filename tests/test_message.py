@@ -214,10 +214,13 @@ def test_same_oggetto_in_envelope_and_attachment_is_one_application():
     assert "MSG004" not in codes(run(sub, documents))
 
 
-def test_attachment_without_application_wording_is_not_a_second_procedure():
-    sub = good_submission(files=[InputFile("istanza.pdf", b"x"), InputFile("delega.pdf", b"y")])
+@pytest.mark.parametrize("attachment_oggetto", [
+    "Nomina di un rappresentante", "Delega alla presentazione", "Dichiarazione sostitutiva di atto notorio",
+    "Relazione tecnica asseverata", "Richiesta contributo affitto - dichiarazione del proprietario"])
+def test_attachment_of_the_same_practice_is_not_a_second_procedure(attachment_oggetto):
+    sub = good_submission(files=[InputFile("istanza.pdf", b"x"), InputFile("allegato.pdf", b"y")])
     documents = [doc("istanza.pdf", is_main=True, facts={"oggetto": "Richiesta contributo affitto"}),
-                 doc("delega.pdf", facts={"oggetto": "Nomina di un rappresentante"})]
+                 doc("allegato.pdf", facts={"oggetto": attachment_oggetto})]
     assert "MSG004" not in codes(run(sub, documents))
 
 
