@@ -1,0 +1,167 @@
+"""checks/office.py on Word and Excel files made with python-docx, openpyxl and msoffcrypto-tool
+(raw zip edits only for structures no library writes): every dirty file is reported with
+what and where, every clean one passes."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from content_cases import case, check_through_engine, codes, doc_findings, gen_content, only, run_check
+
+from checker.model import Verdict
+
+
+def office(name: str, data: bytes | None = None, fmt: str | None = None):
+    return run_check("office", name, data if data is not None else case(name), fmt)
+
+
+@pytest.mark.parametrize("name,fmt", [("pulito.docx", "docx"), ("pulito.xlsx", "xlsx")])
+def test_clean_office_files_pass(name, fmt):
+    assert office(name, fmt=fmt).findings == []
+
+
+def test_clean_docx_gives_the_oggetto_line_for_the_one_procedure_rule():
+    assert office("pulito.docx").facts["oggetto"] == "richiesta di accesso agli atti"
+
+
+def test_OFF008_external_hyperlink_with_url_and_part():
+    result = office("collegamento.docx", fmt="docx")
+    [link] = only(result, "OFF008")
+    assert link.detail == "https://www.example.org/modulo"
+    assert link.location == "word/document.xml"
+    assert link.args["kind"] == "collegamento ipertestuale"
+
+
+def test_OFF012_email_typed_in_text_is_a_warning_and_hyperlink_text_is_not_repeated():
+    result = office("collegamento.docx")
+    assert [f.detail for f in only(result, "OFF012")] == ["ufficio@example.org"]
+
+
+def test_OFF006_dde_field_in_fldSimple():
+    [dde] = only(office("dde.docx"), "OFF006")
+    assert dde.detail.startswith("DDEAUTO") and "calc.exe" in dde.detail
+    assert dde.location == "word/document.xml"
+
+
+def test_OFF007_includetext_complex_field_split_over_runs():
+    [field] = only(office("includetext.docx"), "OFF007")
+    assert field.args["field"] == "INCLUDETEXT"
+    assert "allegato.docx" in field.detail
+
+
+def test_OFF008_remote_template_in_settings_part():
+    [template] = only(office("modello-remoto.docx"), "OFF008")
+    assert template.args["kind"] == "modello remoto"
+    assert template.detail == "http://templates.example.net/modello.dotm"
+    assert template.location == "word/settings.xml"
+
+
+def test_OFF004_activex_and_OFF005_ole_embedding_by_part():
+    result = office("oggetti.docx")
+    assert [f.location for f in only(result, "OFF005")] == ["word/embeddings/oleObject1.bin"]
+    assert [f.location for f in only(result, "OFF004")] == ["word/activeX/activeX1.xml"]
+
+
+def test_OFF001_and_OFF003_docm_vba_project_part_and_macro_enabled_type():
+    result = office("macro.docm", fmt="docm")
+    assert [f.location for f in only(result, "OFF001")] == ["word/vbaProject.bin"]
+    [enabled] = only(result, "OFF003")
+    assert "macroEnabled" in enabled.detail and enabled.args["format"].startswith("documento Word")
+
+
+def test_OFF009_formulas_by_sheet_and_cell():
+    found = {f.location: f.detail for f in only(office("formule.xlsx", fmt="xlsx"), "OFF009")}
+    assert found == {
+        "Calcolo!A3": "=SUM(A1:A2)",
+        "Calcolo!B1": '=HYPERLINK("http://www.example.org/tariffe","tariffe")',
+        "Calcolo!B2": '=WEBSERVICE("http://api.example.org/cambio")',
+        "Riepilogo!C5": "=Calcolo!A3*2",
+    }
+
+
+def test_OFF008_cell_hyperlink_in_sheet_part():
+    [link] = only(office("collegamento.xlsx"), "OFF008")
+    assert link.detail == "https://www.example.org/contatti"
+    assert link.location == "xl/worksheets/sheet1.xml"
+
+
+def test_OFF008_linked_workbook_and_OFF006_dde_link():
+    result = office("collegamenti-esterni.xlsx")
+    [linked] = only(result, "OFF008")
+    assert linked.args["kind"] == "cartella di lavoro collegata" and "preventivo.xlsx" in linked.detail
+    [dde] = only(result, "OFF006")
+    assert dde.detail == "cmd /c calc.exe" and dde.location == "xl/externalLinks/externalLink2.xml"
+
+
+def test_OFF002_xlm_macro_sheet_with_its_formulas():
+    result = office("macro-xlm.xlsm", fmt="xlsm")
+    assert "xl/macrosheets/sheet2.xml" in [f.location for f in only(result, "OFF002")]
+    assert {f.location: f.detail for f in only(result, "OFF009")}["Macro1!A1"] == '=EXEC("calc.exe")'
+    assert only(result, "OFF003")
+
+
+def test_encrypted_docx_is_told_apart_by_msoffcrypto():
+    from checker.checks import office as office_module
+    from checker.model import FormatInfo, InputFile
+    data = gen_content.encrypted_docx()
+    # identification calls it an OLE container (FMT026); the office check on the same bytes agrees
+    result = office_module.run(InputFile("cifrato.docx", data), FormatInfo(id="docx"), None)
+    assert codes(result) == {"OFF010"}
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda d: d[: len(d) // 2],                     # truncated
+    lambda d: d.replace(b"word/document.xml", b"word/documenX.xml", 1),  # local/central mismatch
+    lambda d: b"PK\x03\x04" + bytes(100),           # garbage zip
+])
+def test_corrupt_docx_is_a_finding_not_a_crash(mangle):
+    from checker.checks import office as office_module
+    from checker.model import FormatInfo, InputFile
+    result = office_module.run(InputFile("x.docx", mangle(case("pulito.docx"))), FormatInfo(id="docx"), None)
+    assert codes(result) & {"OFF011", "ARC002"}
+
+
+def test_docx_part_with_doctype_is_refused_before_parsing():
+    data = case("pulito.docx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            if info.filename == "word/document.xml":
+                body = body.replace(b"?>", b'?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
+            zout.writestr(info, body)
+    result = office("x.docx", out.getvalue())
+    assert [f.location for f in only(result, "OFF011")] == ["word/document.xml"]
+
+
+def test_ole_garbage_is_unreadable_not_a_crash():
+    from checker.checks import office as office_module
+    from checker.model import FormatInfo, InputFile
+    result = office_module.run(InputFile("x.doc", office_module.OLE_MAGIC + bytes(700)),
+                               FormatInfo(id="doc"), None)
+    assert codes(result) == {"OFF011"}
+
+
+def test_engine_and_cli_report_office_findings_with_check_name(tmp_path):
+    files = {n: case(n) for n in ("pulito.docx", "dde.docx", "formule.xlsx")}
+    report = check_through_engine(files)
+    assert report.verdict is Verdict.FIX
+    assert doc_findings(report, "pulito.docx", "office") == []
+    assert {f.code for f in doc_findings(report, "dde.docx", "office")} == {"OFF006"}
+    assert {f.location for f in doc_findings(report, "formule.xlsx", "office")} >= {"Calcolo!A3"}
+
+    import json
+    import subprocess
+    import sys
+    path = tmp_path / "dde.docx"
+    path.write_bytes(files["dde.docx"])
+    out = subprocess.run([sys.executable, "-m", "checker", "check", str(path), "--json"],
+                         capture_output=True, text=True, cwd=str(tmp_path.parent), timeout=180,
+                         env={**__import__("os").environ, "PEC_PRECHECK_CLAMD": ""})
+    assert out.returncode == 1, out.stderr
+    data = json.loads(out.stdout)
+    [found] = [f for f in data["documents"][0]["findings"] if f["code"] == "OFF006"]
+    assert found["title"]["it"] == "Il documento contiene un campo DDE"
+    assert found["location"] == "word/document.xml"
