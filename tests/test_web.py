@@ -313,3 +313,22 @@ def test_hostile_file_name_cannot_break_out_of_the_page(client):
     text = r.get_data(as_text=True)
     assert "<script>alert(1)" not in text
     assert embedded_report(html(r))["documents"][0]["name"] == name.rsplit("/", 1)[-1]
+
+
+def test_undetermined_banner_lists_the_reasons(tmp_path_factory):
+    # Cremona requires a verified signature; with no trusted list the signature cannot be verified.
+    import pki as P
+    from checker.checks import settings_from_env
+
+    k = P.shared(tmp_path_factory)
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "CHECK_SETTINGS": {**settings_from_env(), "trust": []}})
+    r = submit(app.test_client(), [("domanda.pdf.p7m", P.cades(k, k.signer, pdf_bytes()))],
+               profile="cremona")
+    page = html(r)
+    shown = embedded_report(page)
+    assert shown["verdict"] == "undetermined" and shown["reasons"]
+    banner = page.get_element_by_id("verdict")
+    assert "Non verificabile" in banner.text_content()
+    listed = [li.text_content().strip() for li in banner.xpath(".//ul[@class='reasons mb-0']/li")]
+    assert listed == shown["reasons"]
