@@ -145,13 +145,13 @@ def subject(text: str) -> list[Finding]:
             findings.append(Finding("MSG006"))
         elif issue.problem in _SUBJECT_REASONS:
             it, en = _SUBJECT_REASONS[issue.problem]
-            findings.append(Finding("MSG007", args={"subject": _clip(issue.detail, 80),
+            findings.append(Finding("MSG007", args={"subject": _clip(_visible(issue.detail), 80),
                                                     "reason_it": it, "reason_en": en}))
         elif issue.problem is SubjectProblem.TOO_LONG:
             findings.append(Finding("MSG008", args={"length": issue.detail,
                                                     "limit": str(subjects.MAX_SUBJECT_LENGTH)}))
         elif issue.problem is SubjectProblem.FORWARDED:
-            findings.append(Finding("MSG009", detail=_clip(issue.detail, 120)))
+            findings.append(Finding("MSG009", detail=_clip(_visible(issue.detail), 120)))
     return findings
 
 
@@ -251,7 +251,7 @@ def _signed_document_policy(documents: list[Document], args: dict[str, str]) -> 
 
 def _role_args(role: str, address: str) -> dict[str, str]:
     it, en = {"sender": ("mittente", "sender"), "recipient": ("destinatario", "recipient")}[role]
-    return {"role_it": it, "role_en": en, "address": _clip(address, 120)}
+    return {"role_it": it, "role_en": en, "address": _clip(_visible(address), 120)}
 
 
 # ── recipient ───────────────────────────────────────────────────────────────────────────────

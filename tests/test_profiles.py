@@ -4,6 +4,7 @@ the profile's own reason — through checker.engine.check_submission with real w
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from checker import catalogue, engine, message, profiles
+from checker import report as report_module
 from checker.model import (Document, FormatInfo, InputFile, Severity, SignatureInfo, Submission,
                            Verdict)
 from checker.pecdomains import PecStatus, classify
@@ -234,6 +236,9 @@ def test_message_findings_survive_hostile_names_and_sizes():
     codes = message_codes(report)
     assert report.verdict is Verdict.FIX
     assert {"MSG015", "MSG045", "MSG040", "MSG038", "MSG036"} <= set(codes)
+    # message findings show invisible characters visibly (the names echoed elsewhere are raw input)
+    rendered = json.dumps(report_module.to_json(report)["message"]["findings"], ensure_ascii=False)
+    assert "\u202e" not in rendered and "<U+202E>" in rendered
 
 
 # ── the command line ───────────────────────────────────────────────────────────────────────
