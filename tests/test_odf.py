@@ -1,0 +1,106 @@
+"""checks/odf.py on OpenDocument files made with odfpy (raw zip/XML edits for macros and
+encryption, which odfpy does not write): every dirty file is reported with what and where."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from content_cases import case, check_through_engine, codes, doc_findings, gen_content, only, run_check
+
+from checker.model import Verdict
+
+
+def odf(name: str, data: bytes | None = None, fmt: str | None = None):
+    return run_check("odf", name, data if data is not None else case(name), fmt)
+
+
+@pytest.mark.parametrize("name,fmt", [("pulito.odt", "odt"), ("pulito.ods", "ods")])
+def test_clean_odf_files_pass_even_with_libreoffice_empty_scripts(name, fmt):
+    assert odf(name, fmt=fmt).findings == []
+
+
+def test_empty_office_scripts_element_is_not_a_macro():
+    data = gen_content._rezip(case("pulito.odt"), edit=lambda n, b: b.replace(
+        b"<office:body>", b"<office:scripts/><office:body>", 1) if n == "content.xml" else b)
+    assert b"<office:scripts/>" in zipfile.ZipFile(io.BytesIO(data)).read("content.xml")
+    assert odf("x.odt", data).findings == []
+
+
+def test_clean_odt_gives_the_oggetto_line():
+    assert odf("pulito.odt").facts["oggetto"] == "richiesta di accesso agli atti"
+
+
+def test_ODF003_hyperlink_ODF004_linked_section_and_image_ODF011_email_in_text():
+    result = odf("collegamenti.odt", fmt="odt")
+    assert [f.detail for f in only(result, "ODF003")] == ["https://www.example.org/informativa"]
+    linked = {f.args["kind"]: f.detail for f in only(result, "ODF004")}
+    assert linked == {"sezione collegata": "file:///C:/Documenti/allegato.odt",
+                      "immagine collegata": "http://img.example.org/logo.png"}
+    assert [f.detail for f in only(result, "ODF011")] == ["privacy@example.org"]
+    assert all(f.location == "content.xml" for f in only(result, "ODF003") + only(result, "ODF004"))
+
+
+def test_ODF001_basic_module_and_ODF002_script_event_listener():
+    result = odf("macro.odt")
+    assert "Basic/Standard/Module1.xml" in [f.location for f in only(result, "ODF001")]
+    assert any("Basic/" in f.detail for f in only(result, "ODF001") if f.location == "META-INF/manifest.xml")
+    [event] = only(result, "ODF002")
+    assert event.detail.startswith("vnd.sun.star.script:Standard.Module1.Main")
+    # library index files alone are not macros
+    assert not any(f.location.endswith(("script-lc.xml", "script-lb.xml")) for f in only(result, "ODF001"))
+
+
+def test_ODF007_embedded_object():
+    [obj] = only(odf("oggetto.odt"), "ODF007")
+    assert obj.detail.startswith("Object")
+
+
+def test_ODF009_encrypted_parts_from_the_manifest():
+    result = odf("cifrato.odt")
+    assert codes(result) == {"ODF009"}
+    assert "content.xml" in only(result, "ODF009")[0].location
+
+
+def test_ODF008_formula_by_sheet_and_cell():
+    [formula] = only(odf("formule.ods", fmt="ods"), "ODF008")
+    assert formula.location == "Calcolo!B2"
+    assert formula.detail == "of:=SUM([.A1];[.B1])"
+
+
+def test_formula_cell_address_counts_repeated_columns_and_rows():
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="S")
+    table.addElement(TableRow(numberrowsrepeated=4))
+    row = TableRow()
+    row.addElement(TableCell(numbercolumnsrepeated=27))
+    row.addElement(TableCell(formula="of:=1+1", valuetype="float", value=2))
+    table.addElement(row)
+    document.spreadsheet.addElement(table)
+    [formula] = only(odf("r.ods", gen_content._odf_save(document)), "ODF008")
+    assert formula.location == "S!AB5"
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda d: d[: len(d) // 2],
+    lambda d: gen_content._rezip(d, edit=lambda n, b: b"<office:document-content" if n == "content.xml" else b),
+    lambda d: gen_content._rezip(d, edit=lambda n, b: b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'
+                                 if n == "content.xml" else b),
+])
+def test_corrupt_or_hostile_odt_is_a_finding_not_a_crash(mangle):
+    from checker.checks import odf as odf_module
+    from checker.model import FormatInfo, InputFile
+    result = odf_module.run(InputFile("x.odt", mangle(case("pulito.odt"))), FormatInfo(id="odt"), None)
+    assert codes(result) & {"ODF010", "ARC002"}
+
+
+def test_engine_reports_odf_findings():
+    files = {n: case(n) for n in ("pulito.odt", "macro.odt", "formule.ods")}
+    report = check_through_engine(files, profile="piacenza")
+    assert report.verdict is Verdict.FIX
+    assert doc_findings(report, "pulito.odt", "odf") == []
+    assert {f.code for f in doc_findings(report, "macro.odt", "odf")} == {"ODF001", "ODF002"}
+    assert [f.location for f in doc_findings(report, "formule.ods", "odf")] == ["Calcolo!B2"]
