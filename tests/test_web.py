@@ -332,3 +332,9 @@ def test_undetermined_banner_lists_the_reasons(tmp_path_factory):
     assert "Non verificabile" in banner.text_content()
     listed = [li.text_content().strip() for li in banner.xpath(".//ul[@class='reasons mb-0']/li")]
     assert listed == shown["reasons"]
+
+
+def test_an_empty_file_part_beside_a_real_file_is_ignored(client):
+    r = submit(client, [("domanda.txt", txt_bytes()), ("", b"")])
+    assert r.status_code == 200
+    assert [d["name"] for d in embedded_report(html(r))["documents"]] == ["domanda.txt"]

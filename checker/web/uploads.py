@@ -4,8 +4,9 @@ Nothing uploaded touches the disk: the app's request class (InMemoryRequest) mak
 Werkzeug parse every file part into a BytesIO instead of its default
 SpooledTemporaryFile (which rolls over to an unlinked TemporaryFile above 500 kB).
 The whole body is bounded by MAX_CONTENT_LENGTH before parsing starts, so memory is
-bounded too. After reading, each stream is closed; when the response is sent nothing
-of the upload remains.
+bounded too. After reading, each stream is closed (and Flask closes any part left over
+when the request ends, Request.close()); when the response is sent nothing of the
+upload remains.
 """
 from __future__ import annotations
 
@@ -133,14 +134,8 @@ def _unique(name: str, taken: set[str]) -> str:
 
 def chosen_parts(request_files) -> list[FileStorage]:
     """The file parts that carry a file: a browser sends an empty part when none is chosen."""
-    parts = []
-    for field in FILE_FIELDS:
-        for storage in request_files.getlist(field):
-            if storage.filename or _has_data(storage):
-                parts.append(storage)
-            else:
-                storage.close()
-    return parts
+    return [storage for field in FILE_FIELDS for storage in request_files.getlist(field)
+            if storage.filename or _has_data(storage)]
 
 
 def _has_data(storage: FileStorage) -> bool:
@@ -151,7 +146,7 @@ def _has_data(storage: FileStorage) -> bool:
         size = stream.tell()
         stream.seek(pos)
         return size > 0
-    except (OSError, AttributeError):
+    except (OSError, ValueError, AttributeError):  # closed or unseekable: let read() decide
         return True
 
 
@@ -168,9 +163,3 @@ def read_files(parts: list[FileStorage]) -> list[InputFile]:
         taken.add(name)
         files.append(InputFile(name=name, data=data))
     return files
-
-
-def close_all(request_files) -> None:
-    for field in FILE_FIELDS:
-        for storage in request_files.getlist(field):
-            storage.close()
