@@ -1,0 +1,104 @@
+"""checks/xmldoc.py: DOCTYPE/ENTITY refused by defusedxml before anything else parses the
+file; then stylesheet, XInclude, links, scripts, KML network links; FatturaPA and XAdES
+(namespace and algorithm URIs) pass."""
+from __future__ import annotations
+
+import pytest
+
+from content_cases import case, check_through_engine, codes, doc_findings, only, run_check
+
+from checker.checks import xmldoc
+from checker.model import FormatInfo, InputFile, Verdict
+
+
+def xml(name: str, fmt: str | None = None, data: bytes | None = None):
+    return run_check("xml", name, data if data is not None else case(name), fmt)
+
+
+@pytest.mark.parametrize("name,fmt", [("fattura.xml", "xml"), ("pulito.kml", "kml"), ("pulito.svg", "svg")])
+def test_clean_xml_kml_svg_pass_namespace_and_algorithm_uris_are_not_links(name, fmt):
+    assert xml(name, fmt).findings == []
+
+
+@pytest.mark.parametrize("name", ["billion-laughs.xml", "xxe.xml"])
+def test_XML001_doctype_entity_is_refused_before_parsing(name):
+    result = xml(name)
+    assert codes(result) == {"XML001"}
+
+
+def test_XML001_billion_laughs_is_fast_and_small():
+    import time
+    started = time.monotonic()
+    xmldoc.run(InputFile("b.xml", case("billion-laughs.xml")), FormatInfo(id="xml"), None)
+    assert time.monotonic() - started < 1.0
+
+
+def test_XML003_depth_limit():
+    [deep] = only(xml("profondo.xml"), "XML003")
+    assert deep.args["max_depth"] == str(xmldoc.MAX_DEPTH)
+
+
+def test_XML002_malformed():
+    assert codes(xml("malformato.xml")) == {"XML002"}
+
+
+def test_XML004_stylesheet_processing_instruction():
+    [pi] = only(xml("foglio-stile.xml"), "XML004")
+    assert "http://style.example.org/vista.xsl" in pi.detail
+
+
+def test_XML005_xinclude_with_href_and_path():
+    [inc] = only(xml("xinclude.xml"), "XML005")
+    assert inc.detail == "http://data.example.org/allegato.xml" and inc.location == "/istanza/include"
+
+
+def test_XML006_xlink_href_and_XML007_url_in_text():
+    result = xml("collegamenti.xml")
+    [link] = only(result, "XML006")
+    assert link.detail == "https://files.example.org/planimetria.pdf"
+    assert link.location == "/istanza/allegato/@href"
+    [text] = only(result, "XML007")
+    assert text.detail == "https://www.example.org/pratica/42" and text.location == "/istanza/note"
+
+
+def test_KML_network_link_external_style_and_html_description():
+    result = xml("rete.kml", "kml")
+    [network] = only(result, "XML009")
+    assert network.detail == "http://maps.example.org/livello.kml"
+    external = {f.detail for f in only(result, "XML006")}
+    assert {"http://maps.example.org/stili.kml#rosso", "http://www.example.org/sede"} <= external
+    assert only(result, "XML010")[0].location.endswith("/description")
+
+
+def test_SVG_script_event_handler_and_external_image():
+    result = xml("script.svg", "svg")
+    scripts = {f.detail for f in only(result, "XML008")}
+    assert '<script>' in scripts and any(d.startswith("onload=") for d in scripts)
+    assert "http://img.example.org/x.png" in {f.detail for f in only(result, "XML006")}
+
+
+def test_HTML_link_and_script():
+    result = xml("collegamenti.html", "html")
+    assert {f.detail for f in only(result, "XML006")} == {"https://www.example.org/"}
+    assert only(result, "XML008")
+
+
+def test_xades_reference_to_an_external_url_is_a_link():
+    data = case("fattura.xml").replace(b'<ds:Reference URI="">', b'<ds:Reference URI="http://evil.example/doc">')
+    assert [f.detail for f in only(xml("f.xml", data=data), "XML006")] == ["http://evil.example/doc"]
+
+
+@pytest.mark.parametrize("data", [b"", b"\xff\xfe\x00<", b"<?xml version='1.0' encoding='klingon'?><a/>",
+                                  b"<a>" + b"<b>" * 50 + b"&undefined;" + b"</b>" * 50 + b"</a>"])
+def test_hostile_xml_never_crashes(data):
+    result = xmldoc.run(InputFile("x.xml", data), FormatInfo(id="xml"), None)
+    assert codes(result) <= {"XML001", "XML002", "XML003"} and result.findings
+
+
+def test_engine_reports_xml_findings_and_fattura_passes():
+    files = {n: case(n) for n in ("fattura.xml", "xxe.xml", "rete.kml")}
+    report = check_through_engine(files, profile="piacenza")
+    assert report.verdict is Verdict.FIX
+    assert doc_findings(report, "fattura.xml", "xml") == []
+    assert [f.code for f in doc_findings(report, "xxe.xml", "xml")] == ["XML001"]
+    assert "XML009" in {f.code for f in doc_findings(report, "rete.kml", "xml")}
