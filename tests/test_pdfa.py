@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 import json
 import subprocess
 import sys
@@ -206,3 +207,58 @@ def test_cli_json_contract(tmp_path):
     assert usage.returncode == 2
     text = subprocess.run(cmd[:-1] + [str(bad)], capture_output=True, text=True, cwd=ROOT, env=env)
     assert "NON CONFORME" in text.stdout and "ISO 19005-2 6.6.2.3.1" in text.stdout
+
+
+def _many_objects_pdf(n: int) -> bytes:
+    """A syntactically valid PDF with n indirect objects (built as bytes: pikepdf is too slow)."""
+    head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    body = [b"1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n",
+            b"2 0 obj\n<</Type/Pages/Kids[]/Count 0>>\nendobj\n"]
+    body += [b"%d 0 obj\nnull\nendobj\n" % k for k in range(3, n + 1)]
+    offsets, pos = [], len(head)
+    for chunk in body:
+        offsets.append(pos)
+        pos += len(chunk)
+    xref = b"xref\n0 %d\n0000000000 65535 f \n" % (n + 1) + b"".join(b"%010d 00000 n \n" % o
+                                                                     for o in offsets)
+    trailer = b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (n + 1, pos)
+    return head + b"".join(body) + xref + trailer
+
+
+def test_a_million_objects_is_bounded_in_the_worker():
+    from checker import isolation
+    data = _many_objects_pdf(1_000_000)
+    fmt = FormatInfo(id="pdf", details={"pdfa": "2b"})
+    job = isolation.Job(label="pdfa", fn=pdfa_check.run,
+                        args=(InputFile("molti.pdf", data), fmt,
+                              CheckContext(profile=profiles.get("generic"))), timeout=60)
+    isolation.run_jobs([job])
+    codes = [f.code for f in job.result.findings]
+    assert codes and not any(c.startswith("SYS") for c in codes), codes
+    assert "PDFA002" not in codes or "PDFA010" in codes  # never a clean bill of health
+
+
+def test_decompression_bomb_in_content_is_not_inflated():
+    bomb = zlib.compress(b"0 0 m " * ((60 << 20) // 6), 9)  # ~60 MB of drawing operators
+
+    def content(pdf):
+        stream = pdf.make_stream(b"")
+        stream.write(bomb, filter=pikepdf.Name.FlateDecode)
+        pdf.pages[0].Contents = stream
+    report = pdfa.validate(make_pdf(tweak=content))
+    assert report.compliant is None
+    assert "contenuto" in report.not_checked_reason
+
+
+def test_reference_loops_in_outlines_and_structure_tree_terminate():
+    def loops(pdf):
+        item = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("capitolo")))
+        item.Next = item
+        item.First = item
+        pdf.Root.Outlines = pdf.make_indirect(pikepdf.Dictionary(First=item, Last=item))
+        elem = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name("/Strano")))
+        elem.K = pikepdf.Array([elem])
+        pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(K=elem))
+        pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    report = pdfa.validate(make_pdf(level="A", tweak=loops))
+    assert "2:6.7.3.4-1" in keys(report)  # the unmapped type is reported once, the loop ends

@@ -65,6 +65,10 @@ def validate(data: bytes, flavour: str | Flavour | None = None) -> PdfaReport:
                 # A family that trips on a damaged object does not decide anything.
                 log.debug("pdfa family %s failed: %s", family, exc)
                 report.skipped_families.append(f"{family}: {type(exc).__name__}: {exc}"[:200])
+        drawn = getattr(doc, "_usage", None)
+        if drawn is not None and drawn.unparsable:
+            # content we could not read was not judged: never call that compliant
+            report.skipped_families.append("contenuto: " + drawn.unparsable[0])
         report.failures = _dedupe(report.failures)
         if report.failures:
             report.compliant = False

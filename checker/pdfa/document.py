@@ -6,6 +6,7 @@ Every walk over the object graph keeps a visited set (reference loops) and a bud
 from __future__ import annotations
 
 import io
+import zlib
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -61,9 +62,20 @@ def as_list(obj) -> list:
 
 
 def read_stream(stream, limit: int = MAX_STREAM_BYTES) -> bytes | None:
-    """Decoded stream data, or None when it cannot be decoded (or exceeds the limit)."""
+    """Decoded stream data, or None when it cannot be decoded or exceeds `limit` bytes.
+
+    Plain Flate streams are inflated incrementally, so a decompression bomb stops at the
+    limit instead of filling memory; other filters are left to qpdf."""
     try:
-        length = get(stream, "/Length")
+        filters = as_list(get(stream, "/Filter"))
+        if [name(f) for f in filters] == ["FlateDecode"] and get(stream, "/DecodeParms") is None:
+            inflater = zlib.decompressobj()
+            data = inflater.decompress(stream.read_raw_bytes(), limit + 1)
+            if len(data) > limit or inflater.unconsumed_tail:
+                return None
+            return data
+        if not filters and len(stream.read_raw_bytes()) > limit:
+            return None
         data = stream.read_bytes()
     except Exception:  # noqa: BLE001 - undecodable stream
         return None

@@ -46,7 +46,10 @@ def claimed_flavour(pdf: pikepdf.Pdf) -> str | None:
         stream = pdf.Root.get("/Metadata")
         if not isinstance(stream, pikepdf.Stream):
             return None
-        packet = xmp.parse(stream.read_bytes()[: 16 << 20])
+        data = read_stream(stream, limit=16 << 20)
+        if data is None:
+            return None
+        packet = xmp.parse(data)
     except Exception:  # noqa: BLE001 - no claim readable
         return None
     part = xmp.simple_text(packet.get(S.NS_PDFAID, "part"))

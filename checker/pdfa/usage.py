@@ -10,9 +10,10 @@ from decimal import Decimal
 
 import pikepdf
 
-from .document import Budget, Document, as_list, get, is_dict, name, objgen
+from .document import Budget, Document, as_list, get, is_dict, name, objgen, read_stream
 
 MAX_OPERATIONS = 3_000_000
+MAX_CONTENT_BYTES = 32 << 20
 MAX_DEPTH = 30
 
 # Operators of ISO 32000-1 Annex A (plus the two marked-content shorthands).
@@ -155,13 +156,18 @@ class _Walker:
         saved = self.explicit
         self.explicit = explicit and bool(scope)
         try:
-            self._content(owner, scope, where, depth)
+            self._content(owner, scope, where, depth, is_page)
         finally:
             self.explicit = saved
 
-    def _content(self, owner, scope: tuple, where: str, depth: int) -> None:
+    def _content(self, owner, scope: tuple, where: str, depth: int, is_page: bool = False) -> None:
         if depth > MAX_DEPTH:
             return
+        contents = get(owner, "/Contents") if is_page else owner
+        for stream in as_list(contents):
+            if isinstance(stream, pikepdf.Stream) and read_stream(stream, MAX_CONTENT_BYTES) is None:
+                self.u.unparsable.append(f"{where}: contenuto troppo grande o non decodificabile")
+                return
         try:
             instructions = pikepdf.parse_content_stream(owner)
         except Exception as exc:  # noqa: BLE001 - unparsable content: recorded, judged elsewhere
