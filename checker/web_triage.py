@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from . import profiles
 from .pec import triage
 from .pec.sources import RawItem
-from .web.uploads import chosen_parts, read_files
+from .web.uploads import FILE_FIELDS, chosen_parts, read_files
 
 bp = Blueprint("triage", __name__)
 
@@ -55,8 +55,7 @@ def page():
 @bp.post("/triage")
 def page_post():
     profile, error = _profile_arg()
-    parts_count = len(request.files.getlist("files"))
-    if not error and parts_count > _max_messages():
+    if not error and len(_all_parts()) > _max_messages():
         error = f"Troppi messaggi: al massimo {_max_messages()} per volta."
     rows = None if error else _rows(profile)
     if rows is not None and not rows:
@@ -74,7 +73,7 @@ def api_triage():
     if error:
         return jsonify({"error": "unknown-profile", "message": {"it": error, "en": "Unknown profile."},
                         "profiles": list(profiles.load_all()), "status": 400}), 400
-    if len(chosen_parts_peek()) > _max_messages():
+    if len(_all_parts()) > _max_messages():
         limit = _max_messages()
         return jsonify({"error": "too-many-files",
                         "message": {"it": f"Troppi messaggi: al massimo {limit} per volta.",
@@ -89,8 +88,9 @@ def api_triage():
     return jsonify([r.to_json() for r in rows])
 
 
-def chosen_parts_peek() -> list:
-    return [s for field in ("files", "files[]") for s in request.files.getlist(field)]
+def _all_parts() -> list:
+    """Every file part sent (counted before reading any)."""
+    return [s for field in FILE_FIELDS for s in request.files.getlist(field)]
 
 
 bp.record_once(_exempt_api_from_csrf)

@@ -18,8 +18,8 @@ from typing import Any, Callable, Iterable, Iterator
 from .. import catalogue, checks, engine, isolation, profiles, report
 from ..model import CheckResult, Finding, InputFile, Report, Severity, Submission
 from . import daticert as dc
-from . import unwrap
-from .classify import Classification, MessageClass, classify, header_value
+from . import sources, unwrap
+from .classify import Classification, MessageClass, classify
 from .signature import EnvelopeSignature, verify
 from .sources import RawItem
 
@@ -339,8 +339,8 @@ def _triage_chunk(items: list[RawItem], profile, settings, on_row) -> Iterator[T
 def _row_for(item: RawItem, result: CheckResult | None, profile, settings) -> TriageRow:
     if item.data is None:
         if item.too_large:
-            from .sources import MAX_MESSAGE_MB
-            return failed_row(item, "PEC012", item.problem or "", {"limit_mb": f"{MAX_MESSAGE_MB:g}"})
+            return failed_row(item, "PEC012", item.problem or "",
+                              {"limit_mb": f"{sources.MAX_MESSAGE_MB:g}"})
         return failed_row(item, "PEC013", item.problem or "")
     parsed = (result.facts.get("parsed") if result else None)
     if not isinstance(parsed, ParsedMessage):
