@@ -50,8 +50,12 @@ def only(findings, code: str) -> list[Finding]:
 
 
 def check_through_engine(files: dict[str, bytes], profile: str = "generic", settings=None):
-    """One submission through engine.check_submission: identification and checks in workers."""
-    sub = Submission(profile=profile, files=[InputFile(n, d) for n, d in files.items()])
+    """One submission through engine.check_submission: identification and checks in workers.
+    The message facts are complete and right, so only the documents decide the verdict."""
+    sub = Submission(profile=profile, sender="mario.rossi@pec.it",
+                     subject="Istanza di accesso agli atti - Mario Rossi", doc_type="istanza",
+                     recipient=profiles.get(profile).protocol_address, main=next(iter(files)),
+                     files=[InputFile(n, d) for n, d in files.items()])
     return engine.check_submission(sub, settings=settings if settings is not None else SETTINGS)
 
 
