@@ -168,3 +168,9 @@ def test_qualified_status_from_trusted_list(k):
     [r] = validate(P.cades(k, k.signer, DOC), {"trust": [k.tsl]})
     assert r.info.qualified is True
     assert r.info.details["trusted_list_qualified"] is True
+
+
+def test_untrusted_qualified_looking_certificate_is_not_called_qualified(k, pem):
+    [r] = validate(P.cades(k, k.rogue_signer, DOC), pem)
+    assert r.info.details["qc_compliance"] is True
+    assert r.info.qualified is None

@@ -394,21 +394,12 @@ def _to_result(result, si, store: TrustStore, kind, resorted, key_usage) -> Sign
         in_list = None
         if path is not None and store.registry is not None:
             in_list = qualified_at(store, list(path.iter_authorities()), when)
-        if described.qc_compliance:
-            qualified = in_list if in_list is not None else (
-                None if not store.configured else True)
-            qualified = bool(described.qc_compliance and described.qc_sscd and qualified) \
-                if qualified is not None else None
-        else:
-            qualified = False
-        if in_list is not None:
             details["trusted_list_qualified"] = in_list
-        weak = certinfo.weak_algorithms(described_md := details["digest_algorithm"],
-                                        described.key_algorithm, described.key_bits,
-                                        timestamp_time or signing_time)
+        qualified = qualification(described, path is not None, in_list)
+        weak = certinfo.weak_algorithms(details["digest_algorithm"], described.key_algorithm,
+                                        described.key_bits, timestamp_time or signing_time)
         if weak:
             details["weak_algorithms"] = weak
-        del described_md
         if key_usage == "signature" and qualified is False and indication == "PASSED":
             findings.append(Finding("SIG013", args={"signer": signer or "?"}))
         if key_usage == "signature" and not described.non_repudiation:
@@ -437,6 +428,20 @@ def _to_result(result, si, store: TrustStore, kind, resorted, key_usage) -> Sign
         details["trust"] = "not_configured"
     findings.insert(0, indications.finding_for(info, trust_configured=store.configured))
     return SignerResult(info, [f for f in findings if f is not None])
+
+
+def qualification(described: certinfo.SignerCert, trusted_path: bool,
+                  in_list: bool | None) -> bool | None:
+    """Qualified signature: a QcCompliance + QcSSCD certificate on a trusted path, and,
+    when a trusted list is loaded, a CA/QC service of that list in force at the signing
+    time. None when it cannot be told (no trusted path)."""
+    if not described.qc_compliance:
+        return False
+    if not trusted_path:
+        return None
+    if in_list is not None:
+        return bool(in_list and described.qc_sscd)
+    return described.qc_sscd
 
 
 def _claimed_signing_time(si) -> datetime | None:

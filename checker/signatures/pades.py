@@ -15,7 +15,7 @@ from datetime import timezone
 
 from ..model import CheckResult, Finding, SignatureInfo
 from . import certinfo, indications
-from .cms import DatedAlgorithmPolicy, _validation_time, trust_from_settings
+from .cms import DatedAlgorithmPolicy, _validation_time, qualification, trust_from_settings
 from .trust import qualified_at
 
 ENGINE = "pyHanko (PAdES, ETSI EN 319 102-1)"
@@ -132,12 +132,8 @@ def _validate(emb, store, settings, index):
         in_list = None
         if status.validation_path is not None and store.registry is not None:
             in_list = qualified_at(store, list(status.validation_path.iter_authorities()), when)
-        if not described.qc_compliance:
-            qualified = False
-        elif in_list is not None:
-            qualified = in_list and described.qc_sscd
-        elif store.configured:
-            qualified = described.qc_sscd
+        qualified = qualification(described, status.validation_path is not None
+                                  and status.trust_problem_indic is None, in_list)
     details = {"field": field, "coverage": coverage, "modification": modification,
                "digest_algorithm": status.md_algorithm,
                "key": f"{described.key_algorithm.upper()} {described.key_bits or '?'}",

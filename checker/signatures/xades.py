@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 from ..model import CheckResult, Finding, SignatureInfo
 from . import certinfo, indications
-from .cms import DatedAlgorithmPolicy, _validation_time, trust_from_settings
+from .cms import DatedAlgorithmPolicy, _validation_time, qualification, trust_from_settings
 from .trust import qualified_at
 
 ENGINE = "signxml + pyhanko-certvalidator (XAdES)"
@@ -140,14 +140,10 @@ def _validate(data: bytes, sig, count: int, store, settings):
     path, revoked = None, False
     if indication == "PASSED":
         indication, sub, path, revoked = _validate_path(leaf_asn1, as_asn1, store, settings)
-    qualified = None
+    in_list = None
     if path is not None and store.registry is not None:
         in_list = qualified_at(store, list(path.iter_authorities()), when)
-        qualified = bool(in_list and described.qc_compliance and described.qc_sscd)
-    elif not described.qc_compliance:
-        qualified = False
-    elif store.configured:
-        qualified = described.qc_sscd
+    qualified = qualification(described, path is not None, in_list)
     info = SignatureInfo(kind="xades", signer=described.signer, codice_fiscale=described.codice_fiscale,
                          issuer=described.issuer, signing_time=when.isoformat() if when else None,
                          qualified=qualified, indication=indication, sub_indication=sub,
