@@ -88,7 +88,7 @@ class Clamd:
         return reply.rstrip(b"\0").decode("utf-8", "replace").strip()
 
     def version(self) -> str:
-        return self._command(b"VERSION", timeout=5.0)
+        return self._command(b"VERSION", timeout=min(5.0, self.timeout))
 
     def scan(self, data: bytes) -> str | None:
         """The signature name if clamd found something, None if clean; raises ClamdError otherwise."""
