@@ -165,3 +165,19 @@ def test_engine_and_cli_report_office_findings_with_check_name(tmp_path):
     [found] = [f for f in data["documents"][0]["findings"] if f["code"] == "OFF006"]
     assert found["title"]["it"] == "Il documento contiene un campo DDE"
     assert found["location"] == "word/document.xml"
+
+
+def test_api_reports_a_dirty_docx():
+    from app import create_app
+    client = create_app({"TESTING": True}).test_client()
+    data = {"profile": "piacenza", "sender": "mario.rossi@pec.it", "doc_type": "istanza",
+            "subject": "Istanza di accesso agli atti - Mario Rossi",
+            "files": [(io.BytesIO(case("collegamento.docx")), "collegamento.docx")]}
+    response = client.post("/api/v1/check", data=data, content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    report = response.get_json()
+    assert report["verdict"] == "fix"
+    [doc] = report["documents"]
+    [link] = [f for f in doc["findings"] if f["code"] == "OFF008"]
+    assert link["detail"] == "https://www.example.org/modulo" and link["location"] == "word/document.xml"
+    assert link["title"]["it"].startswith("Riferimento esterno (collegamento ipertestuale)")
