@@ -183,6 +183,7 @@ class Spec:
     tamper: bool = False
     truncate: int | None = None
     prefix: bytes = b""
+    opaque: bool = False   # application/pkcs7-mime (content inside the CMS) instead of multipart/signed
 
 
 def _inner_body(spec: Spec) -> bytes:
@@ -215,6 +216,8 @@ def _strip_mime_version(body: bytes) -> bytes:
 
 def build(spec: Spec, provider: Provider) -> bytes:
     inner = _strip_mime_version(_inner_body(spec))
+    if spec.opaque:
+        return _build_opaque(spec, provider, inner)
     signature = pkcs7.PKCS7SignatureBuilder().set_data(inner).add_signer(
         provider.cert, provider.key, hashes.SHA256()).add_certificate(provider.ca_cert).sign(
         serialization.Encoding.DER, [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary])
@@ -235,6 +238,20 @@ def build(spec: Spec, provider: Provider) -> bytes:
     if spec.truncate is not None:
         out = out[: spec.truncate]
     return spec.prefix + out
+
+
+def _build_opaque(spec: Spec, provider: Provider, inner: bytes) -> bytes:
+    """The same envelope signed "opaque" (RFC 5751 3.4.2): what some clients save."""
+    signed = pkcs7.PKCS7SignatureBuilder().set_data(inner).add_signer(
+        provider.cert, provider.key, hashes.SHA256()).add_certificate(provider.ca_cert).sign(
+        serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
+    head = [f"{name}: {value}" for name, value in spec.headers]
+    head += ["MIME-Version: 1.0",
+             'Content-Type: application/pkcs7-mime; smime-type=signed-data; name="smime.p7m"',
+             "Content-Transfer-Encoding: base64",
+             'Content-Disposition: attachment; filename="smime.p7m"']
+    body = base64.encodebytes(signed).replace(b"\n", b"\r\n")
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
 def _common(subject: str, to: str, msgid: str, from_: str | None = None) -> list[tuple[str, str]]:
@@ -403,6 +420,8 @@ def specs(provider: Provider) -> list[Spec]:
              body_text="Ricevuta di accettazione\n",
              daticert=Daticert(tipo="avvenuta-consegna", ricevuta="completa").to_xml(),
              expected=dict(accepted, problems=True)),
+        Spec(name="m12_opaque-signed", headers=envelope_headers(), **envelope_kwargs, opaque=True,
+             expected=dict(pc)),
     ]
     return out
 

@@ -106,3 +106,15 @@ def test_daticert_every_explanation_code_is_in_the_catalogue_with_a_next_action(
 
 def test_daticert_unknown_receipt_type_has_no_explanation():
     assert dc.explain("consegnata", "nessuno") is None
+
+
+def test_daticert_doctype_and_latin1_as_some_providers_write_it():
+    data = ('<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+            '<!DOCTYPE postacert SYSTEM "daticert.dtd">\n'
+            '<postacert tipo="accettazione" errore="nessuno"><intestazione><mittente>a@pec.example</mittente>'
+            '<oggetto>Attività</oggetto></intestazione><dati><gestore-emittente>X</gestore-emittente>'
+            '<data zona="+0200"><giorno>1/7/2026</giorno><ora>09:05</ora></data>'
+            '<identificativo>id</identificativo></dati></postacert>').encode("latin-1")
+    parsed = dc.parse(data)
+    assert parsed.oggetto == "Attività"
+    assert parsed.date_iso == "2026-07-01T09:05:00+02:00"

@@ -92,7 +92,8 @@ def test_triage_explanations_in_plain_italian(rows):
 
 
 def test_triage_provider_signature_valid_with_trusted_ca(rows):
-    for name in ("01_posta-certificata.eml", "03_accettazione.eml", "08_avvenuta-consegna-sintetica.eml"):
+    for name in ("01_posta-certificata.eml", "03_accettazione.eml", "08_avvenuta-consegna-sintetica.eml",
+                 "m12_opaque-signed.eml"):
         assert rows[name].signature.status == "valid", (name, rows[name].signature)
         assert any(f.code == "PEC014" for f in rows[name].findings)
 
@@ -228,3 +229,9 @@ def test_triage_lf_only_message_still_verifies(pec, trusted):
     row = triage.triage_bytes("x.eml", data, settings=trusted)
     assert row.message_class == "posta-certificata"
     assert row.signature.status == "valid"
+
+
+def test_triage_opaque_signed_envelope_is_read_inside_the_cms(rows):
+    row = rows["m12_opaque-signed.eml"]
+    assert row.message_class == "posta-certificata" and row.problems == []
+    assert row.attachments == ["istanza.pdf"] and row.sender == GEN.SENDER

@@ -2,7 +2,8 @@
 
 An envelope or receipt is multipart/signed: part 1 is the multipart/mixed body (the
 provider's text, daticert.xml, and postacert.eml — the sender's original message — where
-the type carries it), part 2 is smime.p7s. This module finds those parts, cuts the exact
+the type carries it), part 2 is smime.p7s. Some clients save it "opaque"
+(application/pkcs7-mime, the body inside the CMS): that is read too. This module finds those parts, cuts the exact
 signed bytes out of the raw message (the parser re-serialises, the signature covers the
 bytes as sent), and turns the original message into facts and attachments (InputFile).
 
@@ -34,6 +35,7 @@ _SERIOUS_DEFECTS = {"StartBoundaryNotFoundDefect", "CloseBoundaryNotFoundDefect"
                     "MissingHeaderBodySeparatorDefect", "FirstHeaderLineIsContinuationDefect",
                     "InvalidMultipartContentTransferEncodingDefect"}
 SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature")
+OPAQUE_TYPES = ("application/pkcs7-mime", "application/x-pkcs7-mime")
 
 
 @dataclass
@@ -153,6 +155,8 @@ def envelope_parts(parsed: Parsed) -> EnvelopeParts:
         boundary = msg.get_boundary()
         if boundary:
             out.signed_content = signed_content(parsed.raw, boundary)
+    elif msg.get_content_type() in OPAQUE_TYPES:
+        content = _opaque_content(msg, out) or msg
     leaves = list(_leaves(content))
     for part in leaves:
         name = _filename(part).lower()
@@ -165,6 +169,23 @@ def envelope_parts(parsed: Parsed) -> EnvelopeParts:
         out.postacert = next((_embedded_message(p) for p in leaves
                               if p.get_content_type() == "message/rfc822"), None)
     return out
+
+
+def _opaque_content(msg: Message, out: EnvelopeParts) -> Message | None:
+    """An opaque-signed message (RFC 5751 3.4.2): the MIME entity is inside the CMS."""
+    from ..signatures.cms import EnvelopeError, load_envelope
+    der = msg.get_payload(decode=True)
+    if not der:
+        return None
+    try:
+        envelope = load_envelope(der)
+    except EnvelopeError:
+        return None
+    if not envelope.content:
+        return None
+    out.signed, out.signature = True, der
+    out.signed_content = envelope.content
+    return email.message_from_bytes(envelope.content)
 
 
 def _embedded_message(part: Message) -> Message | None:
