@@ -298,7 +298,7 @@ def _info_agreement(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:
             except Exception:  # noqa: BLE001
                 continue
             if node is None:
-                ok = False
+                ok = not text.strip()  # an empty Info entry has nothing to disagree with
             elif local == "creator":
                 ok = node.kind == "array" and len(node.items) == 1 and node.items[0].value == text
             else:
@@ -332,4 +332,5 @@ def _same_date(pdf_date: str, xmp_date: str) -> bool:
         tz = "Z"
     if pdf_tz in ("+00:00", "-00:00"):
         pdf_tz = "Z"
-    return pdf_tz == tz or pdf_tz is None and tz is None
+    # a date without time zone on either side is compared by its local fields only
+    return pdf_tz is None or tz is None or pdf_tz == tz

@@ -151,11 +151,10 @@ def _stream_syntax(doc, og, obj, data, start, end, reported, clause) -> Iterator
         dict_end = obj.stream_dict.unparse()  # noqa: F841 - only to know it parses
     except Exception:  # noqa: BLE001
         return
-    idx = window.find(b"stream")
-    while idx >= 0 and window[idx - 3:idx] == b"end":
-        idx = window.find(b"stream", idx + 6)
-    if idx < 0:
+    kw = re.search(rb">>[ \t\r\n\f\x00]*stream", window)  # the keyword right after the dictionary
+    if kw is None:
         return
+    idx = kw.end() - 6
     after = window[idx + 6:idx + 8]
     if "kw" not in reported and not (after.startswith(b"\r\n") or after.startswith(b"\n")):
         reported.add("kw")
