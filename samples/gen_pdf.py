@@ -299,6 +299,27 @@ def incremental_removed_script() -> bytes:
     return bytes(out)
 
 
+def append_empty_updates(data: bytes, count: int) -> bytes:
+    """Append `count` incremental updates that change nothing (as some editors do on save)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    root_num, root_gen = pdf.Root.objgen
+    size = int(pdf.trailer.Size)
+    pdf.close()
+    prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    out = bytearray(data)
+    for _ in range(count):
+        xref = len(out)
+        out += (b"xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size %d /Root %d %d R /Prev %d >>\n"
+                b"startxref\n%d\n%%%%EOF\n" % (size, root_num, root_gen, prev, xref))
+        prev = xref
+    return bytes(out)
+
+
+def many_revisions() -> bytes:
+    """The removed script of incremental_removed_script, buried under 20 empty updates."""
+    return append_empty_updates(incremental_removed_script(), 20)
+
+
 def text_links() -> bytes:
     return _save(pikepdf.open(io.BytesIO(_page_pdf([
         "Al Comune di Genova", OGGETTO,
@@ -389,6 +410,7 @@ SAMPLES = {
     "obfuscated_names": obfuscated_names,
     "next_chain_loop": next_chain_loop,
     "incremental_removed_script": incremental_removed_script,
+    "many_revisions": many_revisions,
     "text_links": text_links,
     "truncated": truncated,
     "damaged_xref": damaged_xref,

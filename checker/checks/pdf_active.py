@@ -31,6 +31,7 @@ _CODES = {
     HitKind.TEXT_EMAIL: "PDF020",
     HitKind.INCOMPLETE: "PDF021",
     HitKind.STREAM_BOMB: "PDF022",
+    HitKind.HISTORY_INCOMPLETE: "PDF023",
 }
 
 # What a removed thing was, for the history finding.

@@ -29,6 +29,7 @@ class HitKind(str, enum.Enum):
     RESTRICTED = "restricted"          # encrypted with an owner password / permission locks
     STREAM_BOMB = "stream_bomb"
     INCOMPLETE = "incomplete"          # a bound was reached: absence not proven
+    HISTORY_INCOMPLETE = "history_incomplete"  # earlier revisions not all examined
 
 
 # Kinds that, found in an earlier revision and gone from the final one, are "history".

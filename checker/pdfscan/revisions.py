@@ -20,10 +20,11 @@ def revision_ends(data: bytes) -> list[int]:
     return ends
 
 
-def earlier_revisions(data: bytes) -> list[bytes]:
-    """The file as it was at each earlier revision (oldest first), the final one excluded."""
+def earlier_ends(data: bytes) -> list[int]:
+    """Where each earlier revision ends (oldest first), the final one excluded. Callers
+    slice data[:end] one at a time, so a large file is never copied once per revision."""
     ends = revision_ends(data)
-    return [data[:end] for end in ends[:-1] if end < len(data)]
+    return [end for end in ends[:-1] if end < len(data)]
 
 
 def looks_truncated(data: bytes) -> bool:

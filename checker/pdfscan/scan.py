@@ -129,23 +129,24 @@ def _damage(pdf: pikepdf.Pdf, report: ScanReport) -> None:
 
 def _history(data: bytes, final_hits: list[Hit], limits: Limits, report: ScanReport) -> None:
     """Active content present in an earlier revision and gone from the final one."""
-    earlier = revisions.earlier_revisions(data)
-    report.revisions = len(earlier) + 1
-    if not earlier:
+    ends = revisions.earlier_ends(data)
+    report.revisions = len(ends) + 1
+    if not ends:
         return
     present = {h.identity for h in final_hits}
     reported: set[tuple[str, str, str]] = set()
     deadline = time.monotonic() + limits.revisions_seconds
-    # newest first: what was removed most recently is the likeliest to matter
-    numbered = list(enumerate(earlier, start=1))[-limits.max_revisions:]
-    for number, prefix in reversed(numbered):
+    # The original document first (what was there before any update), then newest first.
+    numbered = list(enumerate(ends, start=1))
+    chosen = numbered[:1] + list(reversed(numbered[1:]))[: max(0, limits.max_revisions - 1)]
+    skipped = len(numbered) - len(chosen)
+    for position, (number, end) in enumerate(chosen):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            report.hits.append(Hit(HitKind.INCOMPLETE, "revisioni precedenti",
-                                   "tempo esaurito prima di esaminare tutte le revisioni"))
+            skipped += len(chosen) - position
             break
         try:
-            pdf = _open(prefix)
+            pdf = _open(data[:end])
         except (pikepdf.PdfError, ValueError, RuntimeError):
             continue  # a prefix that is not a document on its own (e.g. linearization part)
         with pdf:
@@ -156,3 +157,7 @@ def _history(data: bytes, final_hits: list[Hit], limits: Limits, report: ScanRep
                     reported.add(hit.identity)
                     report.hits.append(Hit(hit.kind, hit.where, hit.detail, hit.subtype,
                                            revision=number, extra=hit.extra))
+    if skipped:
+        report.hits.append(Hit(HitKind.HISTORY_INCOMPLETE, "revisioni precedenti",
+                               f"{skipped} revisioni su {len(ends)} non esaminate (limiti di "
+                               f"tempo o di numero)"))
