@@ -176,7 +176,7 @@ def _subsets(doc: Document, use: TextUse) -> Iterator[Failure]:
     desc = _descriptor(font)
     if not is_dict(desc):
         return
-    if sub == "Type1" and get(desc, "/FontFile") is not None and get(desc, "/CharSet") is None:
+    if sub == "Type1" and get(desc, "/CharSet") is None:
         yield Failure(1, "6.3.5", 2, f"il sottoinsieme Type 1 {_label(font)} non elenca i glifi (CharSet)",
                       use.where)
     if sub == "Type0" and get(desc, "/CIDSet") is None:

@@ -12,6 +12,8 @@ from .model import Failure
 from .usage import Use, usage
 
 _INTENTS = {"RelativeColorimetric", "AbsoluteColorimetric", "Perceptual", "Saturation"}
+_ICC_SPACES = {"XYZ ", "Lab ", "Luv ", "YCbr", "Yxy ", "RGB ", "GRAY", "HSV ", "HLS ", "CMYK",
+               "CMY "} | {f"{n:X}CLR" for n in range(2, 16)}
 _BLEND_MODES = {"Normal", "Compatible", "Multiply", "Screen", "Overlay", "Darken", "Lighten",
                 "ColorDodge", "ColorBurn", "HardLight", "SoftLight", "Difference", "Exclusion",
                 "Hue", "Saturation", "Color", "Luminosity"}
@@ -50,6 +52,9 @@ def _output_intents(doc: Document):
         yield Failure(p, clause, 1, "il profilo di output non è un profilo ICC valido", "catalogo")
         return None
     space = data[16:20].decode("latin-1")
+    if space not in _ICC_SPACES:
+        yield Failure(p, clause, 3 if p == 1 else 2,
+                      f"il profilo di output dichiara uno spazio colore sconosciuto «{space}»", "catalogo")
     device_class = data[12:16].decode("latin-1")
     if device_class not in ("prtr", "mntr"):
         yield Failure(p, clause, 3 if p > 1 else 1,
@@ -311,6 +316,10 @@ def _images_and_xobjects(doc: Document) -> Iterator[Failure]:
             interp = get(d, "/Interpolate")
         if interp is not None and bool(interp):
             yield Failure(p, img, 3, "immagine in linea con interpolazione attiva", use.where)
+        intent = get(d, "/Intent") if is_dict(d) else None
+        if intent is not None and name(intent) not in _INTENTS:
+            yield Failure(p, "6.2.9" if p == 1 else "6.2.6", 1,
+                          f"intento di resa «{name(intent)}» non standard", use.where)
     form = "6.2.5" if p == 1 else "6.2.9"
     for use in u.forms:
         x = use.obj
