@@ -12,6 +12,9 @@ import io
 import struct
 from dataclasses import dataclass
 
+import py7zr
+import rarfile
+
 from .. import zipinspect
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from . import Check, CheckContext
@@ -80,7 +83,6 @@ def _zip(data: bytes) -> list[Member]:
 
 
 def _sevenzip(data: bytes) -> list[Member]:
-    import py7zr
     try:
         with py7zr.SevenZipFile(io.BytesIO(data), mode="r") as archive:
             encrypted = archive.needs_password()
@@ -93,7 +95,6 @@ def _sevenzip(data: bytes) -> list[Member]:
 
 
 def _rar(data: bytes) -> list[Member]:
-    import rarfile
     try:
         archive = rarfile.RarFile(io.BytesIO(data))
         return [Member(i.filename, i.file_size, i.needs_password()) for i in archive.infolist()

@@ -27,6 +27,7 @@ import defusedxml.ElementTree as DET
 import msoffcrypto
 import olefile
 from defusedxml import DefusedXmlException
+from oletools import olevba  # imported here so the worker forkserver preloads it
 
 from .. import zipinspect
 from ..model import CheckResult, Finding, FormatInfo, InputFile
@@ -89,7 +90,6 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
 
 
 def _engine() -> str:
-    from oletools import olevba
     return f"oletools olevba {olevba.__version__}"
 
 
@@ -136,7 +136,6 @@ def _ole_encrypted(data: bytes, streams: list[str]) -> str:
 
 
 def _olevba_findings(name: str, data: bytes, location: str) -> list[Finding]:
-    from oletools import olevba
     findings = []
     try:
         parser = olevba.VBA_Parser(name, data=data, relaxed=True)
