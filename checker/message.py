@@ -32,6 +32,7 @@ from .profiles import Profile
 from .subjects import SubjectProblem
 
 DEFAULT_MAX_FILES = 20
+MAX_RECIPIENTS_JUDGED = 20    # each recipient gets its own findings; past this, only the count
 NEAR_LIMIT = 0.8              # warn above 80 % of the size limit
 PROVIDER_NOTE_FROM = 0.5      # show the providers' limit note above half the limit
 
@@ -145,13 +146,13 @@ def subject(text: str) -> list[Finding]:
             findings.append(Finding("MSG006"))
         elif issue.problem in _SUBJECT_REASONS:
             it, en = _SUBJECT_REASONS[issue.problem]
-            findings.append(Finding("MSG007", args={"subject": _clip(_visible(issue.detail), 80),
+            findings.append(Finding("MSG007", args={"subject": _visible(_clip(issue.detail, 80)),
                                                     "reason_it": it, "reason_en": en}))
         elif issue.problem is SubjectProblem.TOO_LONG:
             findings.append(Finding("MSG008", args={"length": issue.detail,
                                                     "limit": str(subjects.MAX_SUBJECT_LENGTH)}))
         elif issue.problem is SubjectProblem.FORWARDED:
-            findings.append(Finding("MSG009", detail=_clip(_visible(issue.detail), 120)))
+            findings.append(Finding("MSG009", detail=_visible(_clip(issue.detail, 120))))
     return findings
 
 
@@ -251,7 +252,7 @@ def _signed_document_policy(documents: list[Document], args: dict[str, str]) -> 
 
 def _role_args(role: str, address: str) -> dict[str, str]:
     it, en = {"sender": ("mittente", "sender"), "recipient": ("destinatario", "recipient")}[role]
-    return {"role_it": it, "role_en": en, "address": _clip(_visible(address), 120)}
+    return {"role_it": it, "role_en": en, "address": _visible(_clip(address, 120))}
 
 
 # ── recipient ───────────────────────────────────────────────────────────────────────────────
@@ -261,7 +262,7 @@ def recipient(sub: Submission, profile: Profile) -> list[Finding]:
     if not raw:
         return []  # the form defaults to the office's protocol box
     findings: list[Finding] = []
-    addresses = pecdomains.split_addresses(raw)
+    addresses = pecdomains.split_addresses(raw[:pecdomains.MAX_FIELD])
     protocol = profile.protocol_address or ", ".join(profile.pec_addresses) or "—"
     limit = max(1, profile.max_recipients)
     if len(addresses) > limit:
@@ -273,7 +274,7 @@ def recipient(sub: Submission, profile: Profile) -> list[Finding]:
     # not list; a provider's shared domain (asmepec.it serves many municipalities) proves nothing.
     own_domains = {a.rsplit("@", 1)[1] for a in own
                    if pecdomains.classify(a).status is not PecStatus.PEC}
-    for raw_address in addresses:
+    for raw_address in addresses[:MAX_RECIPIENTS_JUDGED]:
         info = pecdomains.classify(raw_address)
         if info.status is PecStatus.MALFORMED:
             findings.append(Finding("MSG015", args=_role_args("recipient", raw_address)))
@@ -290,7 +291,7 @@ def recipient(sub: Submission, profile: Profile) -> list[Finding]:
 
 
 def recipient_count(sub: Submission) -> int:
-    return max(1, len(pecdomains.split_addresses(sub.recipient)))
+    return max(1, len(pecdomains.split_addresses(sub.recipient[:pecdomains.MAX_FIELD])))
 
 
 # ── signature required (003) ────────────────────────────────────────────────────────────────
@@ -411,7 +412,7 @@ def names(sub: Submission) -> list[Finding]:
     for f in sub.files:
         for issue in filenames.issues(f.name):
             suggested = filenames.safe_name(f.name, taken - {f.name.lower()})
-            args = {"name": _clip(_visible(f.name), 120), "suggested": suggested}
+            args = {"name": _visible(_clip(f.name, 120)), "suggested": suggested}
             if issue.problem is NameProblem.TOO_LONG:
                 args.update(length=issue.detail, limit=str(filenames.MAX_NAME_LENGTH))
             elif issue.problem is NameProblem.CONTROL_CHARACTERS:
@@ -432,7 +433,7 @@ def names(sub: Submission) -> list[Finding]:
         name = next(f.name for f in sub.files if _name_key(f.name) == key)
         suggested = filenames.safe_name(name, used)
         used.add(suggested.lower())
-        findings.append(Finding("MSG044", args={"name": _clip(_visible(name), 120), "count": str(count),
+        findings.append(Finding("MSG044", args={"name": _visible(_clip(name, 120)), "count": str(count),
                                                 "suggested": suggested},
                                 location=_visible(name)))
     return findings

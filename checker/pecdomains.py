@@ -113,6 +113,9 @@ def normalise_address(raw: str) -> str | None:
     return f"{local.lower()}@{ascii_domain}"
 
 
+MAX_FIELD = 100_000  # characters of a recipient field read (an RFC 5322 line is far shorter)
+
+
 def split_addresses(raw: str) -> list[str]:
     """A recipient field may hold several addresses separated by commas or semicolons."""
     return [part.strip() for part in re.split(r"[,;]", raw or "") if part.strip()]

@@ -126,11 +126,19 @@ INFORMATION_REQUEST_BODY = (
 )
 
 
+# What is read of a text: an application's subject and covering note are short; a huge body
+# or subject must not turn a linter into a denial of service.
+MAX_TEXT_ANALYSED = 100_000
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Lowercase, accents removed, typographic quotes straightened, whitespace collapsed."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
+    text = (text or "")[:MAX_TEXT_ANALYSED]
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+        text = text.replace("’", "'").replace("‘", "'")
+    text = text.replace("`", "'")
     return " ".join(text.lower().split())
 
 
