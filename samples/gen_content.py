@@ -6,10 +6,10 @@ the structure (a DDE field, a macro sheet, an ODF script event, an RTF object).
 Each builder returns bytes; CASES maps a file name to (builder, what the dirty file
 must be reported for). `generate(outdir)` writes them all into outdir/content/.
 
-Not made here: a real VBA project. No maintained library writes vbaProject.bin (olefile
-is read-only; XlsxWriter only copies an existing one), so the .docm carries a stand-in
-vbaProject.bin part: what is proven is detection by content type and part, not
-olevba's module extraction.
+No maintained library writes a VBA project or an OLE file (olefile is read-only;
+XlsxWriter only copies an existing vbaProject.bin), so samples/cfb_writer.py builds them
+from the MS-CFB, MS-OVBA and MS-XLS field lists; oletools then reads them as it reads
+Office's own files (module names and source come back out).
 """
 from __future__ import annotations
 
@@ -18,6 +18,16 @@ import io
 import struct
 import zipfile
 from pathlib import Path
+
+try:
+    from . import cfb_writer  # type: ignore[attr-defined]
+except ImportError:  # loaded by path (make_samples.py) or with samples/ on sys.path
+    import importlib.util
+    import sys
+    _spec = importlib.util.spec_from_file_location("cfb_writer", Path(__file__).with_name("cfb_writer.py"))
+    cfb_writer = importlib.util.module_from_spec(_spec)
+    sys.modules.setdefault("cfb_writer", cfb_writer)
+    _spec.loader.exec_module(cfb_writer)
 
 TOPIC = "content"
 
@@ -155,8 +165,7 @@ def embedded_object_docx() -> bytes:
 
 
 def macro_docm() -> bytes:
-    """A .docm: macro-enabled main content type and a vbaProject.bin part (a stand-in: see
-    the module docstring)."""
+    """A .docm: macro-enabled main content type and a vbaProject.bin with one module."""
     base = _docx()
 
     def edit(name, body):
@@ -170,8 +179,25 @@ def macro_docm() -> bytes:
             body = _add_rel(body, "rIdVba", "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
                             "vbaProject.bin")
         return body
-    return _rezip(base, add={"word/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)},
-                  edit=edit)
+    return _rezip(base, add={"word/vbaProject.bin": cfb_writer.vba_project_bin(VBA_MODULES)}, edit=edit)
+
+
+VBA_MODULES = {"Module1": 'Sub AutoOpen()\r\n    Shell "calc.exe"\r\nEnd Sub\r\n'}
+
+
+def macro_doc() -> bytes:
+    """A Word 97-2003 file with a VBA project under Macros/ (cfb_writer)."""
+    return cfb_writer.doc_with_vba(VBA_MODULES)
+
+
+def xlm_xls() -> bytes:
+    """An Excel 97-2003 workbook whose sheet is an Excel 4.0 macro sheet."""
+    return cfb_writer.xls_with_macro_sheet()
+
+
+def xlm_xls_without_clsid() -> bytes:
+    """The same, without the root CLSID that olevba relies on to run its BIFF plugin."""
+    return cfb_writer.xls_with_macro_sheet(clsid="")
 
 
 def encrypted_docx() -> bytes:
@@ -696,6 +722,9 @@ CASES: dict[str, tuple] = {
     "modello-remoto.docx": (remote_template_docx, {"OFF008"}),
     "oggetti.docx": (embedded_object_docx, {"OFF004", "OFF005"}),
     "macro.docm": (macro_docm, {"OFF001", "OFF003"}),
+    "macro.doc": (macro_doc, {"OFF001"}),
+    "macro-xlm.xls": (xlm_xls, {"OFF002"}),
+    "macro-xlm-senza-clsid.xls": (xlm_xls_without_clsid, {"OFF002"}),
     "pulito.xlsx": (clean_xlsx, set()),
     "formule.xlsx": (formulas_xlsx, {"OFF009"}),
     "collegamento.xlsx": (hyperlink_xlsx, {"OFF008"}),

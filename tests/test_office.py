@@ -64,11 +64,30 @@ def test_OFF004_activex_and_OFF005_ole_embedding_by_part():
     assert [f.location for f in only(result, "OFF004")] == ["word/activeX/activeX1.xml"]
 
 
-def test_OFF001_and_OFF003_docm_vba_project_part_and_macro_enabled_type():
+def test_OFF001_and_OFF003_docm_vba_module_named_by_olevba_and_macro_enabled_type():
     result = office("macro.docm", fmt="docm")
-    assert [f.location for f in only(result, "OFF001")] == ["word/vbaProject.bin"]
+    [vba] = only(result, "OFF001")
+    assert vba.location == "word/vbaProject.bin" and vba.detail == "moduli: Module1.bas"
     [enabled] = only(result, "OFF003")
     assert "macroEnabled" in enabled.detail and enabled.args["format"].startswith("documento Word")
+
+
+def test_OFF001_vba_project_in_a_word_97_file():
+    [vba] = only(office("macro.doc", fmt="doc"), "OFF001")
+    assert vba.detail == "moduli: Module1.bas" and vba.location == "Macros/VBA"
+
+
+def test_vba_sample_is_a_real_project_olevba_reads_back():
+    from oletools import olevba
+    parser = olevba.VBA_Parser("vbaProject.bin", data=gen_content.cfb_writer.vba_project_bin(gen_content.VBA_MODULES))
+    [(_, stream, name, code)] = parser.extract_all_macros()
+    assert (stream, name) == ("VBA/Module1", "Module1.bas") and 'Shell "calc.exe"' in code
+
+
+@pytest.mark.parametrize("name", ["macro-xlm.xls", "macro-xlm-senza-clsid.xls"])
+def test_OFF002_excel4_macro_sheet_in_xls_even_without_the_excel_clsid(name):
+    [xlm] = only(office(name, fmt="xls"), "OFF002")
+    assert "Excel 4.0 macro sheet" in xlm.detail and xlm.location == "Workbook"
 
 
 def test_OFF009_formulas_by_sheet_and_cell():

@@ -107,6 +107,8 @@ def _check_ole(name: str, data: bytes) -> list[Finding]:
         findings.append(Finding("OFF010", detail=encrypted))
         return findings  # nothing else is readable
     findings += _olevba_findings(name, data, location="")
+    if not any(f.code == "OFF002" for f in findings):
+        findings += _biff_macro_sheets(ole, streams)
     for path in streams:
         low = path.lower()
         if low.startswith("objectpool/") and low.count("/") == 1:
@@ -143,18 +145,20 @@ def _olevba_findings(name: str, data: bytes, location: str) -> list[Finding]:
         return []
     try:
         if parser.detect_vba_macros():
-            modules = []
+            modules: list[tuple[str, str]] = []
             try:
-                modules = sorted({m[2] for m in parser.extract_all_macros() if m[2]})
+                modules = [(m[1], m[2]) for m in parser.extract_all_macros() if m[2]]
             except Exception:  # noqa: BLE001 - project present, source unreadable
                 pass
-            detail = ", ".join(modules[:10]) if modules else "progetto VBA presente"
-            findings.append(Finding("OFF001", detail=f"moduli: {detail}" if modules else detail,
-                                    location=location or "progetto VBA"))
+            names = sorted({name for _, name in modules})
+            detail = f"moduli: {', '.join(names[:10])}" if names else "progetto VBA presente"
+            where = location or (posixpath.dirname(modules[0][0]) if modules else "progetto VBA")
+            findings.append(Finding("OFF001", detail=detail, location=where))
         if parser.detect_xlm_macros():
-            sheets = [line for line in parser.xlm_macros if "macro sheet" in line.lower()]
+            sheets = [_printable(line.split(" - ", 1)[-1]) for line in parser.xlm_macros
+                      if "macro sheet" in line.lower()]
             findings.append(Finding("OFF002", detail="; ".join(sheets[:3])[:300] or "foglio macro",
-                                    location=location or "foglio macro"))
+                                    location=location or "Workbook"))
     except Exception:  # noqa: BLE001 - olevba on hostile input
         pass
     finally:
@@ -163,6 +167,28 @@ def _olevba_findings(name: str, data: bytes, location: str) -> list[Finding]:
         except Exception:  # noqa: BLE001
             pass
     return findings
+
+
+def _printable(text: str) -> str:
+    return re.sub(r"[\x00-\x1f]", "", text)
+
+
+def _biff_macro_sheets(ole, streams: list[str]) -> list[Finding]:
+    """Excel 4 macro sheets in a BIFF workbook, read with oletools' BIFF plugin directly:
+    olevba only runs it when the root CLSID says Excel, and a hostile file may omit it."""
+    from oletools.thirdparty.oledump.plugin_biff import cBIFF
+    for stream in ("Workbook", "Book"):
+        if stream not in streams:
+            continue
+        try:
+            data = ole.openstream(stream).read(64 << 20)
+            lines = cBIFF(name=[stream], stream=data, options="-o BOUNDSHEET").Analyze()
+        except Exception:  # noqa: BLE001 - a broken BIFF stream is not proof of a macro
+            return []
+        sheets = [_printable(line.split(" - ", 1)[-1]) for line in lines if "Excel 4.0 macro sheet" in line]
+        if sheets:
+            return [Finding("OFF002", detail="; ".join(sheets)[:300], location=stream)]
+    return []
 
 
 _DOC_FIELD = re.compile(rb"\x13([^\x13\x14\x15]{1,600})[\x14\x15]")
