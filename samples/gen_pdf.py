@@ -198,6 +198,21 @@ def richmedia() -> bytes:
     return _save(pdf)
 
 
+def annotation_3d() -> bytes:
+    pdf = _base()
+    model = pdf.make_stream(b"U3D-placeholder", Type=Name("/3D"), Subtype=Name.U3D)
+    _add_annot(pdf, Dictionary(Subtype=Name("/3D"), **{"/3DD": model}))
+    return _save(pdf)
+
+
+def need_appearances() -> bytes:
+    """A filled field, but the form asks the viewer to redraw every field."""
+    pdf = _base()
+    _field(pdf, FT=Name.Tx, T=String("nome"), V=String("Mario Rossi"))
+    pdf.Root.AcroForm["/NeedAppearances"] = True
+    return _save(pdf)
+
+
 def xfa() -> bytes:
     pdf = _base()
     xdp = pdf.make_stream(b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"></xdp:xdp>')
@@ -402,7 +417,9 @@ SAMPLES = {
     "file_attachment_annot": file_attachment_annot,
     "pdfa3_embedded": pdfa3_embedded,
     "richmedia": richmedia,
+    "annotation_3d": annotation_3d,
     "xfa": xfa,
+    "need_appearances": need_appearances,
     "unfilled_field": unfilled_field,
     "encrypted_user": encrypted_user,
     "encrypted_owner": encrypted_owner,

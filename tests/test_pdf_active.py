@@ -179,6 +179,17 @@ def test_PDF014_richmedia_annotation(checked):
     assert f.args["subtype"] == "RichMedia" and f.location.startswith("pagina 1")
 
 
+def test_PDF014_3d_annotation(checked):
+    (f,) = only(checked["annotation_3d"], "PDF014")
+    assert f.args["subtype"] == "3D"
+
+
+def test_PDF017_need_appearances(checked):
+    (f,) = only(checked["need_appearances"], "PDF017")
+    assert f.severity is Severity.WARNING and f.location == "/AcroForm"
+    assert pdf_findings(checked["need_appearances"], "PDF016") == []  # the field is filled
+
+
 def test_PDF015_xfa_form(checked):
     only(checked["xfa"], "PDF015")
 
