@@ -16,6 +16,9 @@ SAFE_CHARS = re.compile(r"[A-Za-z0-9._\- ()]")
 WINDOWS_FORBIDDEN = set('<>:"|?*')
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                     *(f"LPT{i}" for i in range(1, 10))}
+# Text-direction controls: judged by identification from the name (FMT012, deceptive name).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                          "\u200e\u200f\u061c")
 # Envelope extensions that legitimately stack: atto.pdf.p7m, atto.pdf.p7m.p7m, atto.pdf.m7m
 ENVELOPE_EXTENSIONS = {"p7m", "p7s", "m7m", "tsd", "tsr", "p7c"}
 # Letters NFKD does not decompose into ASCII
@@ -49,9 +52,11 @@ def issues(name: str) -> list[NameIssue]:
         return [NameIssue(NameProblem.EMPTY)]
     if len(name) > MAX_NAME_LENGTH:
         found.append(NameIssue(NameProblem.TOO_LONG, str(len(name))))
-    # Cc: ASCII/C1 controls; Cf: invisible format characters, among them the right-to-left
-    # override that disguises "fattura‮fdp.exe" as "fatturaexe.pdf"
-    controls = sorted({c for c in name if unicodedata.category(c) in ("Cc", "Cf")})
+    # Cc: ASCII/C1 controls; Cf: invisible format characters (zero-width space, soft hyphen...).
+    # The bidirectional overrides that disguise "fattura‮fdp.exe" as "fatturaexe.pdf" are
+    # identification's deceptive-name error (FMT012): not reported twice.
+    controls = sorted({c for c in name if unicodedata.category(c) in ("Cc", "Cf")
+                       and c not in BIDI_CONTROLS})
     if controls:
         found.append(NameIssue(NameProblem.CONTROL_CHARACTERS,
                                " ".join(f"U+{ord(c):04X}" for c in controls)))

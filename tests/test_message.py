@@ -617,7 +617,8 @@ NAMES = [
     ("Dichiarazione_é.pdf", {NameProblem.UNSAFE_CHARACTERS}),
     ("domanda#1.pdf", {NameProblem.UNSAFE_CHARACTERS}),
     ("a" * 101 + ".pdf", {NameProblem.TOO_LONG}),
-    ("fattura\u202efdp.exe", {NameProblem.CONTROL_CHARACTERS}),
+    ("fattura\u202efdp.exe", set()),   # a deceptive bidi name is identification's FMT012
+    ("soft\u00adhyphen.pdf", {NameProblem.CONTROL_CHARACTERS}),
     ("riga\nnuova.pdf", {NameProblem.CONTROL_CHARACTERS}),
     ("zero\u200bwidth.pdf", {NameProblem.CONTROL_CHARACTERS}),
     ("cartella/istanza.pdf", {NameProblem.PATH_SEPARATOR}),
@@ -675,9 +676,11 @@ def test_duplicate_names_in_one_message_are_an_error():
 
 
 def test_control_characters_are_shown_visibly():
-    sub = good_submission(main="fattura\u202efdp.exe", files=[InputFile("fattura\u202efdp.exe", b"x")])
+    name = "istanza\u200b\u202e.pdf"
+    sub = good_submission(main=name, files=[InputFile(name, b"x")])
     found = [f for f in run(sub) if f.code == "MSG037"]
-    assert found and "<U+202E>" in found[0].location and "\u202e" not in found[0].args["name"]
+    assert found and found[0].args["chars"] == "U+200B"
+    assert "<U+202E>" in found[0].location and "\u202e" not in found[0].args["name"]
 
 
 # ── the whole rule set on a clean submission ───────────────────────────────────────────────
