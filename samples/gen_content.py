@@ -1,6 +1,6 @@
 """Clean and dirty documents for the content checks (macros, formulas, links, embedded
 objects) in every non-PDF format, made with real libraries: python-docx, openpyxl,
-odfpy, Pillow, py7zr, msoffcrypto-tool; raw zip/XML edits only where no library writes
+odfpy, python-pptx, Pillow, py7zr, msoffcrypto-tool; raw zip/XML edits only where no library writes
 the structure (a DDE field, a macro sheet, an ODF script event, an RTF object).
 
 Each builder returns bytes; CASES maps a file name to (builder, what the dirty file
@@ -300,6 +300,33 @@ def xlm_macrosheet_xlsm() -> bytes:
                 body = body.replace(b"<workbook ", f'<workbook xmlns:r="{R_NS}" '.encode(), 1)
         return body
     return _rezip(base, add={"xl/macrosheets/sheet2.xml": sheet}, edit=edit)
+
+
+# ----------------------------------------------------------------------------- PowerPoint
+
+def _pptx(fill) -> bytes:
+    from pptx import Presentation
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = "Richiesta di accesso agli atti"
+    fill(slide)
+    buf = io.BytesIO()
+    deck.save(buf)
+    return buf.getvalue()
+
+
+def clean_pptx() -> bytes:
+    return _pptx(lambda slide: setattr(slide.placeholders[1], "text", CLEAN_TEXT[2]))
+
+
+def hyperlink_pptx() -> bytes:
+    def fill(slide):
+        frame = slide.placeholders[1].text_frame
+        run = frame.paragraphs[0].add_run()
+        run.text = "tariffe"
+        run.hyperlink.address = "https://www.example.org/tariffe"
+        frame.add_paragraph().text = "Informazioni: www.example.org/info"
+    return _pptx(fill)
 
 
 # ----------------------------------------------------------------------------- ODF
@@ -730,6 +757,8 @@ CASES: dict[str, tuple] = {
     "collegamento.xlsx": (hyperlink_xlsx, {"OFF008"}),
     "collegamenti-esterni.xlsx": (external_link_xlsx, {"OFF006", "OFF008"}),
     "macro-xlm.xlsm": (xlm_macrosheet_xlsm, {"OFF002", "OFF003", "OFF009"}),
+    "pulito.pptx": (clean_pptx, set()),
+    "collegamento.pptx": (hyperlink_pptx, {"OFF008", "OFF012"}),
     "pulito.odt": (clean_odt, set()),
     "collegamenti.odt": (links_odt, {"ODF003", "ODF004", "ODF011"}),
     "macro.odt": (macro_odt, {"ODF001", "ODF002"}),

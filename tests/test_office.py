@@ -17,7 +17,7 @@ def office(name: str, data: bytes | None = None, fmt: str | None = None):
     return run_check("office", name, data if data is not None else case(name), fmt)
 
 
-@pytest.mark.parametrize("name,fmt", [("pulito.docx", "docx"), ("pulito.xlsx", "xlsx")])
+@pytest.mark.parametrize("name,fmt", [("pulito.docx", "docx"), ("pulito.xlsx", "xlsx"), ("pulito.pptx", "pptx")])
 def test_clean_office_files_pass(name, fmt):
     assert office(name, fmt=fmt).findings == []
 
@@ -56,6 +56,13 @@ def test_OFF008_remote_template_in_settings_part():
     assert template.args["kind"] == "modello remoto"
     assert template.detail == "http://templates.example.net/modello.dotm"
     assert template.location == "word/settings.xml"
+
+
+def test_OFF008_pptx_hyperlink_by_slide_and_OFF012_address_in_slide_text():
+    result = office("collegamento.pptx", fmt="pptx")
+    [link] = only(result, "OFF008")
+    assert link.detail == "https://www.example.org/tariffe" and link.location == "ppt/slides/slide1.xml"
+    assert [f.detail for f in only(result, "OFF012")] == ["www.example.org/info"]
 
 
 def test_OFF004_activex_and_OFF005_ole_embedding_by_part():
