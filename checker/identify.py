@@ -39,7 +39,7 @@ from asn1crypto import cms, pem, tsp  # noqa: F401 - tsp registers the TimeStamp
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from . import zipinspect
-from .model import CheckResult, Finding, FormatInfo, InputFile, Severity
+from .model import CheckResult, Finding, FormatInfo, InputFile
 
 try:  # libmagic is one signal among others; identification works without it
     import magic as _magic_module
@@ -947,11 +947,10 @@ def extensions_of(name: str) -> list[str]:
     return [p for p in parts[1:] if p and len(p) <= 12 and p.isalnum()]
 
 
-def judge(fmt: FormatInfo, name: str, accepted: tuple[str, ...], preferred: tuple[str, ...]
-          ) -> list[Finding]:
+def judge(fmt: FormatInfo, name: str, accepted: tuple[str, ...]) -> list[Finding]:
     if _unopened_container(fmt, extensions_of(name)):
         return _name_findings(fmt, name)
-    return _name_findings(fmt, name) + _acceptance_findings(fmt, accepted, preferred)
+    return _name_findings(fmt, name) + _acceptance_findings(fmt, accepted)
 
 
 def _name_findings(fmt: FormatInfo, name: str) -> list[Finding]:
@@ -994,10 +993,8 @@ def _visible(name: str) -> str:
     return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) == "Cf" else c for c in name)
 
 
-def _acceptance_findings(fmt: FormatInfo, accepted: tuple[str, ...], preferred: tuple[str, ...]
-                         ) -> list[Finding]:
+def _acceptance_findings(fmt: FormatInfo, accepted: tuple[str, ...]) -> list[Finding]:
     accepted_ids = {_FORMAT_ALIASES.get(a.lower(), a.lower()) for a in accepted}
-    preferred_ids = {_FORMAT_ALIASES.get(p.lower(), p.lower()) for p in preferred}
     kind = KINDS.get(fmt.id, KINDS["unknown"])
     args = {"label": fmt.label, "accepted": accepted_label(accepted_ids)}
     if fmt.id == "empty":
@@ -1009,13 +1006,12 @@ def _acceptance_findings(fmt: FormatInfo, accepted: tuple[str, ...], preferred: 
     if kind.family == "detached":
         return [Finding("FMT008", args=args)]
     if fmt.id == "pdf":
-        is_pdfa = bool(fmt.details.get("pdfa"))
+        # Where a plain PDF is accepted, recommending PDF/A is the PDF/A check's PDFA001;
+        # here only an office that takes nothing but PDF/A refuses it.
         if "pdf" in accepted_ids:
-            if not is_pdfa and "pdfa" in preferred_ids:
-                return [Finding("FMT007", args=args)]
             return []
         if "pdfa" in accepted_ids:
-            return [] if is_pdfa else [Finding("FMT007", severity=Severity.ERROR, args=args)]
+            return [] if fmt.details.get("pdfa") else [Finding("FMT007", args=args)]
     if fmt.id in accepted_ids:
         return []
     code = _NOT_ACCEPTED_CODE.get(kind.family, _NOT_ACCEPTED_DEFAULT)
@@ -1053,8 +1049,7 @@ def identify_job(file: InputFile, ctx) -> CheckResult:
     """Run by engine.py in a bounded worker: the format, and the findings about the format."""
     fmt, findings = identify(file)
     profile = ctx.profile
-    findings = findings + judge(fmt, file.name, tuple(profile.accepted_formats),
-                                tuple(profile.preferred_formats))
+    findings = findings + judge(fmt, file.name, tuple(profile.accepted_formats))
     return CheckResult(findings=findings, format=fmt, engine=_engine_label())
 
 

@@ -32,8 +32,7 @@ def built() -> dict[str, bytes]:
 
 def codes_for(name: str, data: bytes, profile=GENERIC) -> tuple[identify.FormatInfo, set[str]]:
     fmt, findings = identify.identify(InputFile(name, data))
-    findings = findings + identify.judge(fmt, name, profile.accepted_formats,
-                                         profile.preferred_formats)
+    findings = findings + identify.judge(fmt, name, profile.accepted_formats)
     return fmt, {f.code for f in findings}
 
 
@@ -72,7 +71,7 @@ def test_FMT010_wrong_extension_is_flagged(built, name):
 
 def test_FMT010_docx_renamed_pdf_names_both(built):
     fmt, findings = identify.identify(InputFile("domanda.pdf", built["letter.docx"]))
-    finding = next(f for f in identify.judge(fmt, "domanda.pdf", ("pdf",), ())
+    finding = next(f for f in identify.judge(fmt, "domanda.pdf", ("pdf",))
                    if f.code == "FMT010")
     text = catalogue.describe(finding)
     assert "«.pdf»" in text["title"] and "Word" in text["title"]
@@ -95,7 +94,7 @@ def test_FMT012_right_to_left_override_in_name(built):
     name = "fattura\u202efdp.exe"   # shows as "fatturaexe.pdf"
     _, findings = identify.identify(InputFile(name, built["program.exe"]))
     fmt = identify.identify(InputFile(name, built["program.exe"]))[0]
-    found = [f for f in identify.judge(fmt, name, ("pdf",), ()) if f.code == "FMT012"]
+    found = [f for f in identify.judge(fmt, name, ("pdf",)) if f.code == "FMT012"]
     assert found and "U+202E" in found[0].detail
 
 
@@ -177,21 +176,18 @@ def test_metadata_deflate_bomb_is_not_inflated(built):
     assert fmt.details["pdfa"] == "1a"  # the packet sits in the first, bounded, megabyte
 
 
-def test_FMT007_plain_pdf_recommends_pdfa_where_preferred(built):
-    _, codes = codes_for("a.pdf", built["plain.pdf"])
-    assert codes == {"FMT007"}
-    assert catalogue.rule("FMT007").severity is Severity.INFO
-    no_preference = replace(GENERIC, preferred_formats=())
-    assert codes_for("a.pdf", built["plain.pdf"], no_preference)[1] == set()
+def test_plain_pdf_is_accepted_where_pdf_is(built):
+    # the PDF/A recommendation for a plain PDF is the PDF/A check's PDFA001, not identification's
+    assert codes_for("a.pdf", built["plain.pdf"])[1] == set()
     assert codes_for("a.pdf", built["pdfa-2b.pdf"])[1] == set()
 
 
-def test_FMT007_is_an_error_where_only_pdfa_is_accepted(built):
-    only_pdfa = replace(GENERIC, accepted_formats=("pdfa",))
-    fmt, _ = identify.identify(InputFile("a.pdf", built["plain.pdf"]))
-    found = identify.judge(fmt, "a.pdf", only_pdfa.accepted_formats, only_pdfa.preferred_formats)
-    assert [(f.code, f.severity) for f in found] == [("FMT007", Severity.ERROR)]
+def test_FMT007_plain_pdf_refused_where_only_pdfa_is_accepted(built):
+    only_pdfa = replace(GENERIC, accepted_formats=("pdfa", "txt"))
+    assert codes_for("a.pdf", built["plain.pdf"], only_pdfa)[1] == {"FMT007"}
+    assert catalogue.rule("FMT007").severity is Severity.ERROR
     assert codes_for("a.pdf", built["pdfa-2b.pdf"], only_pdfa)[1] == set()
+    assert codes_for("a.pdf", built["pdfa-1a-elements.pdf"], only_pdfa)[1] == set()
 
 
 def test_FMT018_truncated_pdf_is_incomplete(built):
@@ -427,7 +423,7 @@ def test_formats_sent_by_mistake_get_a_concrete_fix(built):
                 "outlook.msg": "FMT001"}
     for name, code in expected.items():
         fmt, findings = identify.identify(InputFile(name, built[name]))
-        found = [f for f in identify.judge(fmt, name, ("pdf", "txt"), ("pdfa",)) if f.code == code]
+        found = [f for f in identify.judge(fmt, name, ("pdf", "txt")) if f.code == code]
         assert found, name
         text = catalogue.describe(found[0])
         assert "PDF/A" in text["fix"] and "PDF, TXT" in text["explain"]
