@@ -8,12 +8,13 @@ Two steps, kept apart so each can be tested alone:
    root element, strict text decoding). It also reports what is wrong with the
    container itself: truncated PDF, corrupt or hostile zip, polyglot files.
    libmagic's description is kept as one more signal (FormatInfo.magic).
-2. `judge(fmt, name, profile)` compares that with the file name (missing,
+2. `judge(fmt, name, accepted)` compares that with the file name (missing,
    wrong or double extension) and with the formats the office accepts.
 
 Parsers are imported at module level: the worker forkserver preloads this module, so
-each bounded worker starts with them loaded. Everything is bounded: only the head and tail of a PDF and its XMP packet are
-read, zips are inspected before any member is decompressed (zipinspect.py),
+each bounded worker starts with them loaded. Everything is bounded: only the head and
+tail of a PDF and its XMP packet are read, zips are inspected before any member is
+decompressed (zipinspect.py),
 members are read with bounded reads, XML is parsed without a tree and without
 expanding entities. `identify_job` runs in a bounded worker (engine.py).
 """
