@@ -104,3 +104,10 @@ def test_engine_reports_odf_findings():
     assert doc_findings(report, "pulito.odt", "odf") == []
     assert {f.code for f in doc_findings(report, "macro.odt", "odf")} == {"ODF001", "ODF002"}
     assert [f.location for f in doc_findings(report, "formule.ods", "odf")] == ["Calcolo!B2"]
+
+
+def test_deeply_nested_odt_spans_are_read_without_recursion():
+    nested = "<text:span>" * 5000 + "www.example.org" + "</text:span>" * 5000
+    data = gen_content._rezip(case("pulito.odt"), edit=lambda n, b: b.replace(
+        b"</office:text>", f"<text:p>{nested}</text:p></office:text>".encode(), 1) if n == "content.xml" else b)
+    assert [f.detail for f in only(odf("deep.odt", data), "ODF011")] == ["www.example.org"]

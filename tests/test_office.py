@@ -207,3 +207,47 @@ def test_api_reports_a_dirty_docx():
     [link] = [f for f in doc["findings"] if f["code"] == "OFF008"]
     assert link["detail"] == "https://www.example.org/modulo" and link["location"] == "word/document.xml"
     assert link["title"]["it"].startswith("Riferimento esterno (collegamento ipertestuale)")
+
+
+def test_formulas_beyond_the_cap_are_counted_not_built():
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Grande"
+    for row in range(1, 3001):
+        sheet.cell(row=row, column=1, value=f"=B{row}*2")
+    buf = io.BytesIO()
+    workbook.save(buf)
+    formulas = only(office("grande.xlsx", buf.getvalue()), "OFF009")
+    assert len(formulas) == 20
+    assert formulas[-1].detail.endswith("(e altri 2980 casi simili)")
+
+
+def test_deeply_nested_docx_paragraph_is_read_without_recursion():
+    nested = "<w:r>" * 0 + "<w:smartTag>" * 5000 + "<w:r><w:t>www.example.org</w:t></w:r>" + "</w:smartTag>" * 5000
+    data = gen_content._rezip(case("pulito.docx"), edit=lambda n, b: b.replace(
+        b"</w:body>", f"<w:p>{nested}</w:p></w:body>".encode(), 1) if n == "word/document.xml" else b)
+    assert [f.detail for f in only(office("deep.docx", data), "OFF012")] == ["www.example.org"]
+
+
+def test_OFF005_altchunk_imported_document():
+    def edit(name, body):
+        if name == "word/_rels/document.xml.rels":
+            body = gen_content._add_rel(body, "rIdAlt", "http://schemas.openxmlformats.org/officeDocument/2006/"
+                                        "relationships/aFChunk", "afchunk.mht")
+        if name == "[Content_Types].xml":
+            body = body.replace(b"</Types>", b'<Default Extension="mht" ContentType="message/rfc822"/></Types>')
+        return body
+    data = gen_content._rezip(case("pulito.docx"), add={"word/afchunk.mht": b"MIME-Version: 1.0\r\n\r\nx"},
+                              edit=edit)
+    [chunk] = only(office("alt.docx", data), "OFF005")
+    assert "altChunk" in chunk.detail and chunk.location == "word/document.xml"
+
+
+def test_OFF_bomb_member_is_refused_before_decompression():
+    from checker.checks import office as office_module
+    from checker.model import FormatInfo, InputFile
+    data = gen_content._rezip(case("pulito.docx"), add={"word/media/zeri.bin": bytes(80 << 20)})
+    result = office_module.run(InputFile("bomba.docx", data), FormatInfo(id="docx"), None)
+    assert codes(result) == {"ARC002"}
+    assert only(result, "ARC002")[0].location == "word/media/zeri.bin"

@@ -9,21 +9,52 @@ MAX_FINDINGS_PER_CODE = 20   # a report lists the first ones; the last says how 
 MAX_TEXT_CHARS = 5_000_000   # text scanned for links per document
 
 
-def capped(findings: list[Finding], limit: int = MAX_FINDINGS_PER_CODE) -> list[Finding]:
-    """Keep at most `limit` findings per code; the last kept one says how many were left out."""
+def capped(findings: list[Finding], limit: int = MAX_FINDINGS_PER_CODE,
+           hidden: dict[str, int] | None = None) -> list[Finding]:
+    """Keep at most `limit` findings per code; the last kept one says how many were left out
+    (`hidden` counts findings of a code that were never even built, see Tally)."""
+    hidden = hidden or {}
     by_code: dict[str, list[Finding]] = {}
     for f in findings:
         by_code.setdefault(f.code, []).append(f)
     out: list[Finding] = []
     for code, group in by_code.items():
-        if len(group) > limit:
-            extra = len(group) - limit
-            last = group[limit - 1]
-            group = group[: limit - 1] + [Finding(
-                last.code, last.severity, f"{last.detail} (e altri {extra} casi simili)",
-                last.location, dict(last.args))]
+        extra = max(0, len(group) - limit) + hidden.get(code, 0)
+        if extra:
+            keep = group[:limit]
+            last = keep[-1]
+            keep[-1] = Finding(last.code, last.severity, f"{last.detail} (e altri {extra} casi simili)",
+                               last.location, dict(last.args))
+            group = keep
         out.extend(group)
     return out
+
+
+class Tally:
+    """Collects findings but builds at most `keep` per code: a sheet with a million formulas
+    must not become a million objects inside a memory-capped worker."""
+
+    def __init__(self, keep: int = MAX_FINDINGS_PER_CODE):
+        self.keep = keep
+        self.findings: list[Finding] = []
+        self.hidden: dict[str, int] = {}
+        self._count: dict[str, int] = {}
+
+    def full(self, code: str) -> bool:
+        return self._count.get(code, 0) >= self.keep
+
+    def add(self, finding: Finding) -> None:
+        n = self._count.get(finding.code, 0)
+        self._count[finding.code] = n + 1
+        if n < self.keep:
+            self.findings.append(finding)
+        else:
+            self.hidden[finding.code] = self.hidden.get(finding.code, 0) + 1
+
+    def skip(self, code: str) -> None:
+        """Count one more finding of `code` without building it."""
+        self._count[code] = self._count.get(code, 0) + 1
+        self.hidden[code] = self.hidden.get(code, 0) + 1
 
 
 def line_of(text: str, offset: int) -> int:

@@ -20,7 +20,7 @@ from ..linkfinder import is_url
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from ..textfacts import text_facts
 from . import Check, CheckContext
-from ._content import capped, text_link_findings, zip_problem_it
+from ._content import Tally, capped, text_link_findings, zip_problem_it
 
 MAX_PART = 64 << 20
 
@@ -93,9 +93,9 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
             walker.walk(raw, part)
         except (DefusedXmlException, DET.ParseError, ValueError) as exc:
             findings.append(Finding("ODF010", detail=f"{type(exc).__name__}: {exc}"[:200], location=part))
-    findings += walker.findings
+    findings += walker.findings + walker.formulas.findings
     findings += text_link_findings("\n".join(walker.link_text), "ODF011")
-    return CheckResult(findings=capped(findings), facts=text_facts("\n".join(walker.text)))
+    return CheckResult(findings=capped(findings, hidden=walker.formulas.hidden), facts=text_facts("\n".join(walker.text)))
 
 
 def _read(data: bytes, part: str, findings: list[Finding]):
@@ -134,6 +134,7 @@ class _BodyWalker:
         self.findings: list[Finding] = []
         self.text: list[str] = []
         self.link_text: list[str] = []
+        self.formulas = Tally()   # ODF008: a sheet may hold millions
 
     def walk(self, raw: bytes, part: str) -> None:
         stack: list[str] = []
@@ -149,9 +150,11 @@ class _BodyWalker:
                     col = 0
                 elif tag in (q("table", "table-cell"), q("table", "covered-table-cell")):
                     formula = el.get(q("table", "formula"))
-                    if formula:
-                        self.findings.append(Finding("ODF008", detail=formula[:300],
-                                                     location=f"{table}!{_cell(row, col)}"))
+                    if formula and self.formulas.full("ODF008"):
+                        self.formulas.skip("ODF008")
+                    elif formula:
+                        self.formulas.add(Finding("ODF008", detail=formula[:300],
+                                                  location=f"{table}!{_cell(row, col)}"))
                 elif tag == q("office", "scripts"):
                     scripts_depth = len(stack)
                 self._element(el, tag, part, stack)
@@ -226,20 +229,23 @@ class _BodyWalker:
 
 
 def _text_outside_links(el) -> str:
-    parts = []
-
-    def walk(node):
+    """Text of a paragraph without the text of its links, in document order. Iterative:
+    a hostile file may nest spans thousands deep."""
+    parts: list[str] = []
+    stack: list[tuple[bool, object]] = [(False, el)]
+    while stack:
+        is_tail, node = stack.pop()
+        if is_tail:
+            parts.append(node.tail)
+            continue
         if node.tag == q("text", "a"):
-            if node.tail:
-                parts.append(node.tail)
-            return
+            continue
         if node.text:
             parts.append(node.text)
-        for child in node:
-            walk(child)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-    walk(el)
+        for child in reversed(list(node)):
+            if child.tail:
+                stack.append((True, child))
+            stack.append((False, child))
     return "".join(parts)
 
 

@@ -33,7 +33,7 @@ from .. import zipinspect
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from ..textfacts import text_facts
 from . import Check, CheckContext
-from ._content import capped, classify_field, text_link_findings, zip_problem_it
+from ._content import Tally, capped, classify_field, text_link_findings, zip_problem_it
 
 OLE_MAGIC = olefile.MAGIC
 MAX_PART = 64 << 20          # one XML part, decompressed
@@ -79,6 +79,7 @@ class _Ooxml:
     findings: list[Finding] = field(default_factory=list)
     text: list[str] = field(default_factory=list)       # visible text, for facts
     link_text: list[str] = field(default_factory=list)  # text outside hyperlinks, for OFF012
+    formulas: Tally = field(default_factory=Tally)      # OFF009: a sheet may hold millions
 
 
 def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
@@ -252,7 +253,8 @@ def _check_ooxml(name: str, data: bytes, fmt: FormatInfo) -> CheckResult:
     _check_excel(doc)
     _check_presentation(doc)
     text = "\n".join(doc.text)
-    findings = capped(doc.findings + text_link_findings("\n".join(doc.link_text), "OFF012"))
+    findings = capped(doc.findings + doc.formulas.findings
+                      + text_link_findings("\n".join(doc.link_text), "OFF012"), hidden=doc.formulas.hidden)
     facts = text_facts(text) if fmt.id in ("docx", "docm") or doc.text else {}
     return CheckResult(findings=findings, facts=facts, engine=_engine() if vba_parts else "")
 
@@ -320,6 +322,10 @@ def _check_relationships(doc: _Ooxml) -> None:
         source = _rels_source(part)
         for rel in root.iter(PKG_REL):
             if (rel.get("TargetMode") or "").lower() != "external":
+                if (rel.get("Type") or "").endswith("/aFChunk"):
+                    # altChunk: a whole HTML/RTF/MHT document imported into this one
+                    doc.findings.append(Finding("OFF005", detail=f"documento incorporato (altChunk) "
+                                                f"{rel.get('Target') or ''}".strip(), location=source))
                 continue
             rtype = (rel.get("Type") or "").rsplit("/", 1)[-1]
             kind = EXTERNAL_KINDS.get(rtype, rtype or "riferimento esterno")
@@ -376,17 +382,17 @@ def _complex_fields(root) -> list[str]:
 
 
 def _text_outside_links(para) -> str:
-    """Paragraph text minus hyperlinks (already reported as relationships) and field results."""
-    parts = []
-
-    def walk(el):
-        if el.tag == f"{W}hyperlink":
-            return
-        if el.tag == f"{W}t":
-            parts.append(el.text or "")
-        for child in el:
-            walk(child)
-    walk(para)
+    """Paragraph text minus hyperlinks (already reported as relationships). Iterative: a
+    hostile file may nest elements thousands deep."""
+    parts: list[str] = []
+    stack = [para]
+    while stack:
+        node = stack.pop()
+        if node.tag == f"{W}hyperlink":
+            continue
+        if node.tag == f"{W}t":
+            parts.append(node.text or "")
+        stack.extend(reversed(list(node)))
     return "".join(parts)
 
 
@@ -440,11 +446,14 @@ def _scan_sheet(doc: _Ooxml, part: str, sheet: str) -> None:
             if event == "start" and el.tag == f"{S}c":
                 cell = el.get("r") or ""
             elif event == "end" and el.tag == f"{S}f":
+                if doc.formulas.full("OFF009"):
+                    doc.formulas.skip("OFF009")
+                    continue
                 formula = (el.text or "").strip()
                 if not formula and el.get("t") == "shared":
                     formula = f"(formula condivisa {el.get('si', '')})"
-                doc.findings.append(Finding("OFF009", detail=f"={formula}"[:300] if not formula.startswith("(")
-                                            else formula, location=f"{sheet}!{cell}"))
+                doc.formulas.add(Finding("OFF009", detail=f"={formula}"[:300] if not formula.startswith("(")
+                                         else formula, location=f"{sheet}!{cell}"))
             elif event == "end" and el.tag == f"{S}c":
                 el.clear()
             elif event == "end" and el.tag == f"{S}t":
