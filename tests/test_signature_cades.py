@@ -37,7 +37,7 @@ def test_SIG001_valid_signature_reports_signer_and_codice_fiscale(k, pem):
     assert r.info.signer == "ROSSI MARIO"
     assert r.info.codice_fiscale == P.CF
     assert r.info.qualified is True
-    assert r.info.signing_time.startswith(str(P.NOW.year - (1 if P.NOW.month == 1 and P.NOW.day == 1 else 0)))
+    assert abs(dt.datetime.fromisoformat(r.info.signing_time) - P.NOW) < dt.timedelta(hours=1)
     assert codes(r) == ["SIG001"]
     assert r.info.details["revocation"] == "good"   # the CRL in the PEM folder was consulted
 
@@ -174,3 +174,30 @@ def test_untrusted_qualified_looking_certificate_is_not_called_qualified(k, pem)
     [r] = validate(P.cades(k, k.rogue_signer, DOC), pem)
     assert r.info.details["qc_compliance"] is True
     assert r.info.qualified is None
+
+
+def test_SIG018_envelope_without_content(k, pem):
+    from checker import profiles
+    from checker.checks import CheckContext
+    from checker.checks import signature as check
+    from checker.model import FormatInfo, InputFile
+    detached = P.cades(k, k.signer, DOC, detached=True)
+    ctx = CheckContext(profiles.get("generic"), pem)
+    result = check.run(InputFile("vuota.pdf.p7m", detached), FormatInfo(id="p7m"), ctx)
+    assert [f.code for f in result.findings] == ["SIG018"]
+    assert not result.children
+
+
+def test_SIG009_signed_data_not_found(k, pem):
+    env = cms.load_envelope(P.cades(k, k.signer, DOC, detached=True))
+    [r] = cms.validate_signers(env.signed_data, None, pem)
+    assert (r.info.indication, r.info.sub_indication) == ("INDETERMINATE", "SIGNED_DATA_NOT_FOUND")
+    assert codes(r) == ["SIG009"]
+
+
+def test_inner_names():
+    from checker.checks.signature import inner_name
+    assert inner_name("domanda.pdf.p7m") == "domanda.pdf"
+    assert inner_name("DOMANDA.PDF.P7M") == "DOMANDA.PDF"
+    assert inner_name("x.pdf.p7m.tsd") == "x.pdf.p7m"
+    assert inner_name("senza-estensione") == "senza-estensione"

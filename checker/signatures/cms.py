@@ -121,12 +121,8 @@ def _present(value) -> bool:
 
 
 def _content_bytes(value) -> bytes:
-    """The encapsulated content, also when BER splits it in constructed OCTET STRING chunks."""
-    parsed = value
-    if isinstance(value, core.ParsableOctetString):
-        return bytes(value)
-    if hasattr(parsed, "native") and isinstance(parsed.native, bytes):
-        return parsed.native
+    """The encapsulated content; asn1crypto joins the chunks of a BER constructed
+    OCTET STRING (indefinite length) when asked for its bytes."""
     return bytes(value)
 
 
@@ -186,7 +182,7 @@ def _format_failure(kind: str, detail: str, index: int) -> SignerResult:
     return SignerResult(info, [indications.finding_for(info)])
 
 
-def single_signer(sd: cms.SignedData, si: cms.SignerInfo, detached: bool = True) -> cms.SignedData:
+def single_signer(sd: cms.SignedData, si: cms.SignerInfo) -> cms.SignedData:
     """A SignedData holding only `si` and no encapsulated content; children keep their
     original encodings (asn1crypto dumps unchanged parsed values byte for byte)."""
     fields: dict[str, Any] = {
@@ -365,14 +361,10 @@ def _validation_time(settings) -> datetime:
 
 
 def _to_result(result, si, store: TrustStore, kind, resorted, key_usage) -> SignerResult:
-    from pyhanko.sign.ades.report import AdESIndeterminate
     status = result.api_status
     subindic = result.ades_subindic
     indication = subindic.status.name
     sub = None if indication == "PASSED" else subindic.standard_name
-    if indication == "INDETERMINATE" and subindic is AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND \
-            and not store.configured:
-        sub = "NO_CERTIFICATE_CHAIN_FOUND"
     details: dict[str, Any] = {"digest_algorithm": si["digest_algorithm"]["algorithm"].native}
     signer = codice = issuer = None
     qualified = None
