@@ -104,41 +104,44 @@ def version(path: str, timeout: float = 30.0) -> str:
     """"1.26.2" from `verapdf --version`, or "" when it does not answer in time."""
     with tempfile.TemporaryDirectory(prefix="verapdf-v-", ignore_cleanup_errors=True) as tmp:
         try:
-            code, out, _ = _run([os.path.abspath(path), "--version"], Path(tmp), timeout,
-                                DEFAULT_HEAP_MB)
+            _, out, _ = _run([os.path.abspath(path), "--version"], Path(tmp), timeout,
+                             DEFAULT_HEAP_MB)
         except OSError:
             return ""
-        m = _VERSION.search(out.decode("utf-8", "replace"))
+        m = _VERSION.search(out.read_bytes()[:4096].decode("utf-8", "replace"))
         return m.group(1) if m else ""
 
 
 # -- running ------------------------------------------------------------------------------------
 
-def _run(cmd: list[str], workdir: Path, timeout: float, heap_mb: int,
-         stdout_path: Path | None = None) -> tuple[int | None, bytes, bytes]:
-    """Run cmd in its own session; kill the whole group at the deadline. (None, ...) = timeout."""
+def _run(cmd: list[str], workdir: Path, timeout: float, heap_mb: int) -> tuple[int | None, Path, bytes]:
+    """Run cmd in its own session; kill the whole group at the deadline.
+
+    Returns (exit status or None on timeout, the stdout file, the tail of stderr). Both
+    streams go to files in workdir: a JVM can print megabytes of warnings, and a report
+    is read from disk rather than held twice in memory.
+    """
     home = workdir / "home"
     home.mkdir(exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("JAVA_OPTS", "_JAVA_OPTIONS")}
     env.update(HOME=str(home), TMPDIR=str(workdir),
                JAVA_OPTS=f"-Xmx{heap_mb}m -Djava.io.tmpdir={workdir} -Djava.awt.headless=true")
-    out_fh = open(stdout_path, "wb") if stdout_path else subprocess.PIPE
-    try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out_fh,
-                                stderr=subprocess.PIPE, cwd=workdir, env=env,
-                                start_new_session=True)
+    out_path, err_path = workdir / "stdout", workdir / "stderr"
+    with open(out_path, "wb") as out_fh, open(err_path, "wb") as err_fh:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out_fh, stderr=err_fh,
+                                cwd=workdir, env=env, start_new_session=True)
         try:
-            out, err = proc.communicate(timeout=timeout)
-            return proc.returncode, out or b"", (err or b"")[-4000:]
+            code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            out, err = proc.communicate()
-            return None, out or b"", (err or b"")[-4000:]
+            proc.wait()
+            code = None
         finally:
             _kill_group(proc)  # a launcher that exited may leave its JVM behind
-    finally:
-        if stdout_path:
-            out_fh.close()
+    with open(err_path, "rb") as fh:
+        fh.seek(max(0, err_path.stat().st_size - 4000))
+        err = fh.read()
+    return code, out_path, err
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -192,12 +195,11 @@ def _run_group(exe: str, flavour: str, items: list[tuple[int, bytes]], results: 
             path = workdir / f"{i:03d}.pdf"
             path.write_bytes(data)
             paths[path.name] = i
-        report_path = workdir / "report.xml"
         # a few failed checks per rule are enough to name the clause; keeps the report small
         cmd = [exe, "--format", "xml", "--flavour", flavour, "--maxfailuresdisplayed", "5",
                *sorted(paths)]
         try:
-            code, _, err = _run(cmd, workdir, timeout, heap_mb, stdout_path=report_path)
+            code, report_path, err = _run(cmd, workdir, timeout, heap_mb)
         except OSError as exc:
             _fail(results, paths.values(), f"cannot start veraPDF: {exc.strerror or exc}")
             return
