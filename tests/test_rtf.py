@@ -67,3 +67,10 @@ def test_engine_reports_rtf_findings():
     assert report.verdict is Verdict.FIX
     assert doc_findings(report, "pulito.rtf", "rtf") == []
     assert [f.code for f in doc_findings(report, "oggetto.rtf", "rtf")] == ["RTF001"]
+
+
+def test_rtf_text_decodes_hex_and_unicode_escapes_for_the_oggetto_line():
+    from checker.checks import rtf as rtf_module
+    data = b"{\\rtf1\\ansi\\uc1\\pard Oggetto: perch\\'e9 la citt\\u224? chiede\\par}"
+    result = rtf_module.run(InputFile("x.rtf", data), FormatInfo(id="rtf"), None)
+    assert result.facts["oggetto"] == "perché la città chiede"

@@ -25,6 +25,7 @@ class _Parser(rtfobj.RtfObjParser):
         self.chunks: list[str] = []
         self._size = 0
         self._skip = 0  # fallback characters to drop after \uN
+        self._after_word = False  # the space that ends a control word is not text
 
     def _emit(self, text: str) -> None:
         if self._size < _MAX_TEXT and self.current_destination.cword in _TEXT_DESTINATIONS:
@@ -40,6 +41,9 @@ class _Parser(rtfobj.RtfObjParser):
 
     def text(self, matchobject, text):
         value = text.decode("cp1252", "replace").replace("\r", "").replace("\n", "")
+        if self._after_word and value.startswith(" "):
+            value = value[1:]
+        self._after_word = False
         if self._skip:
             drop, self._skip = min(self._skip, len(value)), 0
             value = value[drop:]
@@ -47,6 +51,7 @@ class _Parser(rtfobj.RtfObjParser):
 
     def control_word(self, matchobject, cword, param):
         super().control_word(matchobject, cword, param)
+        self._after_word = True
         if cword in (b"par", b"line", b"sect", b"page", b"row"):
             self._emit("\n")
         elif cword in (b"tab", b"cell"):
@@ -59,6 +64,7 @@ class _Parser(rtfobj.RtfObjParser):
             self.linked_objects.append(self.index)
 
     def control_symbol(self, matchobject):
+        self._after_word = False
         symbol = matchobject.group()[1:2]
         if symbol == b"'":
             digits = self.data[self.index + 2:self.index + 4]
