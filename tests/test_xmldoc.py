@@ -83,6 +83,17 @@ def test_HTML_link_and_script():
     assert only(result, "XML008")
 
 
+def test_xades_policy_uri_in_signature_metadata_is_not_a_link():
+    policy = (b"<xades:SignaturePolicyIdentifier><xades:SignaturePolicyId><xades:SigPolicyQualifiers>"
+              b"<xades:SigPolicyQualifier><xades:SPURI>http://www.example.gov.it/policy.pdf</xades:SPURI>"
+              b"</xades:SigPolicyQualifier></xades:SigPolicyQualifiers></xades:SignaturePolicyId>"
+              b"</xades:SignaturePolicyIdentifier>")
+    data = case("fattura.xml").replace(b"</xades:SignedSignatureProperties>",
+                                       policy + b"</xades:SignedSignatureProperties>")
+    assert b"SPURI" in data
+    assert xml("f.xml", data=data).findings == []
+
+
 def test_xades_reference_to_an_external_url_is_a_link():
     data = case("fattura.xml").replace(b'<ds:Reference URI="">', b'<ds:Reference URI="http://evil.example/doc">')
     assert [f.detail for f in only(xml("f.xml", data=data), "XML006")] == ["http://evil.example/doc"]

@@ -35,6 +35,8 @@ IDENTIFIER_ATTRS = {"algorithm", "type", "schemalocation", "nonamespaceschemaloc
                     "profileuri", "version", "datatype", "property", "typeof", "vocab",
                     "about", "resource", "rel", "rev", "role"}
 SCRIPT_SCHEMES = ("javascript:", "vbscript:")
+# Signature metadata (XMLDSig, XAdES) names policies and algorithms by URL: not document text.
+SIGNATURE_NS = ("http://www.w3.org/2000/09/xmldsig", "http://uri.etsi.org/01903")
 _CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*(?!#|data:)([^'")\s]+)""", re.I)
 _HTML_TAG = re.compile(r"<\s*(?:a|img|iframe|script|div|p|br|table|b|i|font|span|object|embed)\b",
                        re.I)
@@ -135,8 +137,8 @@ def _check_tree(tree, fmt_id: str) -> list[Finding]:
         findings += _check_attributes(el, where, active_doc)
         if local.lower() == "style" and el.text:
             findings += _css_links(el.text, where)
-        if el.text and el.text.strip() and not (is_kml and local in ("href", "styleUrl",
-                                                                        "description")):
+        if el.text and el.text.strip() and not ns.startswith(SIGNATURE_NS) and not (
+                is_kml and local in ("href", "styleUrl", "description")):
             findings += _text_links(el.text, where)
         if el.tail and el.tail.strip():
             findings += _text_links(el.tail, where)
