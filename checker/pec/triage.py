@@ -23,7 +23,11 @@ from .classify import Classification, MessageClass, classify
 from .signature import EnvelopeSignature, verify
 from .sources import RawItem
 
+# Parsing a message costs about 0.1-0.3 s and several copies of it per MB (the stdlib parser
+# keeps parts as text): the bounds grow with size, so a 100 MB PEC is read, a bomb is not.
 PARSE_TIMEOUT = 30.0
+PARSE_SECONDS_PER_MB = 1.0
+PARSE_MEMORY_PER_MB = 10
 CHUNK = 8   # messages parsed in parallel, then checked one by one
 
 # Findings that mean "this input is malformed": they go to the row's `problems`.
@@ -324,9 +328,14 @@ def triage(items: Iterable[RawItem], profile: str | None = None,
 
 
 def _triage_chunk(items: list[RawItem], profile, settings, on_row) -> Iterator[TriageRow]:
-    jobs = [isolation.Job(label="pec-triage", fn=_parse_job, args=(item.data,), key=i,
-                          timeout=PARSE_TIMEOUT)
-            for i, item in enumerate(items) if item.data is not None]
+    jobs = []
+    for i, item in enumerate(items):
+        if item.data is None:
+            continue
+        mb = len(item.data) / (1024 * 1024)
+        jobs.append(isolation.Job(label="pec-triage", fn=_parse_job, args=(item.data,), key=i,
+                                  timeout=PARSE_TIMEOUT + PARSE_SECONDS_PER_MB * mb,
+                                  memory_mb=isolation.DEFAULT_MEMORY_MB + int(PARSE_MEMORY_PER_MB * mb)))
     isolation.run_jobs(jobs)
     by_index = {job.key: job.result for job in jobs}
     for i, item in enumerate(items):

@@ -200,20 +200,40 @@ def signed_content(raw: bytes, boundary: str) -> bytes | None:
     """The first body part of a multipart/signed, byte for byte, with CRLF line ends.
 
     RFC 1847: the signature covers the part's MIME entity, headers included; the CRLF
-    before the next delimiter belongs to the delimiter.
+    before the next delimiter belongs to the delimiter. Plain bytes.find, not regexes:
+    messages run to 100 MB.
     """
     head_end = re.search(rb"\r?\n\r?\n", raw)
     if not head_end:
         return None
-    delim = re.escape(b"--" + boundary.encode("ascii", "replace"))
-    start = re.compile(rb"(?:^|\n)" + delim + rb"[ \t]*\r?\n").search(raw, head_end.start())
-    if not start:
+    delim = b"--" + boundary.encode("ascii", "replace")
+    first = _delimiter(raw, delim, head_end.start() + 1)
+    if first is None:
         return None
-    end = re.compile(rb"\r?\n" + delim).search(raw, start.end())
-    if not end:
+    start = raw.find(b"\n", first) + 1
+    end = _delimiter(raw, delim, start)
+    if end is None or end < start:
         return None
-    content = raw[start.end(): end.start()]
-    return re.sub(rb"(?<!\r)\n", b"\r\n", content)
+    end -= 1                                   # the LF that starts the delimiter
+    if end > start and raw[end - 1:end] == b"\r":
+        end -= 1
+    content = raw[start:end]
+    if content.count(b"\n") != content.count(b"\r\n"):   # saved with bare LF: canonicalise
+        content = content.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    return content
+
+
+def _delimiter(raw: bytes, delim: bytes, pos: int) -> int | None:
+    """Offset of the next line that is `delim` (or the closing `delim--`), from pos."""
+    while True:
+        i = raw.find(delim, pos)
+        if i == -1:
+            return None
+        line_end = raw.find(b"\n", i)
+        rest = raw[i + len(delim): line_end if line_end != -1 else len(raw)]
+        if (i == 0 or raw[i - 1:i] == b"\n") and rest.rstrip(b" \t\r") in (b"", b"--") and line_end != -1:
+            return i
+        pos = i + 1
 
 
 # --- the original message ------------------------------------------------------------------
