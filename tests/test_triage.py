@@ -235,3 +235,14 @@ def test_triage_opaque_signed_envelope_is_read_inside_the_cms(rows):
     row = rows["m12_opaque-signed.eml"]
     assert row.message_class == "posta-certificata" and row.problems == []
     assert row.attachments == ["istanza.pdf"] and row.sender == GEN.SENDER
+
+
+@pytest.mark.parametrize("raw, want", [
+    (b"H: v\r\n\r\npre\r\n--b\r\nA\r\n--bb\r\nB\r\n--b\r\nsig\r\n--b--\r\n", b"A\r\n--bb\r\nB"),
+    (b"H: v\n\n--b\nA\nB\n--b\nsig\n--b--\n", b"A\r\nB"),                     # bare LF canonicalised
+    (b"H: v\r\n\r\n--b  \r\nA\r\n--b--\r\n", b"A"),                             # padding after delimiter
+    (b"H: v\r\n\r\n--b\r\nA\r\nno end", None),                                   # truncated
+    (b"H: v\r\n\r\nno delimiter at all\r\n", None),
+])
+def test_triage_signed_content_is_cut_byte_for_byte(raw, want):
+    assert unwrap.signed_content(raw, "b") == want
