@@ -441,3 +441,37 @@ def test_every_fmt_finding_has_italian_and_english_text():
     assert len(rules) >= 25
     for r in rules:
         assert r.title_it != r.title_en and r.fix_it and r.source
+
+
+# --- bounded work on large inputs ---------------------------------------------------------------
+
+def _large_input(case: str) -> tuple[str, bytes, str]:
+    """(name, data, expected id) for one large input, built only when asked for."""
+    import base64
+    from email.mime.application import MIMEApplication
+    from email.mime.multipart import MIMEMultipart
+
+    if case == "text":
+        return "a.txt", ("Il sottoscritto è così, " * (1 << 20)).encode(), "txt"
+    if case == "xml":
+        return "a.xml", b"<r>" + b"<a x='1'>t</a>" * (1 << 20) + b"</r>", "xml"
+    if case == "eml":
+        message = MIMEMultipart()
+        message["From"], message["To"], message["Subject"] = "a@pec.it", "b@pec.it", "Domanda"
+        message.attach(MIMEApplication(bytes(range(256)) * (40 << 10), "pdf", Name="d.pdf"))
+        return "a.eml", message.as_bytes(), "eml"
+    if case == "base64 noise":
+        return "a.p7m", base64.encodebytes(bytes(range(256)) * (60 << 10)), "txt"
+    if case == "huge doctype":
+        return "a.xml", b"<!DOCTYPE r [" + b"<!-- x -->" * (1 << 20) + b"]><r/>", "txt"
+    return "a.bin", os.urandom(20 << 20), "unknown"
+
+
+@pytest.mark.parametrize("case", ["text", "xml", "eml", "base64 noise", "huge doctype", "random"])
+def test_large_inputs_are_identified_in_bounded_time(case):
+    name, data, expected = _large_input(case)
+    assert len(data) > 10 << 20
+    started = time.perf_counter()
+    fmt, _ = identify.identify(InputFile(name, data))
+    assert fmt.id == expected
+    assert time.perf_counter() - started < 3.0
