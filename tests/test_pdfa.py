@@ -262,3 +262,20 @@ def test_reference_loops_in_outlines_and_structure_tree_terminate():
         pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
     report = pdfa.validate(make_pdf(level="A", tweak=loops))
     assert "2:6.7.3.4-1" in keys(report)  # the unmapped type is reported once, the loop ends
+
+
+def test_stream_data_that_contains_the_word_endstream_is_not_a_length_error():
+    def tricky(pdf):
+        pdf.Root.Extra = pdf.make_stream(b"binary\nendstream\nmore bytes after the fake end")
+    assert pdfa.validate(make_pdf(tweak=tricky)).failures == []
+
+
+def test_PDFA010_wrong_stream_length_is_reported():
+    pdf = pikepdf.open(io.BytesIO(make_pdf()))
+    pdf.Root.Extra = pdf.make_stream(b"0123456789")
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    good = out.getvalue()
+    assert pdfa.validate(good).failures == []
+    bad = good.replace(b"/Length 10", b"/Length 14", 1)
+    assert "2:6.1.7.1-1" in keys(pdfa.validate(bad))

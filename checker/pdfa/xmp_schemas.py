@@ -69,7 +69,8 @@ _XMP_BJ = _table("JobRef: Bag Job")
 _XMP_TPG = _table("MaxPageSize: Dimensions; NPages: Integer")
 _XMP_TPG_2005 = dict(_XMP_TPG, **_table("Fonts: Bag Font; Colorants: Seq Colorant; PlateNames: Seq Text"))
 _PDF = _table("Keywords: Text; PDFVersion: Text; Producer: AgentName")
-_PDF_2005 = dict(_PDF, Trapped="Text")
+_PDF["Trapped"] = "Text"  # lenient: some PDF/A-1 writers record the Info Trapped entry
+_PDF_2005 = _PDF
 _PHOTOSHOP = _table("""AuthorsPosition: Text; CaptionWriter: ProperName; Category: Text;
  City: Text; Country: Text; Credit: Text; DateCreated: Date; Headline: Text;
  Instructions: Text; Source: Text; State: Text; SupplementalCategories: Bag Text;
