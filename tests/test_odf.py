@@ -111,3 +111,17 @@ def test_deeply_nested_odt_spans_are_read_without_recursion():
     data = gen_content._rezip(case("pulito.odt"), edit=lambda n, b: b.replace(
         b"</office:text>", f"<text:p>{nested}</text:p></office:text>".encode(), 1) if n == "content.xml" else b)
     assert [f.detail for f in only(odf("deep.odt", data), "ODF011")] == ["www.example.org"]
+
+
+def test_form_page_shows_the_odt_link_with_what_and_where():
+    from app import create_app
+    client = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False}).test_client()
+    data = {"profile": "piacenza", "sender": "mario.rossi@pec.it", "doc_type": "Istanza",
+            "subject": "Richiesta di accesso agli atti - Mario Rossi",
+            "files": [(io.BytesIO(case("collegamenti.odt")), "collegamenti.odt")]}
+    response = client.post("/check", data=data, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page[:500]
+    assert "Collegamento ipertestuale nel documento" in page
+    assert "https://www.example.org/informativa" in page and "content.xml" in page
+    assert "ODF003" in page
