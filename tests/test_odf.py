@@ -125,3 +125,48 @@ def test_form_page_shows_the_odt_link_with_what_and_where():
     assert "Collegamento ipertestuale nel documento" in page
     assert "https://www.example.org/informativa" in page and "content.xml" in page
     assert "ODF003" in page
+
+
+def test_ODF005_applet_and_ODF006_dde_connection():
+    body = (b'<text:dde-connection-decls><text:dde-connection-decl office:name="Listino" '
+            b'office:dde-application="soffice" office:dde-topic="C:\\listino.ods" office:dde-item="A1"/>'
+            b'</text:dde-connection-decls>'
+            b'<text:p><draw:frame svg:width="2cm" svg:height="2cm"><draw:applet draw:code="Evil.class" '
+            b'xlink:href="http://applets.example.org/"/></draw:frame></text:p>')
+
+    def edit(name, data):
+        if name != "content.xml":
+            return data
+        for prefix, uri in (("draw", "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"),
+                            ("svg", "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"),
+                            ("xlink", "http://www.w3.org/1999/xlink")):
+            if f"xmlns:{prefix}=".encode() not in data:
+                data = data.replace(b"<office:document-content ",
+                                    f'<office:document-content xmlns:{prefix}="{uri}" '.encode(), 1)
+        return data.replace(b"</office:text>", body + b"</office:text>", 1)
+    result = odf("x.odt", gen_content._rezip(case("pulito.odt"), edit=edit))
+    assert [f.detail for f in only(result, "ODF005")] == ["http://applets.example.org/"]
+    assert [f.detail for f in only(result, "ODF006")] == ["soffice C:\\listino.ods A1"]
+
+
+def test_odp_presentation_link_is_reported():
+    from odf.draw import Frame, Page, TextBox
+    from odf.opendocument import OpenDocumentPresentation
+    from odf.style import MasterPage, PageLayout
+    from odf.text import A, P
+    document = OpenDocumentPresentation()
+    layout = PageLayout(name="L")
+    document.automaticstyles.addElement(layout)
+    master = MasterPage(name="M", pagelayoutname=layout)
+    document.masterstyles.addElement(master)
+    page = Page(masterpagename=master)
+    frame = Frame(width="10cm", height="2cm", x="1cm", y="1cm")
+    box = TextBox()
+    paragraph = P(text="Programma: ")
+    paragraph.addElement(A(href="http://www.example.org/programma", text="qui"))
+    box.addElement(paragraph)
+    frame.addElement(box)
+    page.addElement(frame)
+    document.presentation.addElement(page)
+    result = odf("p.odp", gen_content._odf_save(document), fmt="odp")
+    assert [f.detail for f in only(result, "ODF003")] == ["http://www.example.org/programma"]

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from content_cases import case, check_through_engine, codes, doc_findings, gen_content, only, run_check
+from content_cases import case, check_through_engine, codes, doc_findings, gen_content, identified, only, run_check
 
 from checker.model import Verdict
 
@@ -251,3 +251,23 @@ def test_OFF_bomb_member_is_refused_before_decompression():
     result = office_module.run(InputFile("bomba.docx", data), FormatInfo(id="docx"), None)
     assert codes(result) == {"ARC002"}
     assert only(result, "ARC002")[0].location == "word/media/zeri.bin"
+
+
+def test_word97_fields_and_object_pool_are_found_in_the_ole_streams():
+    from checker.checks import office as office_module
+    from checker.model import FormatInfo, InputFile
+    body = (b"\xec\xa5" + bytes(600) + b"Vedi \x13 HYPERLINK \"http://www.example.org/x\" \x14qui\x15 e "
+            + "\x13 DDEAUTO cmd \"/c calc\" \x14\x15".encode("utf-16-le")).ljust(5000, b"\0")
+    data = gen_content.cfb_writer.compound_file({
+        "WordDocument": body, "1Table": bytes(4096),
+        "ObjectPool/_1234567/\x01Ole10Native": b"\x10\x00\x00\x00pacchetto",
+        "ObjectPool/_1234567/\x03OCXNAME": "CommandButton1".encode("utf-16-le"),
+    })
+    assert identified("vecchio.doc", data).id == "doc"
+    result = office_module.run(InputFile("vecchio.doc", data), FormatInfo(id="doc"), None)
+    [link] = only(result, "OFF007")
+    assert (link.args["field"], link.detail, link.location) == ("HYPERLINK", "http://www.example.org/x", "WordDocument")
+    [dde] = only(result, "OFF006")
+    assert dde.detail.startswith("DDEAUTO cmd")
+    assert [f.location for f in only(result, "OFF005")] == ["ObjectPool/_1234567"]
+    assert [f.location for f in only(result, "OFF004")] == ["ObjectPool/_1234567/\x03OCXNAME"]
