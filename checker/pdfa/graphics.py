@@ -195,7 +195,7 @@ def _transparency(doc: Document, intent_space: str | None) -> Iterator[Failure]:
     for use in u.extgstates:
         for m in as_list(get(use.obj, "/BM")):
             if name(m) not in _BLEND_MODES:
-                yield Failure(p, "6.2.10", 2, f"modo di fusione «{name(m)}» non previsto", use.where)
+                yield Failure(p, "6.2.10", 1, f"modo di fusione «{name(m)}» non previsto", use.where)
     if intent_space is not None:
         return
     # Without a PDF/A output intent, every page with transparency needs a blending colour space.
@@ -207,7 +207,7 @@ def _transparency(doc: Document, intent_space: str | None) -> Iterator[Failure]:
     for n, page in enumerate(doc.pages(), start=1):
         where = f"pagina {n}"
         if where in pages_with and get(get(page.obj, "/Group"), "/CS") is None:
-            yield Failure(p, "6.2.10", 1, "la pagina usa trasparenze ma non c'è un profilo di output "
+            yield Failure(p, "6.2.10", 2, "la pagina usa trasparenze ma non c'è un profilo di output "
                           "né uno spazio colore di fusione (/Group /CS)", where)
 
 

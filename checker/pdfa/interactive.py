@@ -232,8 +232,8 @@ def _forms(doc: Document) -> Iterator[Failure]:
         if get(annot, "/A") is not None:
             yield Failure(p, "6.9" if p == 1 else "6.4.1", 2 if p == 1 else 1,
                           "un campo del modulo contiene un'azione (/A)", where)
-        if p == 1 and get(annot, "/AP") is None:
-            yield Failure(1, "6.9", 1, "un campo del modulo non ha un aspetto (/AP)", where)
+        if p == 1 and get(annot, "/FT") is not None and get(annot, "/AP") is None:
+            yield Failure(1, "6.9", 4, "un campo del modulo non ha un aspetto (/AP)", where)
 
 
 def _optional_content(doc: Document) -> Iterator[Failure]:
