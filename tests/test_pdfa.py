@@ -279,3 +279,17 @@ def test_PDFA010_wrong_stream_length_is_reported():
     assert pdfa.validate(good).failures == []
     bad = good.replace(b"/Length 10", b"/Length 14", 1)
     assert "2:6.1.7.1-1" in keys(pdfa.validate(bad))
+
+
+def test_pdfa_samples_give_the_verdicts_their_names_say(samples):
+    folder = samples / "pdfa"
+    if not folder.is_dir():  # samples built before gen_pdfa existed
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("gen_pdfa", ROOT / "samples" / "gen_pdfa.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.generate(samples)
+    verdicts = {p.name: pdfa.validate(p.read_bytes()).compliant for p in folder.glob("*.pdf")}
+    assert verdicts == {"pdfa2b-conforme.pdf": True, "pdfa2b-metadati-errati.pdf": False,
+                        "pdfa2b-javascript.pdf": False, "pdfa1b-allegato.pdf": False,
+                        "pdf-semplice.pdf": None}
