@@ -35,6 +35,11 @@ PEC_PROVIDER_DOMAINS: frozenset[str] = frozenset({
     "pecimprese.it",
     "ticertifica.it",
     "asmepec.it",                                                  # Asmenet (Cassano, 001)
+    "pec.libero.it", "pec.buffetti.it", "pec.cgn.it", "pec.infocamere.it", "pecprofessionisti.it",
+    "pec.namirial.com", "pecsicura.it", "lamiapec.it", "kpec.it", "telecompost.it",
+    "legalmail.com", "pec-email.it",
+    "pec.notariato.it", "postacertificata.notariato.it",           # notaries
+    "conafpec.it", "ingpec.eu",                                    # agronomists, engineers
 })
 
 # Professional orders run their boxes on cert.ordine... / pec.ordine... domains.
@@ -51,7 +56,7 @@ ORDINARY_DOMAINS: frozenset[str] = frozenset({
     "protonmail.com", "proton.me", "pm.me",
     "gmx.com", "gmx.net", "web.de", "mail.com",
     "zoho.com", "yandex.com", "yandex.ru", "qq.com", "163.com",
-    "tutanota.com", "fastmail.com",
+    "tutanota.com", "fastmail.com", "poste.it", "italiamail.it",
 })
 ORDINARY_FAMILIES: tuple[str, ...] = ("hotmail", "outlook", "live", "yahoo", "ymail", "gmx")
 
