@@ -81,7 +81,10 @@ def _with_verapdf(items: list[tuple[str, bytes]], flavour: str | None) -> list[d
     except Exception:  # noqa: BLE001 - veraPDF failing: fall back to the built-in validator
         return None
     out = []
-    for (name, _), fl, r in zip(items, flavours, results):
+    for (name, data), fl, r in zip(items, flavours, results):
+        if r.compliant is None:  # veraPDF could not decide this file: the built-in one tries
+            out.append(_builtin(name, data, flavour))
+            continue
         out.append({"file": name, "flavour": r.flavour or fl, "compliant": r.compliant,
                     "engine": "verapdf", "failed_clauses": list(r.failed_clauses),
                     "details": [f"{c}-{t}: {d}" for c, t, d in r.failures],
