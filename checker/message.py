@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from typing import Iterable
 
 from . import filenames, pecdomains, pecsize, subjects
@@ -237,17 +238,13 @@ def sender(sub: Submission, documents: list[Document], profile: Profile) -> list
 
 def _signed_document_policy(documents: list[Document], args: dict[str, str]) -> Finding:
     """004: from ordinary mail, accepted only with a digitally signed document."""
-    outcome = _best_outcome(s for d in documents for s in _signatures(d))
+    outcome = SignatureOutcome.best(pair for d in documents for pair in _signatures(d))
     if outcome is None:
         return Finding("MSG018", args={**args, "state_it": "nessun documento è firmato",
                                        "state_en": "no document is signed"})
-    indication, state_it, state_en, where = outcome
-    args = {**args, "state_it": state_it, "state_en": state_en}
-    if indication == _PASSED:
-        return Finding("MSG022", args=args, location=where)
-    if indication == _FAILED:
-        return Finding("MSG018", args=args, location=where)
-    return Finding("MSG019", args=args, location=where)
+    args = {**args, "state_it": outcome.state_it, "state_en": outcome.state_en}
+    code = {_PASSED: "MSG022", _FAILED: "MSG018"}.get(outcome.indication, "MSG019")
+    return Finding(code, args=args, location=outcome.document)
 
 
 def _role_args(role: str, address: str) -> dict[str, str]:
@@ -309,20 +306,16 @@ def signature_required(sub: Submission, documents: list[Document], profile: Prof
     if main is not None and main.name not in signed_roots:
         findings.append(Finding("MSG030", args={**office, "main": main.name,
                                                 "signed": ", ".join(sorted(signed_roots))}))
-        judged = [s for r in roots if r.name in signed_roots for s in _tree_signatures(r, documents)]
-        where = ", ".join(sorted(signed_roots))
+        judged = [pair for r in roots if r.name in signed_roots
+                  for pair in _tree_signatures(r, documents)]
     else:
         judged_root = main if main is not None else next(r for r in roots if r.name in signed_roots)
         judged = _tree_signatures(judged_root, documents)
-        where = judged_root.name
-    outcome = _best_outcome(judged)
-    assert outcome is not None  # judged is not empty
-    indication, state_it, state_en, _ = outcome
-    args = {**office, "state_it": state_it, "state_en": state_en}
-    if indication == _FAILED:
-        findings.append(Finding("MSG028", args=args, location=where))
-    elif indication != _PASSED:
-        findings.append(Finding("MSG029", args=args, location=where))
+    outcome = SignatureOutcome.best(judged)
+    if outcome is not None and outcome.indication != _PASSED:
+        args = {**office, "state_it": outcome.state_it, "state_en": outcome.state_en}
+        code = "MSG028" if outcome.indication == _FAILED else "MSG029"
+        findings.append(Finding(code, args=args, location=outcome.document))
     unsigned = [r.name for r in roots if r.name not in signed_roots
                 and (main is None or r.name != main.name)]
     if unsigned:
@@ -330,15 +323,15 @@ def signature_required(sub: Submission, documents: list[Document], profile: Prof
     return findings
 
 
-def _signatures(doc: Document) -> list[SignatureInfo]:
+def _signatures(doc: Document) -> list[tuple[str, SignatureInfo]]:
     # a bare timestamp proves a date, not who signed: it is not a digital signature
-    return [s for s in doc.signatures if s.kind != "timestamp"]
+    return [(doc.name, s) for s in doc.signatures if s.kind != "timestamp"]
 
 
-def _tree_signatures(root: Document, documents: list[Document]) -> list[SignatureInfo]:
+def _tree_signatures(root: Document, documents: list[Document]) -> list[tuple[str, SignatureInfo]]:
     """Signatures on a top-level file and on everything unwrapped from it (p7m in p7m, PAdES inside)."""
     names = {root.name}
-    found = list(_signatures(root))
+    found = _signatures(root)
     for doc in documents:  # documents are in breadth-first order: parents come first
         if doc.depth > 0 and doc.parent in names and doc is not root:
             names.add(doc.name)
@@ -346,23 +339,37 @@ def _tree_signatures(root: Document, documents: list[Document]) -> list[Signatur
     return found
 
 
-def _best_outcome(signatures: Iterable[SignatureInfo]) -> tuple[str, str, str, str] | None:
-    """(indication, Italian state, English state, signer) of the best signature, or None."""
-    best: SignatureInfo | None = None
-    rank = {_PASSED: 0, _INDETERMINATE: 1, _FAILED: 2}
-    for s in signatures:
-        if best is None or rank.get(s.indication, 1) < rank.get(best.indication, 1):
-            best = s
-    if best is None:
-        return None
-    indication = best.indication if best.indication in rank else _INDETERMINATE
-    sub = f"/{best.sub_indication}" if best.sub_indication else ""
-    who = best.signer or "firmatario non indicato"
-    state_it = {_PASSED: "firma valida", _FAILED: "firma non valida",
-                _INDETERMINATE: "esito indeterminato"}[indication] + f" {indication}{sub}, {who}"
-    state_en = {_PASSED: "valid signature", _FAILED: "invalid signature",
-                _INDETERMINATE: "indeterminate outcome"}[indication] + f" {indication}{sub}, {who}"
-    return indication, state_it, state_en, best.signer or ""
+@dataclass(frozen=True)
+class SignatureOutcome:
+    """The best signature among several (ETSI EN 319 102-1 indication), said in words."""
+    indication: str        # PASSED / INDETERMINATE / FAILED
+    state_it: str          # "firma valida PASSED, ROSSI MARIO"
+    state_en: str
+    document: str          # the document that carries it
+
+    _RANK = {_PASSED: 0, _INDETERMINATE: 1, _FAILED: 2}
+    _WORDS = {_PASSED: ("firma valida", "valid signature"),
+              _FAILED: ("firma non valida", "invalid signature"),
+              _INDETERMINATE: ("esito indeterminato", "indeterminate outcome")}
+
+    @classmethod
+    def best(cls, pairs: Iterable[tuple[str, SignatureInfo]]) -> "SignatureOutcome | None":
+        chosen: tuple[str, SignatureInfo] | None = None
+        for pair in pairs:
+            if chosen is None or cls._rank(pair[1]) < cls._rank(chosen[1]):
+                chosen = pair
+        if chosen is None:
+            return None
+        document, sig = chosen
+        indication = sig.indication if sig.indication in cls._RANK else _INDETERMINATE
+        code = indication + (f"/{sig.sub_indication}" if sig.sub_indication else "")
+        it, en = cls._WORDS[indication]
+        return cls(indication, f"{it} {code}, {sig.signer or 'firmatario non indicato'}",
+                   f"{en} {code}, {sig.signer or 'signer not given'}", document)
+
+    @classmethod
+    def _rank(cls, sig: SignatureInfo) -> int:
+        return cls._RANK.get(sig.indication, 1)
 
 
 # ── size and count ──────────────────────────────────────────────────────────────────────────

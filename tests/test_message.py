@@ -428,6 +428,7 @@ def test_genova_non_pec_sender_with_failed_signature_is_refused():
     findings = _genova([SignatureInfo(kind="cades", indication="FAILED", sub_indication="HASH_FAILURE")])
     found = [f for f in findings if f.code == "MSG018"]
     assert found and "HASH_FAILURE" in found[0].args["state_it"]
+    assert found[0].location == "istanza.pdf.p7m"
 
 
 def test_genova_non_pec_sender_with_unverifiable_signature_is_undetermined():
