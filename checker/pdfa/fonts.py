@@ -9,6 +9,7 @@ from typing import Iterator
 import pikepdf
 from fontTools import agl as _agl
 
+from . import font_metrics
 from .document import Document, as_list, get, is_dict, name, objgen, read_stream
 from .model import Failure
 from .usage import TextUse, usage
@@ -48,6 +49,8 @@ def check(doc: Document) -> Iterator[Failure]:
     p = doc.part
     for use in u.painted.values():
         yield from _embedding(doc, use)
+    for use in u.painted.values():
+        yield from _widths(doc, use)
     for use in u.shown.values():
         yield from _composite(doc, use)
         yield from _encoding(doc, use)
@@ -81,6 +84,23 @@ def _embedding(doc: Document, use: TextUse) -> Iterator[Failure]:
     elif doc.part == 1 and key == "/FontFile3" and name(get(program, "/Subtype")) == "OpenType":
         yield Failure(1, clause, 2, f"il carattere {_label(font)} è incorporato come OpenType, "
                       "formato non ammesso in PDF/A-1", use.where)
+
+
+def _widths(doc: Document, use: TextUse) -> Iterator[Failure]:
+    font = use.font
+    sub = name(get(font, "/Subtype"))
+    clause = "6.3.6" if doc.part == 1 else "6.2.11.5"
+    if sub == "TrueType":
+        found = font_metrics.simple_truetype(font, _descriptor(font), set(use.codes))
+    elif sub == "Type0" and name(get(_descendant(font), "/Subtype")) == "CIDFontType2":
+        found = font_metrics.cid_truetype(font, _descendant(font), _descriptor(font), bytes(use.codes))
+    else:
+        return
+    for code, pdf_width, program_width in found:
+        yield Failure(doc.part, clause, 1, f"la larghezza del glifo {code} del carattere {_label(font)} "
+                      f"è {pdf_width:g} nel PDF ma {program_width:g} nel programma del carattere",
+                      use.where)
+        return
 
 
 def _cid_system_info(obj):

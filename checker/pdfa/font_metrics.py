@@ -1,0 +1,153 @@
+"""Glyph widths in the font dictionary against the embedded font program
+(ISO 19005-1 6.3.6; ISO 19005-2/3 6.2.11.5), for TrueType programs read with fontTools.
+
+Only cases where the glyph is found without guessing are judged: a simple TrueType font
+with a standard encoding or /Differences resolved through the (3,1) cmap, a symbolic one
+through the (3,0) cmap, and CIDFontType2 with an Identity CIDToGIDMap. A width may differ
+by one unit (rounding); anything else is a failure.
+"""
+from __future__ import annotations
+
+import io
+import logging
+from typing import Iterator
+
+import pikepdf
+from fontTools import agl
+from fontTools.ttLib import TTFont
+
+from .document import as_list, get, is_dict, name, read_stream
+
+TOLERANCE = 1.0
+# fontTools logs every oddity of a damaged font program; the validator judges them itself.
+logging.getLogger("fontTools").setLevel(logging.CRITICAL)
+MAX_CODES = 4096
+
+
+def _program(desc) -> TTFont | None:
+    stream = get(desc, "/FontFile2")
+    if not isinstance(stream, pikepdf.Stream):
+        return None
+    data = read_stream(stream, limit=32 << 20)
+    if not data:
+        return None
+    try:
+        font = TTFont(io.BytesIO(data), lazy=True, fontNumber=0)
+        font["head"], font["hmtx"]  # noqa: B018 - load now, inside the try
+        return font
+    except Exception:  # noqa: BLE001 - a damaged program is not judged here
+        return None
+
+
+def _advance(font: TTFont, glyph: str) -> float | None:
+    try:
+        return font["hmtx"][glyph][0] * 1000.0 / font["head"].unitsPerEm
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def simple_truetype(font_dict, desc, codes: set[int]) -> Iterator[tuple[int, float, float]]:
+    """(code, width in the PDF, width in the program) for each mismatching code."""
+    program = _program(desc)
+    if program is None:
+        return
+    widths = as_list(get(font_dict, "/Widths"))
+    try:
+        first = int(get(font_dict, "/FirstChar"))
+        flags = int(get(desc, "/Flags", 0))
+    except (TypeError, ValueError):
+        return
+    enc = get(font_dict, "/Encoding")
+    base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))
+    differences: dict[int, str] = {}
+    code = None
+    for item in as_list(get(enc, "/Differences")) if is_dict(enc) else []:
+        if isinstance(item, int) and not isinstance(item, bool):
+            code = int(item)
+        elif isinstance(item, pikepdf.Name) and code is not None:
+            differences[code] = name(item) or ""
+            code += 1
+    try:
+        tables = {(t.platformID, t.platEncID): t.cmap for t in program["cmap"].tables}
+    except Exception:  # noqa: BLE001
+        return
+    unicode_cmap = tables.get((3, 1)) or tables.get((3, 10))
+    symbol_cmap = tables.get((3, 0))
+    symbolic = bool(flags & 4)
+    for c in sorted(codes)[:MAX_CODES]:
+        index = c - first
+        if not 0 <= index < len(widths):
+            continue
+        try:
+            pdf_width = float(widths[index])
+        except (TypeError, ValueError):
+            continue
+        glyph = None
+        if symbolic and symbol_cmap is not None:
+            glyph = symbol_cmap.get(c) or symbol_cmap.get(0xF000 + c)
+        elif not symbolic and unicode_cmap is not None:
+            text = ""
+            if c in differences:
+                text = agl.toUnicode(differences[c])
+            elif base in ("WinAnsiEncoding", "MacRomanEncoding"):
+                try:
+                    text = bytes([c]).decode("cp1252" if base == "WinAnsiEncoding" else "mac_roman")
+                except UnicodeDecodeError:
+                    text = ""
+            if len(text) == 1:
+                glyph = unicode_cmap.get(ord(text))
+        if not glyph:
+            continue
+        program_width = _advance(program, glyph)
+        if program_width is not None and abs(program_width - pdf_width) > TOLERANCE:
+            yield c, pdf_width, program_width
+
+
+def _cid_widths(cid_font) -> tuple[dict[int, float], float]:
+    widths: dict[int, float] = {}
+    try:
+        default = float(get(cid_font, "/DW", 1000))
+    except (TypeError, ValueError):
+        default = 1000.0
+    items = as_list(get(cid_font, "/W"))
+    i = 0
+    while i < len(items) and len(widths) < 200_000:
+        try:
+            start = int(items[i])
+            nxt = items[i + 1]
+            if isinstance(nxt, pikepdf.Array):
+                for k, w in enumerate(nxt):
+                    widths[start + k] = float(w)
+                i += 2
+            else:
+                end, w = int(nxt), float(items[i + 2])
+                for cid in range(start, min(end, start + 65536) + 1):
+                    widths[cid] = w
+                i += 3
+        except (TypeError, ValueError, IndexError):
+            break
+    return widths, default
+
+
+def cid_truetype(font_dict, cid_font, desc, raw: bytes) -> Iterator[tuple[int, float, float]]:
+    """Mismatches for a Type0/CIDFontType2 with Identity-H/V encoding and CIDToGIDMap."""
+    if name(get(font_dict, "/Encoding")) not in ("Identity-H", "Identity-V"):
+        return
+    if name(get(cid_font, "/CIDToGIDMap")) != "Identity":
+        return
+    program = _program(desc)
+    if program is None:
+        return
+    try:
+        order = program.getGlyphOrder()
+    except Exception:  # noqa: BLE001
+        return
+    widths, default = _cid_widths(cid_font)
+    cids = {int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw) - 1, 2)}
+    for cid in sorted(cids)[:MAX_CODES]:
+        if cid == 0 or cid >= len(order):
+            continue
+        pdf_width = widths.get(cid, default)
+        program_width = _advance(program, order[cid])
+        if program_width is not None and abs(program_width - pdf_width) > TOLERANCE:
+            yield cid, pdf_width, program_width
