@@ -293,3 +293,39 @@ def test_pdfa_samples_give_the_verdicts_their_names_say(samples):
     assert verdicts == {"pdfa2b-conforme.pdf": True, "pdfa2b-metadati-errati.pdf": False,
                         "pdfa2b-javascript.pdf": False, "pdfa1b-allegato.pdf": False,
                         "pdf-semplice.pdf": None}
+
+
+def _with_truetype(width_of_a: float | None, embed: bool = True):
+    """A tweak that shows "A" in Vera (reportlab's TrueType font), with the given /Widths."""
+    import reportlab
+    from fontTools.ttLib import TTFont
+    ttf = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+    program = TTFont(str(ttf))
+    real = program["hmtx"][program.getBestCmap()[ord("A")]][0] * 1000 / program["head"].unitsPerEm
+
+    def tweak(pdf):
+        desc = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/Vera"),
+                                  Flags=32, FontBBox=[-183, -236, 1287, 928], ItalicAngle=0,
+                                  Ascent=928, Descent=-236, CapHeight=729, StemV=80)
+        if embed:
+            desc.FontFile2 = pdf.make_stream(ttf.read_bytes())
+        font = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType, BaseFont=pikepdf.Name("/Vera"),
+            FirstChar=65, LastChar=65, Widths=[real if width_of_a is None else width_of_a],
+            Encoding=pikepdf.Name.WinAnsiEncoding, FontDescriptor=pdf.make_indirect(desc)))
+        page = pdf.pages[0]
+        page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (A) Tj ET")
+    return tweak
+
+
+def test_PDFA012_embedded_truetype_with_matching_widths_passes():
+    assert pdfa.validate(make_pdf(tweak=_with_truetype(None))).failures == []
+
+
+def test_PDFA012_width_that_disagrees_with_the_font_program():
+    assert keys(pdfa.validate(make_pdf(tweak=_with_truetype(250)))) == ["2:6.2.11.5-1"]
+
+
+def test_PDFA012_font_not_embedded():
+    assert "2:6.2.11.4.1-1" in keys(pdfa.validate(make_pdf(tweak=_with_truetype(None, embed=False))))
