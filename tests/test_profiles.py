@@ -257,3 +257,17 @@ def test_cli_exit_status_follows_the_profile(tmp_path):
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode == 1
     assert re.search(r"MSG017", refused.stdout)
+
+
+def test_cli_profiles_lists_and_describes_offices(capsys):
+    from checker import cli
+    assert cli.main(["profiles"]) == 0
+    listing = capsys.readouterr().out
+    assert all(pid in listing for pid in OFFICES)
+    assert cli.main(["profiles", "cremona"]) == 0
+    described = capsys.readouterr().out
+    assert "protocollo@comunedicremona.legalmail.it" in described and "firma digitale richiesta: sì" in described
+    assert cli.main(["profiles", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {p["id"] for p in data} >= set(OFFICES)
+    assert cli.main(["profiles", "sconosciuto"]) == 2
