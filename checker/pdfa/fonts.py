@@ -157,10 +157,17 @@ def _encoding(doc: Document, use: TextUse) -> Iterator[Failure]:
     enc = get(font, "/Encoding")
     if symbolic:
         if enc is not None:
-            yield Failure(p, clause, 2, f"il carattere TrueType simbolico {_label(font)} "
-                          "non deve avere la voce Encoding", use.where)
+            yield Failure(p, clause, 2 if p == 1 else 3, f"il carattere TrueType simbolico "
+                          f"{_label(font)} non deve avere la voce Encoding", use.where)
         yield from _symbolic_cmap(doc, use, clause)
         return
+    if p >= 2 and is_dict(enc):
+        for item in as_list(get(enc, "/Differences")):
+            glyph = name(item) if isinstance(item, pikepdf.Name) else None
+            if glyph is not None and glyph != ".notdef" and not _agl.toUnicode(glyph):
+                yield Failure(p, clause, 2, f"la codifica del carattere TrueType {_label(font)} usa il "
+                              f"nome di glifo «{glyph}», che non è nell'elenco standard Adobe", use.where)
+                break
     base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))
     if enc is None or (name(enc) is not None and base not in ("MacRomanEncoding", "WinAnsiEncoding")) \
             or (is_dict(enc) and base is not None and base not in ("MacRomanEncoding", "WinAnsiEncoding")):
@@ -182,7 +189,7 @@ def _symbolic_cmap(doc: Document, use: TextUse, clause: str) -> Iterator[Failure
     except Exception:  # noqa: BLE001 - a damaged program is not judged here
         return
     if len(tables) != 1 and (3, 0) not in tables:
-        yield Failure(doc.part, clause, 3, f"il programma del carattere simbolico {_label(use.font)} "
+        yield Failure(doc.part, clause, 3 if doc.part == 1 else 4, f"il programma del carattere simbolico {_label(use.font)} "
                       "deve avere una sola tabella cmap o la tabella (3,0)", use.where)
 
 
