@@ -316,7 +316,7 @@ def signature_required(sub: Submission, documents: list[Document], profile: Prof
         args = {**office, "state_it": outcome.state_it, "state_en": outcome.state_en}
         code = "MSG028" if outcome.indication == _FAILED else "MSG029"
         findings.append(Finding(code, args=args, location=outcome.document))
-    unsigned = [r.name for r in roots if r.name not in signed_roots
+    unsigned = [r.name for r in roots if r.name not in signed_roots and r.format.id != "p7s"
                 and (main is None or r.name != main.name)]
     if unsigned:
         findings.append(Finding("MSG031", args={**office, "names": ", ".join(unsigned[:10])}))
@@ -329,14 +329,22 @@ def _signatures(doc: Document) -> list[tuple[str, SignatureInfo]]:
 
 
 def _tree_signatures(root: Document, documents: list[Document]) -> list[tuple[str, SignatureInfo]]:
-    """Signatures on a top-level file and on everything unwrapped from it (p7m in p7m, PAdES inside)."""
+    """Signatures on a top-level file, on everything unwrapped from it (p7m in p7m, PAdES
+    inside), and in a detached signature sent beside it (istanza.pdf + istanza.pdf.p7s)."""
     names = {root.name}
     found = _signatures(root)
     for doc in documents:  # documents are in breadth-first order: parents come first
         if doc.depth > 0 and doc.parent in names and doc is not root:
             names.add(doc.name)
             found += _signatures(doc)
+        elif doc.depth == 0 and doc.format.id == "p7s" and _detached_target(doc.name) == root.name:
+            found += _signatures(doc)
     return found
+
+
+def _detached_target(name: str) -> str:
+    """istanza.pdf.p7s → istanza.pdf: the document a detached signature is named after."""
+    return name[:-4] if name.lower().endswith(".p7s") else ""
 
 
 @dataclass(frozen=True)

@@ -489,6 +489,14 @@ def test_cremona_signature_in_nested_envelope_counts():
     assert not {"MSG027", "MSG030"} & set(codes(findings))
 
 
+def test_cremona_detached_signature_beside_the_document_counts():
+    findings = _cremona([doc("istanza.pdf", is_main=True),
+                         doc("istanza.pdf.p7s", fmt="p7s",
+                             signatures=[SignatureInfo(kind="cades", indication="PASSED")])],
+                        main="istanza.pdf")
+    assert not {"MSG027", "MSG028", "MSG029", "MSG030", "MSG031"} & set(codes(findings))
+
+
 def test_cremona_failed_signature_is_an_error():
     findings = _cremona([doc("istanza.pdf.p7m", fmt="p7m", is_main=True,
                              signatures=[SignatureInfo(kind="cades", indication="FAILED")])])

@@ -64,3 +64,15 @@ def test_genova_accepts_an_ordinary_sender_with_a_signed_document(k, trusted):
     report = engine.check_submission(signed_submission(k, "genova", "mario.rossi@gmail.com"), trusted)
     codes = message_codes(report)
     assert codes.get("MSG022") is Severity.INFO and "MSG018" not in codes, codes
+
+
+def test_cremona_accepts_a_document_with_its_detached_signature(k, trusted):
+    content = pdf("Oggetto: Istanza di contributo affitto 2024")
+    sub = Submission(profile="cremona", sender="mario.rossi@pec.it",
+                     subject="Istanza di contributo affitto 2024", doc_type="istanza",
+                     main="istanza.pdf",
+                     files=[InputFile("istanza.pdf", content),
+                            InputFile("istanza.pdf.p7s", P.cades(k, k.signer, content, detached=True))])
+    report = engine.check_submission(sub, trusted)
+    codes = message_codes(report)
+    assert not {"MSG027", "MSG028", "MSG029", "MSG030", "MSG031"} & set(codes), codes
