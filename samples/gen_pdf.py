@@ -120,6 +120,21 @@ def aa_field() -> bytes:
     return _save(pdf)
 
 
+def widget_parent_aa() -> bytes:
+    """A calculation script on a field reached only as the /Parent of a page's widget."""
+    import warnings
+
+    pdf = _base()
+    field = pdf.make_indirect(Dictionary(FT=Name.Tx, T=String("totale"), V=String("2"),
+                                         AA=Dictionary(C=_js(pdf, "event.value = 1 + 1;"))))
+    widget = _add_annot(pdf, Dictionary(Subtype=Name.Widget))
+    widget["/Parent"] = field
+    field["/Kids"] = Array([widget])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pikepdf notes the widget is not in /AcroForm: on purpose
+        return _save(pdf)
+
+
 def launch() -> bytes:
     pdf = _base()
     return _link(pdf, _action(pdf, S=Name.Launch, F=String("cmd.exe"),
@@ -405,6 +420,7 @@ SAMPLES = {
     "aa_page": aa_page,
     "aa_annotation": aa_annotation,
     "aa_field": aa_field,
+    "widget_parent_aa": widget_parent_aa,
     "launch": launch,
     "uri_link": uri_link,
     "mailto_link": mailto_link,

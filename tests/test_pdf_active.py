@@ -69,6 +69,7 @@ def test_clean_pdf_passes_and_gives_the_oggetto_line(checked):
     ("aa_page", "pagina 1, /Page/AA/O", "page open"),
     ("aa_annotation", "pagina 1, /Page/Annots[1]/AA/E", "mouse enter"),
     ("aa_field", "pagina 1, /Page/Annots[1]/AA/K", "AFNumber_Keystroke"),
+    ("widget_parent_aa", "pagina 1, /Page/Annots[1]/Parent/AA/C", "event.value"),
     ("js_in_object_stream", "/OpenAction", "in object stream"),
     ("obfuscated_names", "/OpenAction", "nascosto"),
     ("next_chain_loop", "/OpenAction/Next/Next", "terzo passo"),

@@ -222,8 +222,10 @@ class Walker:
                                             frame.owner, frame.depth + 1))
                 return
             self._inspect(obj, frame)
+            widget = _name(obj.get("/Subtype")) == "/Widget"
             for key, child in _items(obj):
-                if key in _SKIP_KEYS:
+                # a widget's /Parent is its field, whose /AA the viewer runs for the widget
+                if key in _SKIP_KEYS and not (widget and key == "/Parent"):
                     continue
                 if isinstance(child, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
                     stack.append(_Frame(child, frame.path + (key,), frame.page, frame.owner,
