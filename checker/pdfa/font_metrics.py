@@ -151,3 +151,85 @@ def cid_truetype(font_dict, cid_font, desc, raw: bytes) -> Iterator[tuple[int, f
         program_width = _advance(program, order[cid])
         if program_width is not None and abs(program_width - pdf_width) > TOLERANCE:
             yield cid, pdf_width, program_width
+
+
+def _cff(desc):
+    stream = get(desc, "/FontFile3")
+    if not isinstance(stream, pikepdf.Stream) or name(get(stream, "/Subtype")) != "Type1C":
+        return None
+    data = read_stream(stream, limit=32 << 20)
+    if not data:
+        return None
+    try:
+        from fontTools.cffLib import CFFFontSet
+        cff = CFFFontSet()
+        cff.decompile(io.BytesIO(data), None)
+        return cff[cff.fontNames[0]]
+    except Exception:  # noqa: BLE001 - a damaged program is not judged here
+        return None
+
+
+def _standard_name(code: int, base: str | None) -> str | None:
+    from fontTools.encodings.StandardEncoding import StandardEncoding
+    if base in ("WinAnsiEncoding", "MacRomanEncoding"):
+        try:
+            ch = bytes([code]).decode("cp1252" if base == "WinAnsiEncoding" else "mac_roman")
+        except UnicodeDecodeError:
+            return None
+        return agl.UV2AGL.get(ord(ch))
+    if base == "StandardEncoding":
+        glyph = StandardEncoding[code] if code < len(StandardEncoding) else None
+        return glyph if glyph and glyph != ".notdef" else None
+    return None
+
+
+def missing_cff_glyphs(font_dict, desc, codes: set[int]) -> list[str]:
+    """Glyph names a simple Type 1 (CFF) font is asked to draw but its program lacks."""
+    top = _cff(desc)
+    if top is None:
+        return []
+    try:
+        charset = set(top.charset)
+        builtin = top.Encoding if isinstance(top.Encoding, list) else None
+    except Exception:  # noqa: BLE001
+        return []
+    enc = get(font_dict, "/Encoding")
+    base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))
+    differences: dict[int, str] = {}
+    code = None
+    for item in as_list(get(enc, "/Differences")) if is_dict(enc) else []:
+        if isinstance(item, int) and not isinstance(item, bool):
+            code = int(item)
+        elif isinstance(item, pikepdf.Name) and code is not None:
+            differences[code] = name(item) or ""
+            code += 1
+    missing = []
+    for c in sorted(codes)[:MAX_CODES]:
+        if c in differences:
+            glyph = differences[c]
+        elif base is not None:
+            glyph = _standard_name(c, base)
+        elif builtin is not None and c < len(builtin):
+            glyph = builtin[c]
+        else:
+            glyph = None
+        if glyph and glyph != ".notdef" and glyph not in charset:
+            missing.append(glyph)
+    return missing
+
+
+def missing_cid_glyphs(font_dict, cid_font, desc, raw: bytes) -> list[int]:
+    """CIDs beyond the glyphs of a CIDFontType2 program with an Identity CIDToGIDMap."""
+    if name(get(font_dict, "/Encoding")) not in ("Identity-H", "Identity-V"):
+        return []
+    if name(get(cid_font, "/CIDToGIDMap")) != "Identity":
+        return []
+    program = _program(desc)
+    if program is None:
+        return []
+    try:
+        count = program["maxp"].numGlyphs
+    except Exception:  # noqa: BLE001
+        return []
+    cids = {int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw) - 1, 2)}
+    return sorted(c for c in cids if c >= count)[:10]

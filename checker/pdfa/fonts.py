@@ -51,6 +51,12 @@ def check(doc: Document) -> Iterator[Failure]:
         yield from _embedding(doc, use)
     for use in u.painted.values():
         yield from _widths(doc, use)
+        if p >= 2:
+            yield from _glyphs_present(doc, use)
+    if p >= 2:
+        for use in u.truncated_codes.values():
+            yield Failure(p, "6.2.11.4.1", 2, f"il testo nel carattere {_label(use.font)} contiene un "
+                          "codice incompleto (numero dispari di byte)", use.where)
     for use in u.shown.values():
         yield from _composite(doc, use)
         yield from _encoding(doc, use)
@@ -101,6 +107,22 @@ def _widths(doc: Document, use: TextUse) -> Iterator[Failure]:
                       f"è {pdf_width:g} nel PDF ma {program_width:g} nel programma del carattere",
                       use.where)
         return
+
+
+def _glyphs_present(doc: Document, use: TextUse) -> Iterator[Failure]:
+    """ISO 19005-2 6.2.11.4.1: the embedded program defines every glyph drawn."""
+    font = use.font
+    sub = name(get(font, "/Subtype"))
+    if sub == "Type1":
+        missing = font_metrics.missing_cff_glyphs(font, _descriptor(font), set(use.codes))
+    elif sub == "Type0" and name(get(_descendant(font), "/Subtype")) == "CIDFontType2":
+        missing = font_metrics.missing_cid_glyphs(font, _descendant(font), _descriptor(font),
+                                                  bytes(use.codes))
+    else:
+        return
+    if missing:
+        yield Failure(doc.part, "6.2.11.4.1", 2, f"il programma del carattere {_label(font)} non "
+                      f"contiene il glifo {missing[0]} usato nel testo", use.where)
 
 
 def _cid_system_info(obj):

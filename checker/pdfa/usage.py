@@ -50,6 +50,7 @@ class Usage:
     painted: dict = field(default_factory=dict)
     shown: dict = field(default_factory=dict)      # every font that shows text, any mode
     languages: list[Use] = field(default_factory=list)  # /Lang of marked content (BDC)
+    truncated_codes: dict = field(default_factory=dict)  # 2-byte fonts shown an odd byte count
     missing: list[Use] = field(default_factory=list)  # names not in the explicit resources
     smallest_real: float = 0.0     # smallest non-zero absolute real operand (0 = none)
     max_q_depth: int = 0
@@ -289,6 +290,11 @@ class _Walker:
 
     def _show(self, font, mode: int, args, where: str) -> None:
         key = objgen(font) or id(font)
+        if name(get(font, "/Encoding")) in ("Identity-H", "Identity-V"):
+            for arg in args:
+                for item in (list(arg) if isinstance(arg, pikepdf.Array) else [arg]):
+                    if isinstance(item, pikepdf.String) and len(bytes(item)) % 2:
+                        self.u.truncated_codes.setdefault(key, TextUse(font, where))
         targets = [self.u.shown] + ([self.u.painted] if mode != 3 else [])
         for target in targets:
             use = target.get(key)
