@@ -57,3 +57,19 @@ def test_many_links_are_capped_with_a_count():
     result = text.run(InputFile("x.txt", data), FormatInfo(id="txt"), None)
     assert len(result.findings) == 20
     assert "altri 80" in result.findings[-1].detail
+
+
+def test_cli_text_report_names_rule_line_and_address(tmp_path):
+    import os
+    import subprocess
+    import sys
+    path = tmp_path / "collegamenti.txt"
+    path.write_bytes(case("collegamenti.txt"))
+    out = subprocess.run([sys.executable, "-m", "checker", "check", str(path), "--sender", "mario.rossi@pec.it",
+                          "--subject", "Istanza di accesso agli atti - Mario Rossi", "--doc-type", "istanza"],
+                         capture_output=True, text=True, timeout=180,
+                         env={**os.environ, "PEC_PRECHECK_CLAMD": ""})
+    assert out.returncode == 1, out.stderr
+    assert "TXT001 Errore: Il testo contiene un indirizzo web [riga 5]" in out.stdout
+    assert "https://www.example.org/modulo.pdf" in out.stdout
+    assert "TXT003 Avviso" in out.stdout
