@@ -34,7 +34,9 @@ def check_submission(sub: Submission, settings: dict[str, Any] | None = None) ->
     while queue:
         level = queue[: max(0, MAX_DOCUMENTS - len(documents))]
         queue = []
-        contexts = [checks.CheckContext(profile, settings, is_main=(f.depth == 0 and f.name == main_name))
+        contexts = [checks.CheckContext(profile, settings, is_main=(f.depth == 0 and f.name == main_name),
+                                        siblings=tuple(g.name for g in level
+                                                       if g is not f and g.parent == f.parent))
                     for f in level]
         docs = _identify(level, contexts, timings)
         children = _run_checks(level, docs, contexts, timings)

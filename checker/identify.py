@@ -982,10 +982,20 @@ def extensions_of(name: str) -> list[str]:
     return [p for p in parts[1:] if p and len(p) <= 12 and p.isalnum()]
 
 
-def judge(fmt: FormatInfo, name: str, accepted: tuple[str, ...]) -> list[Finding]:
+def judge(fmt: FormatInfo, name: str, accepted: tuple[str, ...],
+          siblings: tuple[str, ...] = ()) -> list[Finding]:
+    """Findings about the name and about the office's formats. `siblings` are the names of
+    the files sent beside this one: a detached signature is fine next to its document."""
     if _unopened_container(fmt, extensions_of(name)):
         return _name_findings(fmt, name)
+    if KINDS.get(fmt.id, KINDS["unknown"]).family == "detached" and detached_target(name) in siblings:
+        return _name_findings(fmt, name)  # domanda.pdf.p7s beside domanda.pdf: the signature check pairs them
     return _name_findings(fmt, name) + _acceptance_findings(fmt, accepted)
+
+
+def detached_target(name: str) -> str:
+    """The document a detached signature or time stamp names: domanda.pdf.p7s → domanda.pdf."""
+    return re.sub(r"\.(p7s|tsr|tst)\s*$", "", name, flags=re.IGNORECASE)
 
 
 def _name_findings(fmt: FormatInfo, name: str) -> list[Finding]:
@@ -1084,7 +1094,8 @@ def identify_job(file: InputFile, ctx) -> CheckResult:
     """Run by engine.py in a bounded worker: the format, and the findings about the format."""
     fmt, findings = identify(file)
     profile = ctx.profile
-    findings = findings + judge(fmt, file.name, tuple(profile.accepted_formats))
+    findings = findings + judge(fmt, file.name, tuple(profile.accepted_formats),
+                                tuple(getattr(ctx, "siblings", ())))
     return CheckResult(findings=findings, format=fmt, engine=_engine_label())
 
 

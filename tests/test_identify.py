@@ -475,3 +475,11 @@ def test_large_inputs_are_identified_in_bounded_time(case):
     fmt, _ = identify.identify(InputFile(name, data))
     assert fmt.id == expected
     assert time.perf_counter() - started < 3.0
+
+
+def test_FMT008_not_raised_when_the_signed_document_is_beside_it(built):
+    fmt, _ = identify.identify(InputFile("domanda.pdf.p7s", built["detached.p7s"]))
+    assert identify.judge(fmt, "domanda.pdf.p7s", ("pdf",), ("domanda.pdf", "nota.txt")) == []
+    alone = identify.judge(fmt, "domanda.pdf.p7s", ("pdf",), ("altro.pdf",))
+    assert [f.code for f in alone] == ["FMT008"]
+    assert identify.detached_target("Domanda.PDF.P7S") == "Domanda.PDF"

@@ -117,3 +117,12 @@ def test_cli_polyglot_and_truncated_pdf(formats):
     finding = next(f for d in data["documents"] for f in d["findings"] if f["code"] == "FMT014")
     assert finding["title"]["it"].startswith("File a doppia natura")
     assert finding["fix"]["en"]
+
+
+def test_engine_pairs_detached_signature_with_its_document(formats):
+    det = (formats / "detached.p7s").read_bytes()
+    pdf = (formats / "plain.pdf").read_bytes()
+    paired = run([("domanda.pdf", pdf), ("domanda.pdf.p7s", det)])
+    assert "FMT008" not in identify_findings(paired.documents[1])
+    alone = run([("domanda.pdf.p7s", det)])
+    assert identify_findings(alone.documents[0]) == {"FMT008": Severity.ERROR}

@@ -36,6 +36,9 @@ class CheckContext:
     profile: Profile
     settings: dict[str, Any] = field(default_factory=dict)  # see settings_from_env()
     is_main: bool = False
+    # names of the other files beside this one (same message or envelope): lets a
+    # detached .p7s know whether its document came with it
+    siblings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
