@@ -395,7 +395,7 @@ def _ole(data: bytes) -> Sniffed:
     lower = {s.lower() for s in streams}
     details: dict[str, Any] = {"container": "ole"}
     if "encryptedpackage" in lower and "encryptioninfo" in lower:
-        details["encrypted"] = True
+        details["encrypted"] = details["encrypted_package"] = True
         return Sniffed("ole", details, [Finding("FMT026")])
     if clsid in _MSI_CLSIDS:
         return Sniffed("exe", {"kind": "msi"})
@@ -952,6 +952,8 @@ def format_info(found: Sniffed, magic_text: str = "") -> FormatInfo:
         label = f"Documento PDF/A-{d['pdfa_part']}{d['pdfa_conformance']}"
     elif found.id in ("txt", "html") and d.get("encoding"):
         label = f"{label} ({_ENCODING_LABELS.get(d['encoding'], d['encoding'])})"
+    elif found.id == "ole" and d.get("encrypted_package"):
+        label = "Documento Office protetto da password"
     elif found.id == "xml" and d.get("fatturapa"):
         label = "Fattura elettronica (FatturaPA, XML)"
     elif found.id == "exe" and d.get("kind"):
@@ -986,8 +988,8 @@ def judge(fmt: FormatInfo, name: str, accepted: tuple[str, ...],
           siblings: tuple[str, ...] = ()) -> list[Finding]:
     """Findings about the name and about the office's formats. `siblings` are the names of
     the files sent beside this one: a detached signature is fine next to its document."""
-    if _unopened_container(fmt, extensions_of(name)):
-        return _name_findings(fmt, name)
+    if _unopened_container(fmt, extensions_of(name)) or fmt.details.get("encrypted_package"):
+        return _name_findings(fmt, name)  # the container's own finding (FMT017/020/026) says it
     if KINDS.get(fmt.id, KINDS["unknown"]).family == "detached" and detached_target(name) in siblings:
         return _name_findings(fmt, name)  # domanda.pdf.p7s beside domanda.pdf: the signature check pairs them
     return _name_findings(fmt, name) + _acceptance_findings(fmt, accepted)

@@ -343,7 +343,8 @@ def test_odf_details(built):
 
 def test_FMT026_password_protected_ooxml(built):
     fmt, codes = codes_for("domanda.docx", built["password.docx"])
-    assert fmt.details["encrypted"] is True and "FMT026" in codes
+    assert fmt.details["encrypted"] is True and codes == {"FMT026"}
+    assert fmt.label == "Documento Office protetto da password"
 
 
 def test_ole_stream_names_decide(built):
