@@ -153,9 +153,9 @@ def cid_truetype(font_dict, cid_font, desc, raw: bytes) -> Iterator[tuple[int, f
             yield cid, pdf_width, program_width
 
 
-def _cff(desc):
+def _cff(desc, subtype: str = "Type1C"):
     stream = get(desc, "/FontFile3")
-    if not isinstance(stream, pikepdf.Stream) or name(get(stream, "/Subtype")) != "Type1C":
+    if not isinstance(stream, pikepdf.Stream) or name(get(stream, "/Subtype")) != subtype:
         return None
     data = read_stream(stream, limit=32 << 20)
     if not data:
@@ -233,3 +233,50 @@ def missing_cid_glyphs(font_dict, cid_font, desc, raw: bytes) -> list[int]:
         return []
     cids = {int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw) - 1, 2)}
     return sorted(c for c in cids if c >= count)[:10]
+
+
+def charset_omissions(desc) -> list[str]:
+    """Glyphs of a Type 1 (CFF) subset program that its /CharSet does not list."""
+    charset = get(desc, "/CharSet")
+    if not isinstance(charset, pikepdf.String):
+        return []
+    top = _cff(desc)
+    if top is None:
+        return []
+    listed = {n for n in bytes(charset).decode("latin-1").split("/") if n}
+    try:
+        present = [g for g in top.charset if g != ".notdef"]
+    except Exception:  # noqa: BLE001
+        return []
+    return [g for g in present if g not in listed][:10]
+
+
+def cidset_omissions(desc) -> list[int]:
+    """CIDs of a CID-keyed CFF program that its /CIDSet does not mark."""
+    cidset = get(desc, "/CIDSet")
+    if not isinstance(cidset, pikepdf.Stream):
+        return []
+    bits = read_stream(cidset, limit=1 << 20)
+    top = _cff(desc, "CIDFontType0C")
+    if bits is None or top is None:
+        return []
+    missing = []
+    try:
+        names = top.charset
+    except Exception:  # noqa: BLE001
+        return []
+    for glyph in names:
+        if not glyph.startswith("cid"):
+            continue
+        try:
+            cid = int(glyph[3:])
+        except ValueError:
+            continue
+        if cid == 0:
+            continue
+        byte = cid // 8
+        if byte >= len(bits) or not (bits[byte] >> (7 - cid % 8)) & 1:
+            missing.append(cid)
+            if len(missing) >= 10:
+                break
+    return missing

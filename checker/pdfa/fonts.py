@@ -62,6 +62,7 @@ def check(doc: Document) -> Iterator[Failure]:
         yield from _encoding(doc, use)
         if p == 1:
             yield from _subsets(doc, use)
+        yield from _subset_lists(doc, use)
         if doc.flavour.unicode:
             yield from _unicode(doc, use)
     if p >= 2 and doc.flavour.level_a and u.plain:
@@ -213,6 +214,24 @@ def _symbolic_cmap(doc: Document, use: TextUse, clause: str) -> Iterator[Failure
     if len(tables) != 1 and (3, 0) not in tables:
         yield Failure(doc.part, clause, 3 if doc.part == 1 else 4, f"il programma del carattere simbolico {_label(use.font)} "
                       "deve avere una sola tabella cmap o la tabella (3,0)", use.where)
+
+
+def _subset_lists(doc: Document, use: TextUse) -> Iterator[Failure]:
+    """A CharSet or CIDSet, when present, lists every glyph of the embedded subset."""
+    desc = _descriptor(use.font)
+    if not is_dict(desc):
+        return
+    clause = "6.3.5" if doc.part == 1 else "6.2.11.4.2"
+    missing = font_metrics.charset_omissions(desc)
+    if missing:
+        yield Failure(doc.part, clause, 2 if doc.part == 1 else 1,
+                      f"l'elenco CharSet del carattere {_label(use.font)} non comprende il glifo "
+                      f"{missing[0]} presente nel programma", use.where)
+    cids = font_metrics.cidset_omissions(desc)
+    if cids:
+        yield Failure(doc.part, clause, 3 if doc.part == 1 else 2,
+                      f"l'elenco CIDSet del carattere {_label(use.font)} non comprende il CID "
+                      f"{cids[0]} presente nel programma", use.where)
 
 
 def _subsets(doc: Document, use: TextUse) -> Iterator[Failure]:
