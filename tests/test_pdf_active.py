@@ -128,6 +128,17 @@ def test_PDF010_names_the_form_action(checked):
     assert only(checked["reset_form"], "PDF010")[0].args["subtype"] == "ResetForm"
 
 
+def test_many_links_are_listed_up_to_a_cap_and_the_rest_counted():
+    pdf = gen_pdf._base()
+    for i in range(25):
+        gen_pdf._add_annot(pdf, pikepdf.Dictionary(Subtype=pikepdf.Name.Link, A=gen_pdf._action(
+            pdf, S=pikepdf.Name.URI, URI=pikepdf.String(f"https://x.example/{i}"))))
+    findings = _run_direct(gen_pdf._save(pdf)).findings
+    assert [f.code for f in findings] == ["PDF008"] * (pdf_active.MAX_FINDINGS_PER_CODE + 1)
+    assert findings[0].detail == "https://x.example/0"
+    assert findings[-1].detail == "altri 5 casi dello stesso tipo"
+
+
 def test_PDF019_PDF020_urls_and_email_addresses_in_page_text_are_warnings(checked):
     doc = checked["text_links"]
     (url,) = only(doc, "PDF019")

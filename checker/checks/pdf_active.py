@@ -78,6 +78,11 @@ def _findings(report: ScanReport, fmt: FormatInfo, ctx: CheckContext) -> list[Fi
         counts[finding.code] = counts.get(finding.code, 0) + 1
         if counts[finding.code] <= MAX_FINDINGS_PER_CODE:
             out.append(finding)
+    for code, count in counts.items():
+        if count > MAX_FINDINGS_PER_CODE:  # say how many more, rather than list hundreds
+            more = f"altri {count - MAX_FINDINGS_PER_CODE} casi dello stesso tipo"
+            out.append(Finding(code, detail=more, args={"where": more, "detail": more,
+                                                        "name": more, "subtype": ""}))
     fields = report.of(HitKind.UNFILLED_FIELD)
     if fields:
         names = [h.detail for h in fields]

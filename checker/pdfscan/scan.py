@@ -21,6 +21,10 @@ _PERMISSIONS_IT = {
 }
 _DAMAGE = re.compile(r"xref|reconstruct|recover|startxref|trailer|damaged|EOF|offset",
                      re.IGNORECASE)
+# qpdf notes these and handles them as every reader does: not worth a warning to a citizen
+_BENIGN = re.compile(r"xref stream itself is missing|extraneous whitespace seen before xref",
+                     re.IGNORECASE)
+_XREF = re.compile(r"xref|cross-reference|startxref", re.IGNORECASE)
 _STREAM_PREFIX = re.compile(r"^(?:stream )?<_io\.[^>]*>(?: \([^)]*\))?:\s*")
 _STREAM_NAME = re.compile(r"<_io\.[^>]*>")
 
@@ -121,9 +125,11 @@ def _pdfa_claim(pdf: pikepdf.Pdf, data: bytes, report: ScanReport) -> None:
 def _damage(pdf: pikepdf.Pdf, report: ScanReport) -> None:
     warnings = [str(w) for w in pdf.get_warnings()]
     report.warnings = warnings[:10]
-    damaged = [w for w in warnings if _DAMAGE.search(w)]
+    damaged = [w for w in warnings if _DAMAGE.search(w) and not _BENIGN.search(w)]
     if damaged and not report.of(HitKind.TRUNCATED) and not report.of(HitKind.DAMAGED):
-        report.hits.append(Hit(HitKind.DAMAGED, "tabella dei riferimenti (xref)",
+        where = ("tabella dei riferimenti (xref)" if any(_XREF.search(w) for w in damaged)
+                 else "struttura del file")
+        report.hits.append(Hit(HitKind.DAMAGED, where,
                                "; ".join(clean_message(w) for w in damaged[:3]), extra=(("count", str(len(warnings))),)))
 
 
