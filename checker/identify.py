@@ -189,7 +189,11 @@ def sniff(data: bytes) -> Sniffed:
     except Exception as exc:  # noqa: BLE001 - a parser bug on hostile input is a finding
         found = Sniffed("unknown", findings=[Finding("FMT017", detail=f"{type(exc).__name__}: {exc}"[:300],
                                                      args={"label": "file"})])
-    found.findings.extend(_polyglot(data, found))
+    try:
+        found.findings.extend(_polyglot(data, found))
+    except Exception as exc:  # noqa: BLE001
+        found.findings.append(Finding("FMT017", detail=f"{type(exc).__name__}: {exc}"[:300],
+                                      args={"label": KINDS[found.id].label}))
     return found
 
 
