@@ -19,7 +19,7 @@ FLOORS = {
     "PDF_A-1a": 100,
     "PDF_A-1b": 99,
     "PDF_A-2a": 100,
-    "PDF_A-2b": 98,
+    "PDF_A-2b": 99,
     "PDF_A-2u": 100,
     "PDF_A-3b": 100,
     "TWG test files": 98,

@@ -54,6 +54,8 @@ def check(doc: Document) -> Iterator[Failure]:
         if p >= 2:
             yield from _glyphs_present(doc, use)
     if p >= 2:
+        for use in u.shown.values():
+            yield from _notdef(doc, use)
         for use in u.truncated_codes.values():
             yield Failure(p, "6.2.11.4.1", 2, f"il testo nel carattere {_label(use.font)} contiene un "
                           "codice incompleto (numero dispari di byte)", use.where)
@@ -108,6 +110,22 @@ def _widths(doc: Document, use: TextUse) -> Iterator[Failure]:
                       f"è {pdf_width:g} nel PDF ma {program_width:g} nel programma del carattere",
                       use.where)
         return
+
+
+def _notdef(doc: Document, use: TextUse) -> Iterator[Failure]:
+    """ISO 19005-2 6.2.11.8: no text shows .notdef (CID 0 of an Identity-encoded CID font)."""
+    font = use.font
+    if name(get(font, "/Subtype")) != "Type0" or \
+            name(get(font, "/Encoding")) not in ("Identity-H", "Identity-V"):
+        return
+    desc_font = _descendant(font)
+    sub = name(get(desc_font, "/Subtype"))
+    if sub == "CIDFontType2" and name(get(desc_font, "/CIDToGIDMap")) != "Identity":
+        return
+    raw = bytes(use.codes)
+    if any(raw[i:i + 2] == b"\x00\x00" for i in range(0, len(raw) - 1, 2)):
+        yield Failure(doc.part, "6.2.11.8", 1, f"il testo usa il glifo .notdef del carattere "
+                      f"{_label(font)}", use.where)
 
 
 def _glyphs_present(doc: Document, use: TextUse) -> Iterator[Failure]:
