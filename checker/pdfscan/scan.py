@@ -11,6 +11,7 @@ import pikepdf
 from . import revisions, text
 from .claim import pdfa_claim
 from .model import ACTIVE_KINDS, Hit, HitKind, Limits, ScanReport
+from .streams import TooLarge, bounded_bytes
 from .walk import Walker
 
 _PERMISSIONS_IT = {
@@ -116,9 +117,9 @@ def _pdfa_claim(pdf: pikepdf.Pdf, data: bytes, report: ScanReport) -> None:
     """The PDF/A part the XMP claims (embedded-file rules depend on it)."""
     try:
         meta = pdf.Root.get("/Metadata")
-        if isinstance(meta, pikepdf.Stream) and meta.get("/Length", 0) < 4_000_000:
-            report.pdfa_part, report.pdfa_conformance = pdfa_claim(meta.read_bytes())
-    except (pikepdf.PdfError, ValueError, TypeError):
+        if isinstance(meta, pikepdf.Stream):
+            report.pdfa_part, report.pdfa_conformance = pdfa_claim(bounded_bytes(meta, 4 << 20))
+    except (pikepdf.PdfError, ValueError, TypeError, TooLarge):
         pass
 
 

@@ -46,13 +46,16 @@ def bounded_bytes(stream: pikepdf.Stream, limit: int) -> bytes:
     raw = stream.read_raw_bytes()
     if not filters:
         return raw[:limit]
-    if all(f in ("/FlateDecode", "/Fl") for f in filters) and "/DecodeParms" not in stream:
+    if all(f in ("/FlateDecode", "/Fl") for f in filters):
         data = raw
         for _ in filters:
             data = _inflate(data, limit)
-        return data
-    # Other filters (LZW, ASCIIHex, RunLength, predictors): their expansion is bounded by a
-    # small factor, so a small raw stream is safe to hand to qpdf.
-    if len(raw) * 8 > limit:
+        if "/DecodeParms" not in stream:
+            return data
+        # a PNG/TIFF predictor does not grow the data: qpdf may now decode it safely
+        return stream.read_bytes()[:limit]
+    # Other chains (LZW, RunLength, ASCII85...): LZW alone can expand over 1000 times, so
+    # only a small raw stream is handed to qpdf's decoder.
+    if len(raw) * 4096 > limit:
         raise TooLarge(len(raw), limit)
     return stream.read_bytes()[:limit]
