@@ -577,7 +577,10 @@ def _cms(der: bytes) -> Sniffed | None:
     except Exception:  # noqa: BLE001 - not a ContentInfo
         info, ctype = None, ""
     if ctype == "1.2.840.113549.1.7.2":  # signedData
-        return _signed_data(info["content"])
+        try:
+            return _signed_data(info["content"])
+        except Exception:  # noqa: BLE001 - asn1crypto parses lazily: damage shows up here
+            return None
     if ctype == "1.2.840.113549.1.9.16.1.31":  # id-ct-timestampedData (RFC 5544)
         try:
             tsd = info["content"]
@@ -761,7 +764,7 @@ def _mime_structure(data: bytes) -> Sniffed | None:
     except Exception:  # noqa: BLE001
         return None
     names = {k.lower() for k in headers.keys()}
-    content_type = (headers.get("Content-Type") or "").lower()
+    content_type = str(headers.get("Content-Type") or "").lower()  # a Header when not ASCII
     is_mail = len(names & _MAIL_HEADERS) >= 2
     if not is_mail and not content_type.startswith("multipart/"):
         return None
@@ -838,6 +841,8 @@ class _RootTarget:
 
 _ROOT_AFTER_DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(\[.*?\]\s*)?>\s*(<!--.*?-->\s*)*<([A-Za-z_][\w.:-]*)",
                                  re.DOTALL)
+_ROOT_AFTER_PROLOGUE = re.compile(r"^\ufeff?\s*(<\?xml[^>]*\?>)\s*(<!--.*?-->\s*)*<([A-Za-z_][\w.:-]*)",
+                                  re.DOTALL)
 _XMLNS = re.compile(r"""xmlns\s*=\s*["']([^"']+)["']""")
 
 
@@ -858,13 +863,13 @@ def _xml(data: bytes) -> Sniffed | None:
     except defusedxml.DefusedXmlException as exc:
         details["entities"] = True
         details["defused"] = type(exc).__name__
-    except ParseError:
-        if target.root is None:
+    except (ParseError, LookupError, ValueError):  # LookupError: unknown declared encoding
+        if target.root is None and not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
             return None
     root = target.root
-    if root is None:
+    if root is None:  # stopped before the root (entity declarations, bad encoding): read it
         head = data[:65536].decode("utf-8", "replace")
-        m = _ROOT_AFTER_DOCTYPE.search(head)
+        m = _ROOT_AFTER_DOCTYPE.search(head) or _ROOT_AFTER_PROLOGUE.search(head)
         if not m:
             return None
         root = m.group(3)
