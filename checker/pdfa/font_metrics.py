@@ -90,10 +90,7 @@ def simple_truetype(font_dict, desc, codes: set[int]) -> Iterator[tuple[int, flo
             if c in differences:
                 text = agl.toUnicode(differences[c])
             elif base in ("WinAnsiEncoding", "MacRomanEncoding"):
-                try:
-                    text = bytes([c]).decode("cp1252" if base == "WinAnsiEncoding" else "mac_roman")
-                except UnicodeDecodeError:
-                    text = ""
+                text = encoded_char(c, base)
             if len(text) == 1:
                 glyph = unicode_cmap.get(ord(text))
         if not glyph:
@@ -169,14 +166,32 @@ def _cff(desc, subtype: str = "Type1C"):
         return None
 
 
+# Where ISO 32000-1 Annex D names a code differently from the cp1252 / mac_roman codecs.
+_ANNEX_D = {("WinAnsiEncoding", 0xA0): "space", ("WinAnsiEncoding", 0xAD): "hyphen",
+            ("MacRomanEncoding", 0xCA): "space"}
+
+
+def encoded_char(code: int, base: str | None) -> str:
+    """The character a WinAnsi/MacRoman code stands for ("" when unknown)."""
+    special = _ANNEX_D.get((base, code))
+    if special:
+        return agl.toUnicode(special)
+    if base not in ("WinAnsiEncoding", "MacRomanEncoding"):
+        return ""
+    try:
+        return bytes([code]).decode("cp1252" if base == "WinAnsiEncoding" else "mac_roman")
+    except UnicodeDecodeError:
+        return ""
+
+
 def _standard_name(code: int, base: str | None) -> str | None:
     from fontTools.encodings.StandardEncoding import StandardEncoding
     if base in ("WinAnsiEncoding", "MacRomanEncoding"):
-        try:
-            ch = bytes([code]).decode("cp1252" if base == "WinAnsiEncoding" else "mac_roman")
-        except UnicodeDecodeError:
-            return None
-        return agl.UV2AGL.get(ord(ch))
+        special = _ANNEX_D.get((base, code))
+        if special:
+            return special
+        ch = encoded_char(code, base)
+        return agl.UV2AGL.get(ord(ch)) if len(ch) == 1 else None
     if base == "StandardEncoding":
         glyph = StandardEncoding[code] if code < len(StandardEncoding) else None
         return glyph if glyph and glyph != ".notdef" else None
@@ -203,6 +218,8 @@ def missing_cff_glyphs(font_dict, desc, codes: set[int]) -> list[str]:
         elif isinstance(item, pikepdf.Name) and code is not None:
             differences[code] = name(item) or ""
             code += 1
+    # a glyph counts as present when the program has it under any name for the same character
+    present_chars = {agl.toUnicode(g) for g in charset} - {""}
     missing = []
     for c in sorted(codes)[:MAX_CODES]:
         if c in differences:
@@ -213,7 +230,8 @@ def missing_cff_glyphs(font_dict, desc, codes: set[int]) -> list[str]:
             glyph = builtin[c]
         else:
             glyph = None
-        if glyph and glyph != ".notdef" and glyph not in charset:
+        if glyph and glyph != ".notdef" and glyph not in charset \
+                and (not agl.toUnicode(glyph) or agl.toUnicode(glyph) not in present_chars):
             missing.append(glyph)
     return missing
 
