@@ -469,22 +469,29 @@ def _zip(data: bytes) -> Sniffed:
         out.id, extra = _zip_kind(data, report)
         out.details.update(extra)
     label = KINDS[out.id].label
-    seen: set[tuple[str, str]] = set()
+    # One finding per code (a bomb is both "entry too large" and "total too large"); the
+    # first problem gives the location, the others add to the detail.
+    grouped: dict[str, list[zipinspect.ZipProblem]] = {}
     for problem in report.problems:
-        code = _ZIP_FINDING[problem.kind]
-        if (code, problem.kind.value) in seen and code != "FMT017":
-            continue  # one finding per kind; the first entry is example enough
-        seen.add((code, problem.kind.value))
-        args = {"label": label, "problem": problem.kind.value}
-        if problem.kind is zipinspect.ZipProblemKind.PREPENDED_DATA:
+        grouped.setdefault(_ZIP_FINDING[problem.kind], []).append(problem)
+    for code, problems in grouped.items():
+        first = problems[0]
+        args = {"label": label, "problem": first.kind.value}
+        if first.kind is zipinspect.ZipProblemKind.PREPENDED_DATA:
             args["other"] = _magic_name(data[:report.prepended_bytes])
             location = "byte 0"
-        elif problem.kind is zipinspect.ZipProblemKind.APPENDED_DATA:
+        elif first.kind is zipinspect.ZipProblemKind.APPENDED_DATA:
             args["other"] = _magic_name(data[len(data) - report.appended_bytes:])
             location = f"byte {len(data) - report.appended_bytes}"
         else:
-            location = problem.entry
-        out.findings.append(Finding(code, detail=problem.detail, location=location, args=args))
+            location = first.entry
+        details = [f"{p.entry}: {p.detail}"
+                   if p.entry and p is not first and p.entry != p.detail else p.detail
+                   for p in problems[:4]]
+        if len(problems) > 4:
+            details.append(f"(+{len(problems) - 4})")
+        out.findings.append(Finding(code, detail="; ".join(details)[:500], location=location,
+                                    args=args))
     return out
 
 
