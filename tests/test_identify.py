@@ -507,3 +507,10 @@ def test_mutated_samples_never_reach_the_last_resort_handler(built):
                 else:
                     del mutated[at:at + rng.randint(1, 64)]
             identify._sniff(bytes(mutated))
+
+
+@pytest.mark.parametrize("name", sorted(gen.HOSTILE))
+def test_one_finding_per_code(built, name):
+    _, findings = identify.identify(InputFile(name, built[name]))
+    codes = [f.code for f in findings]
+    assert len(codes) == len(set(codes)), codes
