@@ -97,11 +97,54 @@ def _has_default(scope: tuple, family: str) -> bool:
     return any(get(get(res, "/ColorSpace"), key) is not None for res in scope)
 
 
+def _icc_streams(cs, depth: int = 0) -> Iterator:
+    """The ICC profile streams of ICCBased spaces inside cs (directly or as a base)."""
+    if depth > 8 or not isinstance(cs, pikepdf.Array) or len(cs) < 2:
+        return
+    kind = name(cs[0])
+    if kind == "ICCBased" and isinstance(cs[1], pikepdf.Stream):
+        yield cs[1]
+    elif kind in ("Indexed", "Pattern"):
+        yield from _icc_streams(cs[1], depth + 1)
+    elif kind in ("Separation", "DeviceN") and len(cs) > 2:
+        yield from _icc_streams(cs[2], depth + 1)
+
+
+_ICC_N = {"GRAY": (1,), "RGB ": (3,), "Lab ": (3,), "CMYK": (4,)}
+
+
+def _icc_profiles(doc: Document) -> Iterator[Failure]:
+    """ICCBased colour spaces: a profile PDF can use (class, colour space, version, N)."""
+    p = doc.part
+    clause = "6.2.3.2" if p == 1 else "6.2.4.2"
+    seen: set = set()
+    for use in usage(doc).colour_spaces:
+        for stream in _icc_streams(use.obj):
+            key = objgen(stream) or id(stream)
+            if key in seen:
+                continue
+            seen.add(key)
+            data = read_stream(stream, limit=16 << 20)
+            if data is None or len(data) < 128:
+                continue
+            device_class, space, major = data[12:16].decode("latin-1"), data[16:20].decode("latin-1"), data[8]
+            if device_class not in ("prtr", "mntr", "scnr", "spac") or space not in _ICC_N \
+                    or major >= (3 if p == 1 else 5):
+                yield Failure(p, clause, 1, f"profilo ICC non utilizzabile (classe «{device_class}», "
+                              f"spazio «{space}», versione {major})", use.where)
+                continue
+            n = get(stream, "/N")
+            if isinstance(n, int) and int(n) not in _ICC_N[space]:
+                yield Failure(p, clause, 2, f"il profilo ICC dichiara N={n} ma descrive lo spazio "
+                              f"«{space.strip()}»", use.where)
+
+
 def _colour_spaces(doc: Document, intent_space: str | None) -> Iterator[Failure]:
     p = doc.part
     clause = "6.2.3.3" if p == 1 else "6.2.4.3"
     reported = set()
     separations: dict[str, tuple[bytes, object]] = {}
+    yield from _icc_profiles(doc)
     for use in usage(doc).colour_spaces:
         for fam in set(_device_families(use.obj)):
             if fam in reported or _has_default(use.resources, fam):
