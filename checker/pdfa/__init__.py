@@ -6,7 +6,7 @@ returns a PdfaReport whose failures cite ISO 19005 part, clause and test number.
 
 Each family is conservative: it reports a requirement as failed only when the file
 clearly breaks it, because a false "not compliant" on a good PDF/A sends a citizen to
-fix what is not broken. Clauses we do not check are listed in clauses.UNCOVERED, so
+fix what is not broken. Clauses we do not check are listed in clauses.UNCOVERED_IT, so
 the report can say the built-in result is a pre-check.
 """
 from __future__ import annotations

@@ -12,8 +12,9 @@ CLAUSES_FILE = Path(__file__).with_name("clauses.toml")
 FALLBACK_CODE = "PDFA010"
 
 # What the built-in validator does not check (the report calls its result a pre-check).
-UNCOVERED_IT = ("coerenza tra larghezze dei glifi e programma del font, CIDSet/CharSet, "
-                "profili ICC in dettaglio, flussi JPEG2000, limiti interni del lettore")
+UNCOVERED_IT = ("larghezze dei glifi dei caratteri Type 1 e CFF, CIDSet dei caratteri TrueType, "
+                "immagini JPEG2000, struttura interna dei programmi dei caratteri e dei profili ICC, "
+                "alcune regole della struttura logica")
 
 
 @dataclass(frozen=True)
