@@ -129,13 +129,16 @@ _EXE_LABELS = {
     "pe": "Programma Windows (EXE/DLL)", "dos": "Programma MS-DOS", "elf": "Programma Linux (ELF)",
     "macho": "Programma macOS (Mach-O)", "script": "Script eseguibile",
     "msi": "Pacchetto di installazione Windows (MSI)", "jar": "Programma Java (JAR)",
+    "java": "Programma Java (classe compilata)", "apk": "App Android (APK)",
+    "lnk": "Collegamento di Windows (LNK)", "chm": "Guida HTML compilata (CHM)",
 }
 _EXE_EXTENSIONS = {
     "pe": ("exe", "dll", "scr", "com", "sys", "cpl", "ocx"), "dos": ("exe", "com"),
     "elf": ("bin", "elf", "so", "run", "out"), "macho": ("app", "dylib", "bin"),
     "script": ("sh", "bash", "bat", "cmd", "js", "jse", "vbs", "vbe", "ps1", "psm1", "hta", "wsf",
                "py", "pl", "rb", "command"),
-    "msi": ("msi", "msp"), "jar": ("jar",),
+    "msi": ("msi", "msp"), "jar": ("jar",), "java": ("class",), "apk": ("apk",),
+    "lnk": ("lnk",), "chm": ("chm",),
 }
 # A last extension Windows or a desktop runs on double click: a document disguised with one of
 # these ("fattura.pdf.exe") is the classic malware attachment.
@@ -552,8 +555,14 @@ def _executable(data: bytes) -> Sniffed | None:
         return Sniffed("exe", {"kind": "elf"})
     if data[:4] in _MACHO:
         return Sniffed("exe", {"kind": "macho"})
-    if data[:4] == b"\xca\xfe\xba\xbe" and len(data) > 8 and struct.unpack(">I", data[4:8])[0] < 40:
-        return Sniffed("exe", {"kind": "macho", "universal": True})  # fat binary, not a Java class
+    if data[:4] == b"\xca\xfe\xba\xbe" and len(data) > 8:
+        if struct.unpack(">I", data[4:8])[0] < 40:
+            return Sniffed("exe", {"kind": "macho", "universal": True})  # fat binary
+        return Sniffed("exe", {"kind": "java"})  # a compiled Java class
+    if data[:8] == b"L\x00\x00\x00\x01\x14\x02\x00":  # Windows shortcut: runs its target
+        return Sniffed("exe", {"kind": "lnk"})
+    if data[:4] == b"ITSF":  # compiled HTML help: runs scripts on opening
+        return Sniffed("exe", {"kind": "chm"})
     if data[:2] == b"#!":
         return Sniffed("exe", {"kind": "script", "interpreter": data[2:80].split(b"\n")[0].decode(
             "ascii", "replace").strip()})

@@ -49,7 +49,7 @@ EXPECTED: dict[str, str] = {
     "message.eml": "eml", "archive.zip": "zip", "archive.7z": "7z", "archive.rar": "rar",
     "text.txt.gz": "gzip", "program.exe": "exe", "program.elf": "exe", "macos.bin": "exe",
     "script.sh": "exe", "script.bat": "exe", "script.vbs": "exe", "script.js": "exe",
-    "script.ps1": "exe", "installer.msi": "exe", "empty.txt": "empty", "random.bin": "unknown",
+    "script.ps1": "exe", "installer.msi": "exe", "shortcut.lnk": "exe", "empty.txt": "empty", "random.bin": "unknown",
     "password.docx": "ole",
     # hostile: what they are (their findings are in HOSTILE)
     "truncated.pdf": "pdf", "junk-header.pdf": "pdf", "bomb-10gb.zip": "zip",
@@ -596,6 +596,7 @@ def _executables() -> dict[str, bytes]:
     macho = struct.pack("<IiiIIII", 0xFEEDFACF, 0x01000007, 3, 2, 0, 0, 0) + bytes(4)
     return {
         "program.exe": pe_header(),
+        "shortcut.lnk": b"L\x00\x00\x00\x01\x14\x02\x00\x00\x00\x00\x00\xc0" + bytes(63),
         "program.elf": elf,
         "macos.bin": macho,
         "script.sh": b"#!/bin/sh\nrm -rf \"$HOME/tmp\"\n",

@@ -105,7 +105,7 @@ def test_signed_pdf_name_is_not_a_double_extension(built):
 
 @pytest.mark.parametrize("name", ["program.exe", "program.elf", "macos.bin", "script.sh",
                                   "script.bat", "script.vbs", "script.js", "script.ps1",
-                                  "installer.msi"])
+                                  "installer.msi", "shortcut.lnk"])
 def test_FMT013_executables(built, name):
     fmt, codes = codes_for(name, built[name])
     assert fmt.id == "exe" and fmt.details["kind"]
