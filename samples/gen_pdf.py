@@ -412,7 +412,47 @@ def decompression_bomb(inner_mib: int = 1024) -> bytes:
     return _raw_pdf(_page_objects(twice, filters=b"/Filter [/FlateDecode /FlateDecode]"))
 
 
-# name -> (builder, what a correct check reports: the rule codes it must emit)
+def object_stream_bomb(inner_mib: int = 1024) -> bytes:
+    """An object inside a PDF 1.5 object stream whose (Flate in Flate) data inflates to
+    `inner_mib` MiB: reading the object makes a reader inflate the whole stream."""
+    import struct
+
+    header = b"5 0 "
+    inner = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    once = (inner.compress(header + b"<< /Type /Annot >>")
+            + b"".join(inner.compress(chunk) for _ in range(inner_mib)) + inner.flush())
+    twice = zlib.compress(once, 9)
+    out = bytearray(b"%PDF-1.7\n")
+    offsets: dict[int, int] = {}
+
+    def put(num: int, body: bytes) -> None:
+        offsets[num] = len(out)
+        out.extend(b"%d 0 obj\n" % num + body + b"\nendobj\n")
+
+    put(1, b"<< /Type /Catalog /Pages 2 0 R /Extra 5 0 R >>")
+    put(2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+    put(3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>")
+    put(6, b"<< /Type /ObjStm /N 1 /First %d /Length %d /Filter [/FlateDecode /FlateDecode] >>"
+           b"\nstream\n" % (len(header), len(twice)) + twice + b"\nendstream")
+    xref_at = len(out)
+    rows = [b"\x00" + struct.pack(">IH", 0, 65535)]
+    for num in range(1, 8):
+        if num in offsets:
+            rows.append(b"\x01" + struct.pack(">IH", offsets[num], 0))
+        elif num == 5:  # object 5 lives in object stream 6
+            rows.append(b"\x02" + struct.pack(">IH", 6, 0))
+        elif num == 7:  # the xref stream itself
+            rows.append(b"\x01" + struct.pack(">IH", xref_at, 0))
+        else:
+            rows.append(b"\x00" + struct.pack(">IH", 0, 0))
+    table = b"".join(rows)
+    out.extend(b"7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+               % len(table) + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    return bytes(out)
+
+
+# name -> builder
 SAMPLES = {
     "clean": clean,
     "js_name_tree": js_name_tree,
@@ -450,6 +490,7 @@ SAMPLES = {
     "million_objects": million_objects,
     "reference_loop": reference_loop,
     "decompression_bomb": decompression_bomb,
+    "object_stream_bomb": object_stream_bomb,
 }
 
 

@@ -261,6 +261,13 @@ def test_PDF022_decompression_bomb_is_stopped(checked):
     assert not [x for x in doc.findings if x.code.startswith("SYS") and x.check == "pdf_active"]
 
 
+def test_PDF022_decompression_bomb_in_an_object_stream_is_stopped_before_qpdf_inflates_it(checked):
+    doc = checked["object_stream_bomb"]
+    (f,) = only(doc, "PDF022")
+    assert f.location == "flusso di oggetti 6 0"
+    assert not [x for x in doc.findings if x.code.startswith("SYS") and x.check == "pdf_active"]
+
+
 def test_every_dirty_sample_is_reported_and_only_clean_passes(checked):
     silent = sorted(name for name, doc in checked.items() if not pdf_findings(doc))
     assert silent == ["clean"]

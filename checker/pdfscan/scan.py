@@ -12,7 +12,7 @@ from . import revisions, text
 from .claim import pdfa_claim
 from .model import ACTIVE_KINDS, Hit, HitKind, Limits, ScanReport
 from .streams import TooLarge, bounded_bytes
-from .walk import Walker
+from .walk import _BROKEN, Walker
 
 _PERMISSIONS_IT = {
     "print_lowres": "stampa", "print_highres": "stampa ad alta qualità",
@@ -77,6 +77,8 @@ def scan(data: bytes, limits: Limits | None = None) -> ScanReport:
             declared_objects = 0
         _encryption(pdf, report)
         _pdfa_claim(pdf, data, report)
+        if _object_stream_bombs(pdf, data, declared_objects, limits, report):
+            return report  # resolving any object inside would make qpdf inflate it whole
         walker = Walker(pdf, limits, limits.max_nodes, limits.walk_seconds)
         final_hits = walker.run()
         report.hits.extend(final_hits)
@@ -97,6 +99,32 @@ def scan(data: bytes, limits: Limits | None = None) -> ScanReport:
     report.hits.extend(page_text.bomb)
     report.hits.extend(text.link_hits(page_text.text))
     return report
+
+
+def _object_stream_bombs(pdf: pikepdf.Pdf, data: bytes, declared_objects: int, limits: Limits,
+                         report: ScanReport) -> bool:
+    """Object streams (PDF 1.5) are inflated whole by qpdf as soon as one object inside is
+    read; check each one under the bound first. True when one is a decompression bomb."""
+    if b"ObjStm" not in data or declared_objects > limits.text_max_objects:
+        return False
+    try:
+        numbers = sorted({e.obj_stream_number for e in pdf.get_xref_table().values()
+                          if e.type == 2})
+    except _BROKEN:
+        return False
+    for number in numbers[:10_000]:
+        try:
+            stream = pdf.get_object((number, 0))
+            if isinstance(stream, pikepdf.Stream):
+                bounded_bytes(stream, 2 * limits.stream_bytes)
+        except TooLarge as exc:
+            report.hits.append(Hit(HitKind.STREAM_BOMB, f"flusso di oggetti {number} 0",
+                                   f"il flusso di oggetti supera {2 * limits.stream_bytes // 2**20}"
+                                   f" MB una volta decompresso ({exc})"))
+            return True
+        except _BROKEN:
+            continue
+    return False
 
 
 def _encryption(pdf: pikepdf.Pdf, report: ScanReport) -> None:
