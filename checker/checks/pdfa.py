@@ -1,8 +1,9 @@
 """Check "pdfa": PDF/A conformance of a PDF with the built-in validator (checker/pdfa/).
 
 Runs on every PDF. A file that claims PDF/A is validated against its claim; a plain PDF
-gets an information finding (PDFA001). When veraPDF is installed, its batch check
-supersedes this one (see checker/checks/__init__.py BatchCheck.supersedes).
+gets an information finding (PDFA001). A profile may force the flavour with the extra key
+`pdfa_flavour = "2b"`. When veraPDF is installed, its batch check supersedes this one
+(see checker/checks/__init__.py BatchCheck.supersedes).
 """
 from __future__ import annotations
 
