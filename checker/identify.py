@@ -512,6 +512,12 @@ def _zip_kind(data: bytes, report: zipinspect.ZipReport) -> tuple[str, dict[str,
             if mimetype.endswith("-template"):
                 details["template"] = True
             return fid, details
+    if "META-INF/manifest.xml" in names:
+        # ODF without a "mimetype" member: the manifest's root entry names the type
+        fid, mimetype = _odf_from_manifest(
+            zipinspect.read_member(data, "META-INF/manifest.xml", _MAX_CONTENT_TYPES))
+        if fid:
+            return fid, {"mimetype": mimetype, "manifest": True, "mimetype_first": False}
     if "[content_types].xml" in lower:
         name = next(n for n in names if n.lower() == "[content_types].xml")
         xml = zipinspect.read_member(data, name, _MAX_CONTENT_TYPES)
@@ -523,6 +529,23 @@ def _zip_kind(data: bytes, report: zipinspect.ZipReport) -> tuple[str, dict[str,
     if "androidmanifest.xml" in lower and "classes.dex" in lower:
         return "exe", {"kind": "apk"}
     return "zip", {}
+
+
+_MANIFEST_NS = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+
+
+def _odf_from_manifest(xml: bytes | None) -> tuple[str | None, str]:
+    if not xml:
+        return None, ""
+    try:
+        root = SafeET.fromstring(xml)
+    except Exception:  # noqa: BLE001
+        return None, ""
+    for el in root:
+        if el.attrib.get("{%s}full-path" % _MANIFEST_NS) == "/":
+            mimetype = el.attrib.get("{%s}media-type" % _MANIFEST_NS, "")
+            return _ODF_MIMETYPES.get(mimetype), mimetype
+    return None, ""
 
 
 def _ooxml_kind(xml: bytes) -> str | None:

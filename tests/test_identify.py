@@ -528,3 +528,16 @@ def test_every_emitted_finding_fills_its_placeholders(built):
                     for lang in ("it", "en"):
                         text = catalogue.describe(finding, lang)
                         assert "…" not in "".join(text.values()), (name, shown_as, finding)
+
+
+def test_odf_without_mimetype_member_is_told_by_its_manifest(built):
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(built["table.ods"]))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != "mimetype":
+                dst.writestr(info, src.read(info))
+    fmt, _ = identify.identify(InputFile("a.ods", buf.getvalue()))
+    assert fmt.id == "ods" and fmt.details["mimetype_first"] is False
