@@ -1066,11 +1066,18 @@ def _name_findings(fmt: FormatInfo, name: str) -> list[Finding]:
     if not exts:
         if expected:
             out.append(Finding("FMT011", args={"label": fmt.label, "expected": expected}))
-    elif fmt.extensions and exts[-1] not in fmt.extensions:
+    elif fmt.extensions and exts[-1] not in fmt.extensions and not (
+            fmt.id in _OPEN_ENDED and exts[-1] not in _KNOWN_EXTENSIONS):
         out.append(Finding("FMT010", detail=f".{exts[-1]} → {fmt.id}",
                            args={"ext": exts[-1], "label": fmt.label, "expected": expected}))
     return out
 
+
+# Text and XML have countless dialects (.json, .ini, .vcf, .gpx, .fodt, ...): their content
+# contradicts only an extension that belongs to another format this module knows.
+_OPEN_ENDED = frozenset({"txt", "xml"})
+_KNOWN_EXTENSIONS = frozenset(e for k in _KINDS for e in k.extensions) | frozenset(
+    e for exts in _EXE_EXTENSIONS.values() for e in exts)
 
 # Extensions of zip-based formats: a broken or hostile zip named so is not "a zip with the
 # wrong extension" (its inside was never looked at); its own finding explains it.

@@ -541,3 +541,12 @@ def test_odf_without_mimetype_member_is_told_by_its_manifest(built):
                 dst.writestr(info, src.read(info))
     fmt, _ = identify.identify(InputFile("a.ods", buf.getvalue()))
     assert fmt.id == "ods" and fmt.details["mimetype_first"] is False
+
+
+def test_text_dialects_keep_their_own_extensions(built):
+    for name in ("dati.json", "evento.ics", "contatto.vcf", "percorso.gpx"):
+        data = built["utf8.txt"] if not name.endswith(".gpx") else built["fattura.xml"]
+        assert "FMT010" not in codes_for(name, data)[1], name
+    # but an extension of another known format still contradicts the content
+    assert "FMT010" in codes_for("dati.xml", built["utf8.txt"])[1]
+    assert "FMT010" in codes_for("dati.docx", built["fattura.xml"])[1]
