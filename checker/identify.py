@@ -949,7 +949,7 @@ def _polyglot(data: bytes, found: Sniffed) -> list[Finding]:
     # not a polyglot.
     if found.id not in ENVELOPES and found.id != "pdf" and not found.details.get("header_offset"):
         pdf_at = data.find(b"%PDF-", 0, _PDF_HEADER_WINDOW)
-        if pdf_at > 0:
+        if pdf_at > 0 and data.find(b"%%EOF", pdf_at) > 0:  # a PDF, not a mention of one
             out.append(_poly("PDF", pdf_at, found))
         elif found.id in ("exe", "jpeg", "png", "gif", "tiff", "gzip", "rar", "7z"):
             pdf_at = data.find(b"%PDF-")

@@ -550,3 +550,9 @@ def test_text_dialects_keep_their_own_extensions(built):
     # but an extension of another known format still contradicts the content
     assert "FMT010" in codes_for("dati.xml", built["utf8.txt"])[1]
     assert "FMT010" in codes_for("dati.docx", built["fattura.xml"])[1]
+
+
+def test_a_letter_mentioning_the_pdf_header_is_not_a_polyglot():
+    data = b"Gentile ufficio,\nil file inizia con %PDF-1.7 ma non si apre.\nSaluti\n"
+    fmt, codes = codes_for("lettera.txt", data)
+    assert fmt.id == "txt" and "FMT014" not in codes
