@@ -403,12 +403,25 @@ def reference_loop() -> bytes:
     return _raw_pdf(objs)
 
 
+def _zlib_of_filler(mib: int, fill: bytes = b" ", prefix: bytes = b"") -> bytes:
+    """zlib data of `prefix` + `mib` MiB of `fill`, in milliseconds: one MiB is deflated once
+    (with a full flush, so it stands alone) and the compressed piece repeated."""
+    head = zlib.compressobj(9)
+    out = bytearray(head.compress(prefix) + head.flush(zlib.Z_FULL_FLUSH))  # header + prefix
+    chunk = fill * (1 << 20)
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    piece = raw.compress(chunk) + raw.flush(zlib.Z_FULL_FLUSH)
+    out += piece * mib
+    out += zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # the final (empty) block
+    adler = zlib.adler32(prefix)
+    for _ in range(mib):
+        adler = zlib.adler32(chunk, adler)
+    return bytes(out + adler.to_bytes(4, "big"))
+
+
 def decompression_bomb(inner_mib: int = 1024) -> bytes:
     """A page whose content is Flate inside Flate: a few KB that inflate to `inner_mib` MiB."""
-    inner = zlib.compressobj(9)
-    chunk = b" " * (1 << 20)
-    once = b"".join(inner.compress(chunk) for _ in range(inner_mib)) + inner.flush()
-    twice = zlib.compress(once, 9)
+    twice = zlib.compress(_zlib_of_filler(inner_mib), 9)
     return _raw_pdf(_page_objects(twice, filters=b"/Filter [/FlateDecode /FlateDecode]"))
 
 
@@ -418,11 +431,7 @@ def object_stream_bomb(inner_mib: int = 1024) -> bytes:
     import struct
 
     header = b"5 0 "
-    inner = zlib.compressobj(9)
-    chunk = b" " * (1 << 20)
-    once = (inner.compress(header + b"<< /Type /Annot >>")
-            + b"".join(inner.compress(chunk) for _ in range(inner_mib)) + inner.flush())
-    twice = zlib.compress(once, 9)
+    twice = zlib.compress(_zlib_of_filler(inner_mib, prefix=header + b"<< /Type /Annot >>"), 9)
     out = bytearray(b"%PDF-1.7\n")
     offsets: dict[int, int] = {}
 
@@ -449,6 +458,28 @@ def object_stream_bomb(inner_mib: int = 1024) -> bytes:
     table = b"".join(rows)
     out.extend(b"7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
                % len(table) + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    return bytes(out)
+
+
+def xref_stream_bomb(inner_mib: int = 1100) -> bytes:
+    """A cross-reference stream (read while opening the file) that inflates past 1 GiB."""
+    import struct
+
+    out = bytearray(b"%PDF-1.7\n")
+    offsets: dict[int, int] = {}
+    for num, body in ((1, b"<< /Type /Catalog /Pages 2 0 R >>"),
+                      (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+                      (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>")):
+        offsets[num] = len(out)
+        out.extend(b"%d 0 obj\n" % num + body + b"\nendobj\n")
+    xref_at = len(out)
+    rows = [b"\x00" + struct.pack(">IH", 0, 65535)]
+    rows += [b"\x01" + struct.pack(">IH", offsets[n], 0) for n in (1, 2, 3)]
+    rows.append(b"\x01" + struct.pack(">IH", xref_at, 0))
+    twice = zlib.compress(_zlib_of_filler(inner_mib, b"\0", prefix=b"".join(rows)), 9)
+    out.extend(b"4 0 obj\n<< /Type /XRef /Size 5 /W [1 4 2] /Root 1 0 R /Length %d "
+               b"/Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(twice) + twice
+               + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
     return bytes(out)
 
 
@@ -491,6 +522,7 @@ SAMPLES = {
     "reference_loop": reference_loop,
     "decompression_bomb": decompression_bomb,
     "object_stream_bomb": object_stream_bomb,
+    "xref_stream_bomb": xref_stream_bomb,
 }
 
 

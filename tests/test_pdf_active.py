@@ -268,6 +268,17 @@ def test_PDF022_decompression_bomb_in_an_object_stream_is_stopped_before_qpdf_in
     assert not [x for x in doc.findings if x.code.startswith("SYS") and x.check == "pdf_active"]
 
 
+def test_PDF022_bomb_in_the_cross_reference_stream_within_a_1_GiB_worker(pdf_dir):
+    from checker import isolation
+
+    job = isolation.Job(label="pdf_active", fn=pdf_active.run, memory_mb=1024, timeout=45,
+                        args=(InputFile("x.pdf", (pdf_dir / "xref_stream_bomb.pdf").read_bytes()),
+                              FormatInfo(id="pdf"), CheckContext(profiles.get("generic"))))
+    isolation.run_jobs([job])
+    codes = [f.code for f in job.result.findings]
+    assert "PDF022" in codes and not [c for c in codes if c.startswith("SYS")], codes
+
+
 def test_every_dirty_sample_is_reported_and_only_clean_passes(checked):
     silent = sorted(name for name, doc in checked.items() if not pdf_findings(doc))
     assert silent == ["clean"]

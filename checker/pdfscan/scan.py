@@ -50,6 +50,11 @@ def scan(data: bytes, limits: Limits | None = None) -> ScanReport:
                                f"nessun marcatore %%EOF negli ultimi 1024 byte ({len(data)} byte)"))
     try:
         pdf = _open(data)
+    except MemoryError:
+        # qpdf inflates cross-reference streams while opening: a bomb there ends here
+        report.hits.append(Hit(HitKind.STREAM_BOMB, "apertura del file",
+                               "memoria esaurita leggendo la struttura del file"))
+        return report
     except pikepdf.PasswordError:
         report.encrypted = True
         report.hits.append(Hit(HitKind.PASSWORD, "dizionario /Encrypt",
@@ -154,6 +159,10 @@ def _pdfa_claim(pdf: pikepdf.Pdf, data: bytes, report: ScanReport) -> None:
 def _damage(pdf: pikepdf.Pdf, report: ScanReport) -> None:
     warnings = [str(w) for w in pdf.get_warnings()]
     report.warnings = warnings[:10]
+    exhausted = [w for w in warnings if "bad_alloc" in w or "out of memory" in w.lower()]
+    if exhausted:  # qpdf ran out of memory inflating a stream and carried on without it
+        report.hits.append(Hit(HitKind.STREAM_BOMB, "struttura del file",
+                               "memoria esaurita decomprimendo: " + clean_message(exhausted[0])))
     damaged = [w for w in warnings if _DAMAGE.search(w) and not _BENIGN.search(w)]
     if damaged and not report.of(HitKind.TRUNCATED) and not report.of(HitKind.DAMAGED):
         where = ("tabella dei riferimenti (xref)" if any(_XREF.search(w) for w in damaged)
@@ -182,7 +191,7 @@ def _history(data: bytes, final_hits: list[Hit], limits: Limits, report: ScanRep
             break
         try:
             pdf = _open(data[:end])
-        except (pikepdf.PdfError, ValueError, RuntimeError):
+        except (pikepdf.PdfError, ValueError, RuntimeError, MemoryError):
             continue  # a prefix that is not a document on its own (e.g. linearization part)
         with pdf:
             walker = Walker(pdf, limits, limits.revision_nodes, remaining, revision=number)
