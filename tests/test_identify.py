@@ -92,7 +92,6 @@ def test_FMT012_double_extension(built, name):
 
 def test_FMT012_right_to_left_override_in_name(built):
     name = "fattura\u202efdp.exe"   # shows as "fatturaexe.pdf"
-    _, findings = identify.identify(InputFile(name, built["program.exe"]))
     fmt = identify.identify(InputFile(name, built["program.exe"]))[0]
     found = [f for f in identify.judge(fmt, name, ("pdf",)) if f.code == "FMT012"]
     assert found and "U+202E" in found[0].detail
@@ -309,7 +308,7 @@ def test_FMT008_detached_signature_or_token_alone(built):
 
 
 def test_tsd_and_m7m_are_envelopes(built):
-    assert codes_for("a.pdf.tsd", built["stamped.pdf.tsd"]) [1] == set()
+    assert codes_for("a.pdf.tsd", built["stamped.pdf.tsd"])[1] == set()
     assert codes_for("a.pdf.m7m", built["stamped.pdf.m7m"])[1] == set()
 
 
@@ -330,8 +329,7 @@ def test_macro_enabled_told_apart_by_content_type(built):
                          ("slides.pptx", "macro.pptm")):
         assert identify.identify(InputFile("x", built[macro]))[0].details["vba_project"] is True
         # a .docm renamed .docx is still a docm, and its extension is wrong
-        renamed = plain
-        fmt, codes = codes_for(renamed, built[macro])
+        fmt, codes = codes_for(plain, built[macro])
         assert fmt.id == gen.EXPECTED[macro] and "FMT010" in codes
 
 
