@@ -66,10 +66,10 @@ def test_clean_pdf_passes_and_gives_the_oggetto_line(checked):
 @pytest.mark.parametrize("sample, where, excerpt", [
     ("js_name_tree", "/Names/JavaScript", "this.print"),
     ("js_openaction", "/OpenAction", "app.launchURL"),
-    ("aa_page", "pagina 1, /Page/AA/O", "page open"),
-    ("aa_annotation", "pagina 1, /Page/Annots[1]/AA/E", "mouse enter"),
-    ("aa_field", "pagina 1, /Page/Annots[1]/AA/K", "AFNumber_Keystroke"),
-    ("widget_parent_aa", "pagina 1, /Page/Annots[1]/Parent/AA/C", "event.value"),
+    ("aa_page", "pagina 1 (/AA/O)", "page open"),
+    ("aa_annotation", "pagina 1, annotazione 1 (/Annots[1]/AA/E)", "mouse enter"),
+    ("aa_field", "pagina 1, annotazione 1 (/Annots[1]/AA/K)", "AFNumber_Keystroke"),
+    ("widget_parent_aa", "pagina 1, annotazione 1 (/Annots[1]/Parent/AA/C)", "event.value"),
     ("js_in_object_stream", "/OpenAction", "in object stream"),
     ("obfuscated_names", "/OpenAction", "nascosto"),
     ("next_chain_loop", "/OpenAction/Next/Next", "terzo passo"),
@@ -119,7 +119,7 @@ def test_link_and_action_rules_say_what_and_where(checked, sample, code, detail)
     (f,) = only(checked[sample], code)
     assert f.severity is Severity.ERROR
     assert f.detail == detail
-    assert f.location.startswith("pagina 1, /Page/Annots[1]/A")
+    assert f.location.startswith("pagina 1, annotazione 1 (/Annots[1]/A)")
 
 
 def test_PDF010_names_the_form_action(checked):
@@ -155,7 +155,7 @@ def test_PDF012_embedded_files_in_a_plain_pdf_are_refused_by_the_generic_profile
     (tree,) = only(checked["embedded_file"], "PDF012")
     assert tree.args["name"] == "dati.csv" and "/Names/EmbeddedFiles" in tree.location
     (annot,) = only(checked["file_attachment_annot"], "PDF012")
-    assert annot.args["name"] == "setup.exe" and annot.location.startswith("pagina 1, /Page/Annots[1]/FS")
+    assert annot.args["name"] == "setup.exe" and annot.location.startswith("pagina 1, annotazione 1 (/Annots[1]/FS)")
 
 
 def test_PDF013_pdfa3_associated_file_is_allowed(checked):

@@ -121,12 +121,20 @@ class Walker:
 
     @staticmethod
     def where(frame: _Frame) -> str:
-        parts = []
+        """"pagina 2, annotazione 3 (/Annots[3]/A/Next), oggetto 12 0": the page and the
+        annotation in words, the PDF path for whoever opens the file with a PDF tool."""
+        path = list(frame.path)
+        head = ""
         if frame.page is not None:
-            parts.append(f"pagina {frame.page}")
-        path = frame.path[-6:]
-        if path:
-            parts.append(("…" if len(frame.path) > 6 else "") + "".join(path))
+            head = f"pagina {frame.page}"
+            if path[:1] == ["/Page"]:
+                path = path[1:]
+            if path[:1] == ["/Annots"] and len(path) > 1 and path[1].startswith("["):
+                head += f", annotazione {path[1].strip('[]')}"
+        shown = ("…" if len(path) > 6 else "") + "".join(path[-6:])
+        parts = [head] if head else []
+        if shown:
+            parts[-1:] = [f"{parts[-1]} ({shown})"] if parts else [shown]
         if frame.owner:
             parts.append(f"oggetto {frame.owner}")
         return ", ".join(parts)
