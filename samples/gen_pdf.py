@@ -242,7 +242,10 @@ def unfilled_field() -> bytes:
 
 
 def encrypted_user() -> bytes:
-    return _save(_base(), encryption=pikepdf.Encryption(user="segreta", owner="proprietario"))
+    """A password to open it, and (owner password) printing forbidden."""
+    return _save(_base(), encryption=pikepdf.Encryption(
+        user="segreta", owner="proprietario",
+        allow=pikepdf.Permissions(print_lowres=False, print_highres=False)))
 
 
 def encrypted_owner() -> bytes:

@@ -214,9 +214,10 @@ def test_PDF016_unfilled_field_is_named_and_a_filled_one_is_not(checked):
 
 # -- encryption ---------------------------------------------------------------------------------
 
-def test_PDF004_user_password_cannot_be_opened(checked):
+def test_PDF004_user_password_cannot_be_opened_and_its_locks_are_read_anyway(checked):
     doc = checked["encrypted_user"]
-    assert [f.code for f in pdf_findings(doc)] == ["PDF004"]
+    assert [f.code for f in pdf_findings(doc)] == ["PDF004", "PDF005"]
+    assert "stampa" in only(doc, "PDF005")[0].detail  # /P is readable without the password
     assert doc.facts["pdf_encrypted"] is True
 
 

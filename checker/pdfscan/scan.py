@@ -50,15 +50,13 @@ def scan(data: bytes, limits: Limits | None = None) -> ScanReport:
                                f"nessun marcatore %%EOF negli ultimi 1024 byte ({len(data)} byte)"))
     try:
         pdf = _open(data)
+    except pikepdf.PasswordError:
+        _password(data, report)
+        return report
     except MemoryError:
         # qpdf inflates cross-reference streams while opening: a bomb there ends here
         report.hits.append(Hit(HitKind.STREAM_BOMB, "apertura del file",
                                "memoria esaurita leggendo la struttura del file"))
-        return report
-    except pikepdf.PasswordError:
-        report.encrypted = True
-        report.hits.append(Hit(HitKind.PASSWORD, "dizionario /Encrypt",
-                               "serve una password per aprire il documento"))
         return report
     except (pikepdf.PdfError, ValueError, RuntimeError) as exc:
         # e.g. a loop in the page tree: qpdf refuses to push inherited attributes down,
@@ -66,9 +64,7 @@ def scan(data: bytes, limits: Limits | None = None) -> ScanReport:
         try:
             pdf = _open(data, inherit=False)
         except pikepdf.PasswordError:
-            report.encrypted = True
-            report.hits.append(Hit(HitKind.PASSWORD, "dizionario /Encrypt",
-                                   "serve una password per aprire il documento"))
+            _password(data, report)
             return report
         except (pikepdf.PdfError, ValueError, RuntimeError):
             report.hits.append(Hit(HitKind.UNREADABLE, "", clean_message(exc)))
@@ -130,6 +126,34 @@ def _object_stream_bombs(pdf: pikepdf.Pdf, data: bytes, declared_objects: int, l
         except _BROKEN:
             continue
     return False
+
+
+# ISO 32000-1 Table 22: user access permissions, bit position (1-based) in /P
+_P_BITS = {3: "stampa", 4: "modifica", 5: "copia del testo", 6: "commenti",
+           9: "compilazione moduli", 10: "accessibilità", 11: "assemblaggio pagine",
+           12: "stampa ad alta qualità"}
+
+
+def _password(data: bytes, report: ScanReport) -> None:
+    """A user password: nothing can be read, but the /Encrypt dictionary is in clear, so
+    the permission locks the owner password sets are reported too."""
+    report.encrypted = True
+    report.hits.append(Hit(HitKind.PASSWORD, "dizionario /Encrypt",
+                           "serve una password per aprire il documento"))
+    if len(data) > 20 * 1024 * 1024:
+        return  # pypdf would check every xref entry in Python: the password finding suffices
+    try:
+        from pypdf import PdfReader
+
+        encrypt = PdfReader(io.BytesIO(data), strict=False).trailer["/Encrypt"].get_object()
+        p = int(encrypt["/P"])
+    except Exception:  # noqa: BLE001 - pypdf raises many types on broken files
+        return
+    denied = [label for bit, label in _P_BITS.items() if not p & (1 << (bit - 1))]
+    if denied:
+        report.hits.append(Hit(HitKind.RESTRICTED, "dizionario /Encrypt",
+                               "permessi negati: " + ", ".join(denied),
+                               extra=(("denied", ",".join(denied)),)))
 
 
 def _encryption(pdf: pikepdf.Pdf, report: ScanReport) -> None:
