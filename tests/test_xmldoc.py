@@ -113,3 +113,16 @@ def test_engine_reports_xml_findings_and_fattura_passes():
     assert doc_findings(report, "fattura.xml", "xml") == []
     assert [f.code for f in doc_findings(report, "xxe.xml", "xml")] == ["XML001"]
     assert "XML009" in {f.code for f in doc_findings(report, "rete.kml", "xml")}
+
+
+@pytest.mark.parametrize("element", [b"<e>x</e>", b"<e>http://a.example.org/x</e>", b'<e href="http://a.example.org"/>'])
+def test_large_flat_xml_is_checked_in_linear_time(element):
+    import time
+    data = b"<r>" + element * 100_000 + b"</r>"
+    started = time.monotonic()
+    result = xmldoc.run(InputFile("big.xml", data), FormatInfo(id="xml"), None)
+    assert time.monotonic() - started < 10
+    assert len(result.findings) <= 20
+    if result.findings:
+        assert result.findings[0].location.startswith("/r/e[1]")
+        assert "altri 99980" in result.findings[-1].detail

@@ -45,7 +45,7 @@ _HTML_TAG = re.compile(r"<\s*(?:a|img|iframe|script|div|p|br|table|b|i|font|span
 def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     data = file.data
     if fmt.id == "html" and not _looks_like_xml(data):
-        return CheckResult(findings=capped(_check_html(data)))
+        return CheckResult(findings=_finish(_check_html(data)))
     problem = _prescan(data)
     if problem:
         return CheckResult(findings=[problem])
@@ -56,7 +56,7 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     except etree.XMLSyntaxError as exc:
         return CheckResult(findings=[Finding("XML002", detail=str(exc)[:300])])
     findings = _check_tree(tree, fmt.id)
-    return CheckResult(findings=capped(findings))
+    return CheckResult(findings=_finish(findings))
 
 
 def _looks_like_xml(data: bytes) -> bool:
@@ -100,15 +100,37 @@ def _path(el) -> str:
     """/Root/Child[2]/Leaf with local names: readable, namespaces left out."""
     parts = []
     while el is not None and isinstance(el.tag, str):
-        parent = el.getparent()
         name = _local(el.tag)
-        if parent is not None:
-            same = [s for s in parent if s.tag == el.tag]
-            if len(same) > 1:
-                name += f"[{same.index(el) + 1}]"
+        if el.getparent() is not None:
+            before = sum(1 for _ in el.itersiblings(el.tag, preceding=True))
+            if before or next(el.itersiblings(el.tag), None) is not None:
+                name += f"[{before + 1}]"
         parts.append(name)
-        el = parent
+        el = el.getparent()
     return "/" + "/".join(reversed(parts))
+
+
+class _Where:
+    """An element's path, computed only when a finding that survives the cap is reported:
+    computing it for every element of a large file would be quadratic."""
+    __slots__ = ("el", "suffix")
+
+    def __init__(self, el, suffix: str = ""):
+        self.el, self.suffix = el, suffix
+
+    def attr(self, name: str) -> "_Where":
+        return _Where(self.el, f"{self.suffix}/@{name}")
+
+    def __str__(self) -> str:
+        return _path(self.el) + self.suffix
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def _finish(findings: list[Finding]) -> list[Finding]:
+    """Cap per code, then turn the surviving locations into text (picklable, final)."""
+    return [Finding(f.code, f.severity, f.detail, str(f.location), f.args) for f in capped(findings)]
 
 
 def _check_tree(tree, fmt_id: str) -> list[Finding]:
@@ -126,7 +148,7 @@ def _check_tree(tree, fmt_id: str) -> list[Finding]:
             findings += _check_pi(el)
             continue
         local, ns = _local(el.tag), _ns(el.tag)
-        where = _path(el)
+        where = _Where(el)
         if ns in XINCLUDE_NS and local in ("include", "fallback"):
             findings.append(Finding("XML005", detail=el.get("href", ""), location=where))
             continue
@@ -160,7 +182,7 @@ def _check_attributes(el, where: str, active_doc: bool) -> list[Finding]:
             out.append(Finding("XML008", detail=f'{_local(name)}="{value[:120]}"', location=where))
             continue
         if value.lower().startswith(SCRIPT_SCHEMES):
-            out.append(Finding("XML008", detail=value[:200], location=f"{where}/@{_local(name)}"))
+            out.append(Finding("XML008", detail=value[:200], location=where.attr(_local(name))))
             continue
         if local == "style":
             out += _css_links(value, where)
@@ -169,11 +191,11 @@ def _check_attributes(el, where: str, active_doc: bool) -> list[Finding]:
             continue
         if local in LINK_ATTRS:
             if value and not value.startswith("#") and not value.lower().startswith("data:"):
-                out.append(Finding("XML006", detail=value[:300], location=f"{where}/@{_local(name)}"))
+                out.append(Finding("XML006", detail=value[:300], location=where.attr(_local(name))))
         elif local == "uri" or is_url(value):
             # ds:Reference/@URI="" or "#id" points inside the file; a URL points outside
             if is_url(value):
-                out.append(Finding("XML006", detail=value[:300], location=f"{where}/@{_local(name)}"))
+                out.append(Finding("XML006", detail=value[:300], location=where.attr(_local(name))))
     return out
 
 
@@ -227,7 +249,7 @@ def _check_html(data: bytes, fragment: bool = False) -> list[Finding]:
         for el in root.iter():
             if not isinstance(el.tag, str):
                 continue
-            where = _path(el)
+            where = _Where(el)
             if el.tag.lower() == "script":
                 findings.append(Finding("XML008", detail="<script>", location=where))
             if el.tag.lower() == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
