@@ -74,3 +74,13 @@ def test_rtf_text_decodes_hex_and_unicode_escapes_for_the_oggetto_line():
     data = b"{\\rtf1\\ansi\\uc1\\pard Oggetto: perch\\'e9 la citt\\u224? chiede\\par}"
     result = rtf_module.run(InputFile("x.rtf", data), FormatInfo(id="rtf"), None)
     assert result.facts["oggetto"] == "perché la città chiede"
+
+
+def test_long_rtf_body_is_parsed_in_linear_time():
+    import time
+    from checker.checks import rtf as rtf_module
+    data = b"{\\rtf1\\ansi " + b"parola \\b grassetto\\b0 " * 100_000 + b"\\par www.example.org}"
+    started = time.monotonic()
+    result = rtf_module.run(InputFile("lungo.rtf", data), FormatInfo(id="rtf"), None)
+    assert time.monotonic() - started < 10
+    assert [f.detail for f in only(result, "RTF005")] == ["www.example.org"]

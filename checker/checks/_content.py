@@ -57,10 +57,6 @@ class Tally:
         self.hidden[code] = self.hidden.get(code, 0) + 1
 
 
-def line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 def text_link_findings(text: str, code: str | dict[str, str], where: str = "",
                        with_lines: bool = False) -> list[Finding]:
     """One finding per link written in `text` (URL, e-mail, UNC path or bare domain).
@@ -68,23 +64,21 @@ def text_link_findings(text: str, code: str | dict[str, str], where: str = "",
     `code` is one rule code, or a map link kind -> code ("url", "email", "unc", "domain").
     With one code, bare domains are only a hint and are reported as warnings."""
     findings = []
+    line, counted = 1, 0   # lines counted incrementally: links come in text order
     for link in find_links(text[:MAX_TEXT_CHARS]):
+        location = where
+        if with_lines:
+            line += text.count("\n", counted, link.start)
+            counted = link.start
+            location = f"{where + ', ' if where else ''}riga {line}"
         if isinstance(code, dict):
-            findings.append(Finding(code[link.kind], detail=link.text,
-                                    location=_where(text, link, where, with_lines),
+            findings.append(Finding(code[link.kind], detail=link.text, location=location,
                                     args={"kind": link.kind}))
-            continue
-        severity = None if link.is_error else Severity.WARNING
-        findings.append(Finding(code, severity, detail=link.text,
-                                location=_where(text, link, where, with_lines),
-                                args={"kind": link.kind}))
+        else:
+            severity = None if link.is_error else Severity.WARNING
+            findings.append(Finding(code, severity, detail=link.text, location=location,
+                                    args={"kind": link.kind}))
     return findings
-
-
-def _where(text: str, link: Link, where: str, with_lines: bool) -> str:
-    if not with_lines:
-        return where
-    return f"{where + ', ' if where else ''}riga {line_of(text, link.start)}"
 
 
 def links(text: str) -> list[Link]:

@@ -12,6 +12,7 @@ from ._content import capped, classify_field, text_link_findings
 
 _TEXT_DESTINATIONS = (None, b"fldrslt")   # the body, and the visible result of a field
 _MAX_TEXT = 2_000_000
+_KEPT_DESTINATIONS = (b"objdata", b"fldinst", b"template")
 
 
 class _Parser(rtfobj.RtfObjParser):
@@ -26,6 +27,13 @@ class _Parser(rtfobj.RtfObjParser):
         self._size = 0
         self._skip = 0  # fallback characters to drop after \uN
         self._after_word = False  # the space that ends a control word is not text
+
+    def _text(self, matchobject):
+        # rtfobj appends every text token to its destination's bytes (quadratic on a long
+        # body); only the destinations read back at close keep their bytes here.
+        if self.current_destination.cword in _KEPT_DESTINATIONS:
+            self.current_destination.data += matchobject.group()
+        self.text(matchobject, matchobject.group())
 
     def _emit(self, text: str) -> None:
         if self._size < _MAX_TEXT and self.current_destination.cword in _TEXT_DESTINATIONS:
