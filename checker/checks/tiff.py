@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import warnings
 
 from PIL import Image, UnidentifiedImageError
@@ -14,6 +15,7 @@ from . import Check, CheckContext
 
 MAX_PIXELS = 100_000_000     # per page: an A3 scan at 600 dpi is ~70 Mpx
 MAX_PAGES = 2000
+DECODE_SECONDS = 12.0        # past this, remaining pages are only opened (headers), not decoded
 
 COMPRESSION_LABELS = {
     "group3": "CCITT Gruppo 3, senza perdita", "group4": "CCITT Gruppo 4, senza perdita",
@@ -29,7 +31,7 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     findings: list[Finding] = []
     compressions: set[str] = set()
-    pages = 0
+    pages = decoded = 0
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -37,13 +39,16 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
                 if img.format != "TIFF":
                     return CheckResult(findings=[Finding("TIF001", detail=f"formato {img.format}")])
                 total = getattr(img, "n_frames", 1)
+                started = time.monotonic()
                 for index in range(min(total, MAX_PAGES)):
                     img.seek(index)
                     width, height = img.size
                     if width * height > MAX_PIXELS:
                         return CheckResult(findings=[_too_large(width, height, index)])
                     compressions.add(str(img.info.get("compression", "raw")))
-                    img.load()
+                    if time.monotonic() - started < DECODE_SECONDS:
+                        img.load()
+                        decoded += 1
                     pages += 1
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             declared = re.search(r"\((\d+) pixels\)", str(exc))
@@ -65,7 +70,10 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     if compressed:
         label = "; ".join(COMPRESSION_LABELS.get(c, c) for c in compressed)
         findings.append(Finding("TIF004", detail=", ".join(compressed), args={"compression": label}))
-    return CheckResult(findings=findings, facts={"pages": pages, "compression": ", ".join(sorted(compressions))},
+    facts = {"pages": pages, "compression": ", ".join(sorted(compressions))}
+    if decoded < pages:
+        facts["decoded_pages"] = decoded
+    return CheckResult(findings=findings, facts=facts,
                        engine=f"Pillow {Image.__version__}")
 
 
