@@ -71,35 +71,54 @@ def scan(data: bytes, limits: Limits | None = None) -> ScanReport:
             return report
         report.hits.append(Hit(HitKind.DAMAGED, "albero delle pagine", clean_message(exc)))
 
-    with pdf:
-        try:
-            declared_objects = int(pdf.trailer.get("/Size", 0))
-        except (TypeError, ValueError):
-            declared_objects = 0
-        _encryption(pdf, report)
-        _pdfa_claim(pdf, data, report)
-        if _object_stream_bombs(pdf, data, declared_objects, limits, report):
-            return report  # resolving any object inside would make qpdf inflate it whole
-        walker = Walker(pdf, limits, limits.max_nodes, limits.walk_seconds)
-        final_hits = walker.run()
-        report.hits.extend(final_hits)
-        report.pages = len(walker.pages)
-        if walker.exhausted:
-            report.hits.append(Hit(HitKind.INCOMPLETE, "revisione finale", walker.exhausted))
-        _damage(pdf, report)
-        if walker.broken and not report.of(HitKind.DAMAGED):
-            report.hits.append(Hit(HitKind.DAMAGED, "oggetti illeggibili",
-                                   f"{walker.broken} oggetti non leggibili ({walker.first_broken})"))
-
-    _history(data, final_hits, limits, report)
-
-    if declared_objects > limits.text_max_objects:
-        return report  # text is a hint (warnings, the Oggetto line): not worth minutes
-    page_text = text.extract(data, limits)
+    try:
+        with pdf:
+            final_hits, declared_objects = _final_revision(pdf, data, limits, report)
+        if final_hits is None:
+            return report
+        _history(data, final_hits, limits, report)
+        if declared_objects > limits.text_max_objects:
+            return report  # text is a hint (warnings, the Oggetto line): not worth minutes
+        page_text = text.extract(data, limits)
+    except MemoryError:
+        # the worker's memory cap reached inside a parser: say what it most likely is
+        report.hits.append(Hit(HitKind.STREAM_BOMB, "analisi del file",
+                               "memoria esaurita durante l'analisi"))
+        return report
     report.text = page_text.facts_text
     report.hits.extend(page_text.bomb)
     report.hits.extend(text.link_hits(page_text.text))
     return report
+
+
+def _final_revision(pdf: pikepdf.Pdf, data: bytes, limits: Limits,
+                    report: ScanReport) -> tuple[list[Hit] | None, int]:
+    """Walk the document as it is now; (None, n) when it must not be walked at all."""
+    try:
+        declared_objects = int(pdf.trailer.get("/Size", 0))
+    except _BROKEN:
+        declared_objects = 0
+    for step in (_encryption, _pdfa_claim):
+        try:
+            step(pdf, report)
+        except _BROKEN:
+            pass
+    if _object_stream_bombs(pdf, data, declared_objects, limits, report):
+        return None, declared_objects  # reading any object inside would inflate it whole
+    walker = Walker(pdf, limits, limits.max_nodes, limits.walk_seconds)
+    final_hits = walker.run()
+    report.hits.extend(final_hits)
+    report.pages = len(walker.pages)
+    if walker.exhausted:
+        report.hits.append(Hit(HitKind.INCOMPLETE, "revisione finale", walker.exhausted))
+    try:
+        _damage(pdf, report)
+    except _BROKEN:
+        pass
+    if walker.broken and not report.of(HitKind.DAMAGED):
+        report.hits.append(Hit(HitKind.DAMAGED, "oggetti illeggibili",
+                               f"{walker.broken} oggetti non leggibili ({walker.first_broken})"))
+    return final_hits, declared_objects
 
 
 def _object_stream_bombs(pdf: pikepdf.Pdf, data: bytes, declared_objects: int, limits: Limits,
@@ -170,7 +189,7 @@ def _encryption(pdf: pikepdf.Pdf, report: ScanReport) -> None:
                            extra=(("denied", ",".join(denied)),)))
 
 
-def _pdfa_claim(pdf: pikepdf.Pdf, data: bytes, report: ScanReport) -> None:
+def _pdfa_claim(pdf: pikepdf.Pdf, report: ScanReport) -> None:
     """The PDF/A part the XMP claims (embedded-file rules depend on it)."""
     try:
         meta = pdf.Root.get("/Metadata")
