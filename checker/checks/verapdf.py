@@ -42,8 +42,11 @@ def run_batch(items: list[tuple[InputFile, FormatInfo]], ctx: CheckContext) -> d
                                [fl for _, _, fl in picked], timeout=timeout,
                                settings={"verapdf": exe})
     out: dict[int, CheckResult] = {}
+    fallback_version = ""
+    if any(r.compliant is not None and not r.version for r in results):
+        fallback_version = verapdf.version(exe)  # a report without buildInformation
     for (n, _, fl), res in zip(picked, results):
-        engine = f"veraPDF {res.version}".strip()
+        engine = f"veraPDF {res.version or fallback_version}".strip()
         if res.not_checked_reason or res.compliant is None:
             reason = res.not_checked_reason or "nessun esito"
             out[n] = CheckResult(findings=[Finding("VPDF002", severity=Severity.NOT_CHECKED,
