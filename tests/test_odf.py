@@ -39,7 +39,10 @@ def test_ODF003_hyperlink_ODF004_linked_section_and_image_ODF011_email_in_text()
     assert linked == {"sezione collegata": "file:///C:/Documenti/allegato.odt",
                       "immagine collegata": "http://img.example.org/logo.png"}
     assert [f.detail for f in only(result, "ODF011")] == ["privacy@example.org"]
-    assert all(f.location == "content.xml" for f in only(result, "ODF003") + only(result, "ODF004"))
+    where = {f.detail: f.location for f in only(result, "ODF003") + only(result, "ODF004")}
+    assert where == {"https://www.example.org/informativa": "content.xml, paragrafo 2",
+                     "file:///C:/Documenti/allegato.odt": "content.xml, dopo il paragrafo 2",
+                     "http://img.example.org/logo.png": "content.xml, paragrafo 3"}
 
 
 def test_ODF001_basic_module_and_ODF002_script_event_listener():

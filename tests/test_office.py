@@ -26,11 +26,11 @@ def test_clean_docx_gives_the_oggetto_line_for_the_one_procedure_rule():
     assert office("pulito.docx").facts["oggetto"] == "richiesta di accesso agli atti"
 
 
-def test_OFF008_external_hyperlink_with_url_and_part():
+def test_OFF008_external_hyperlink_with_url_part_and_paragraph():
     result = office("collegamento.docx", fmt="docx")
     [link] = only(result, "OFF008")
     assert link.detail == "https://www.example.org/modulo"
-    assert link.location == "word/document.xml"
+    assert link.location == "word/document.xml, paragrafo 5"
     assert link.args["kind"] == "collegamento ipertestuale"
 
 
@@ -42,12 +42,13 @@ def test_OFF012_email_typed_in_text_is_a_warning_and_hyperlink_text_is_not_repea
 def test_OFF006_dde_field_in_fldSimple():
     [dde] = only(office("dde.docx"), "OFF006")
     assert dde.detail.startswith("DDEAUTO") and "calc.exe" in dde.detail
-    assert dde.location == "word/document.xml"
+    assert dde.location == "word/document.xml, paragrafo 5"
 
 
 def test_OFF007_includetext_complex_field_split_over_runs():
     [field] = only(office("includetext.docx"), "OFF007")
     assert field.args["field"] == "INCLUDETEXT"
+    assert field.location == "word/document.xml, paragrafo 5"
     assert "allegato.docx" in field.detail
 
 
@@ -107,10 +108,10 @@ def test_OFF009_formulas_by_sheet_and_cell():
     }
 
 
-def test_OFF008_cell_hyperlink_in_sheet_part():
+def test_OFF008_cell_hyperlink_by_sheet_and_cell():
     [link] = only(office("collegamento.xlsx"), "OFF008")
     assert link.detail == "https://www.example.org/contatti"
-    assert link.location == "xl/worksheets/sheet1.xml"
+    assert link.location == "Contatti!A1"
 
 
 def test_OFF008_linked_workbook_and_OFF006_dde_link():
@@ -190,7 +191,7 @@ def test_engine_and_cli_report_office_findings_with_check_name(tmp_path):
     data = json.loads(out.stdout)
     [found] = [f for f in data["documents"][0]["findings"] if f["code"] == "OFF006"]
     assert found["title"]["it"] == "Il documento contiene un campo DDE"
-    assert found["location"] == "word/document.xml"
+    assert found["location"] == "word/document.xml, paragrafo 5"
 
 
 def test_api_reports_a_dirty_docx():
@@ -205,7 +206,8 @@ def test_api_reports_a_dirty_docx():
     assert report["verdict"] == "fix"
     [doc] = report["documents"]
     [link] = [f for f in doc["findings"] if f["code"] == "OFF008"]
-    assert link["detail"] == "https://www.example.org/modulo" and link["location"] == "word/document.xml"
+    assert link["detail"] == "https://www.example.org/modulo"
+    assert link["location"] == "word/document.xml, paragrafo 5"
     assert link["title"]["it"].startswith("Riferimento esterno (collegamento ipertestuale)")
 
 

@@ -139,6 +139,7 @@ class _BodyWalker:
     def walk(self, raw: bytes, part: str) -> None:
         stack: list[str] = []
         table, row, col = "", 0, 0
+        self.paragraph = 0
         scripts_depth = -1
         for event, el in DET.iterparse(io.BytesIO(raw), events=("start", "end"), forbid_dtd=True):
             tag = el.tag
@@ -157,6 +158,8 @@ class _BodyWalker:
                                                   location=f"{table}!{_cell(row, col)}"))
                 elif tag == q("office", "scripts"):
                     scripts_depth = len(stack)
+                elif tag in (q("text", "p"), q("text", "h")):
+                    self.paragraph += 1
                 self._element(el, tag, part, stack)
                 continue
             # end
@@ -180,7 +183,11 @@ class _BodyWalker:
 
     def _element(self, el, tag: str, part: str, stack: list[str]) -> None:
         href = (el.get(HREF) or "").strip()
-        where = part
+        inside = any(t in (q("text", "p"), q("text", "h")) for t in stack)
+        if inside:
+            where = f"{part}, paragrafo {self.paragraph}"
+        else:
+            where = f"{part}, dopo il paragrafo {self.paragraph}" if self.paragraph else part
         for name, value in el.attrib.items():
             if (value or "").strip().lower().startswith(SCRIPT_URL_PREFIXES):
                 self.findings.append(Finding("ODF002", detail=value[:300], location=where))

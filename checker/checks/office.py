@@ -80,6 +80,7 @@ class _Ooxml:
     text: list[str] = field(default_factory=list)       # visible text, for facts
     link_text: list[str] = field(default_factory=list)  # text outside hyperlinks, for OFF012
     formulas: Tally = field(default_factory=Tally)      # OFF009: a sheet may hold millions
+    rid_where: dict[tuple[str, str], str] = field(default_factory=dict)  # (part, r:id) → paragraph/cell
 
 
 def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
@@ -248,10 +249,10 @@ def _check_ooxml(name: str, data: bytes, fmt: FormatInfo) -> CheckResult:
                    and f.detail.startswith("moduli")]
         if modules:
             doc.findings[-1] = Finding("OFF001", detail=modules[0].detail, location=vba_parts[-1])
-    _check_relationships(doc)
     _check_word(doc)
     _check_excel(doc)
     _check_presentation(doc)
+    _check_relationships(doc)  # last: the parts above told where each r:id is used
     text = "\n".join(doc.text)
     findings = capped(doc.findings + doc.formulas.findings
                       + text_link_findings("\n".join(doc.link_text), "OFF012"), hidden=doc.formulas.hidden)
@@ -329,8 +330,9 @@ def _check_relationships(doc: _Ooxml) -> None:
                 continue
             rtype = (rel.get("Type") or "").rsplit("/", 1)[-1]
             kind = EXTERNAL_KINDS.get(rtype, rtype or "riferimento esterno")
+            where = doc.rid_where.get((source, rel.get("Id") or ""), source)
             doc.findings.append(Finding("OFF008", detail=(rel.get("Target") or "")[:300],
-                                        location=source, args={"kind": kind}))
+                                        location=where, args={"kind": kind}))
 
 
 def _rels_source(rels_part: str) -> str:
@@ -350,29 +352,38 @@ def _check_word(doc: _Ooxml) -> None:
         root = _read_xml(doc, part)
         if root is None:
             continue
-        instructions: list[str] = []
-        for el in root.iter(f"{W}fldSimple"):
-            instructions.append(el.get(f"{W}instr") or "")
-        instructions += _complex_fields(root)
-        doc.findings.extend(_field_findings(instructions, part))
-        for para in root.iter(f"{W}p"):
-            doc.text.append("".join(t.text or "" for t in para.iter(f"{W}t")))
-            doc.link_text.append(_text_outside_links(para))
+        paragraph = 0
+        fields: list[tuple[str, str]] = []   # (instruction, where)
+        for el in root.iter():
+            if el.tag == f"{W}p":
+                paragraph += 1
+                doc.text.append("".join(t.text or "" for t in el.iter(f"{W}t")))
+                doc.link_text.append(_text_outside_links(el))
+            elif el.tag == f"{W}fldSimple":
+                fields.append((el.get(f"{W}instr") or "", f"{part}, paragrafo {paragraph}"))
+            elif el.tag == f"{W}hyperlink" and el.get(R_ID):
+                doc.rid_where.setdefault((part, el.get(R_ID)), f"{part}, paragrafo {paragraph}")
+        fields += _complex_fields(root, part)
+        for instruction, where in fields:
+            doc.findings.extend(_field_findings([instruction], where))
 
 
-def _complex_fields(root) -> list[str]:
-    """Instructions of complex fields: the w:instrText runs between fldChar begin and separate/end."""
-    out, current, depth = [], [], 0
+def _complex_fields(root, part: str) -> list[tuple[str, str]]:
+    """Instructions of complex fields (the w:instrText runs between fldChar begin and
+    separate/end), each with the paragraph where the field begins."""
+    out, current, depth, paragraph, where = [], [], 0, 0, part
     for el in root.iter():
-        if el.tag == f"{W}fldChar":
+        if el.tag == f"{W}p":
+            paragraph += 1
+        elif el.tag == f"{W}fldChar":
             kind = el.get(f"{W}fldCharType")
             if kind == "begin":
                 depth += 1
                 if depth == 1:
-                    current = []
+                    current, where = [], f"{part}, paragrafo {paragraph}"
             elif kind in ("separate", "end") and depth:
                 if current:
-                    out.append("".join(current))
+                    out.append(("".join(current), where))
                     current = []
                 if kind == "end":
                     depth -= 1
@@ -459,6 +470,8 @@ def _scan_sheet(doc: _Ooxml, part: str, sheet: str) -> None:
             elif event == "end" and el.tag == f"{S}t":
                 if el.text:
                     doc.link_text.append(el.text)
+            elif event == "end" and el.tag == f"{S}hyperlink" and el.get(R_ID):
+                doc.rid_where.setdefault((part, el.get(R_ID)), f"{sheet}!{el.get('ref') or ''}")
     except (DefusedXmlException, DET.ParseError, ValueError) as exc:
         doc.findings.append(Finding("OFF011", detail=f"{type(exc).__name__}: {exc}"[:200], location=part))
     if part.startswith("xl/worksheets/"):
