@@ -1,4 +1,4 @@
-"""Microsoft Office documents: OOXML (docx, docm, xlsx, xlsm, pptx, pptm) and OLE
+"""Microsoft Office documents: OOXML (docx, docm, xlsx, xlsm, xlsb, pptx, pptm) and OLE
 (doc, xls, ppt).
 
 What is looked for, and where it is reported:
@@ -68,6 +68,7 @@ EXTERNAL_KINDS = {
     "package": "pacchetto collegato",
 }
 FORMAT_LABELS = {"docm": "documento Word con macro (.docm)", "xlsm": "cartella Excel con macro (.xlsm)",
+                 "xlsb": "cartella Excel binaria, che può contenere macro (.xlsb)",
                  "pptm": "presentazione PowerPoint con macro (.pptm)"}
 
 
@@ -496,6 +497,6 @@ def _check_presentation(doc: _Ooxml) -> None:
             doc.link_text.append(line)
 
 
-CHECKS = [Check(name="office", formats={"doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt",
+CHECKS = [Check(name="office", formats={"doc", "docx", "docm", "xls", "xlsx", "xlsm", "xlsb", "ppt",
                                         "pptx", "pptm"},
                 run=run, label_it="Office: macro, formule, collegamenti, oggetti")]
