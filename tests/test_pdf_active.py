@@ -103,6 +103,16 @@ def test_PDF023_many_revisions_examines_the_original_and_the_newest_and_says_so(
     assert not catalogue.rule("PDF023").required  # history is a warning: it does not block
 
 
+def test_linearized_file_first_page_section_is_not_a_revision(pdf_dir):
+    pdf = pikepdf.open(pdf_dir / "uri_link.pdf")
+    buf = io.BytesIO()
+    pdf.save(buf, linearize=True)
+    assert buf.getvalue().count(b"%%EOF") == 2
+    result = _run_direct(buf.getvalue())
+    assert result.facts["pdf_revisions"] == 1
+    assert [f.code for f in result.findings] == ["PDF008"]
+
+
 # -- links and actions -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("sample, code, detail", [

@@ -81,6 +81,7 @@ class ScanReport:
     pdfa_part: int | None = None
     pdfa_conformance: str = ""
     encrypted: bool = False
+    linearized: bool = False        # its first %%EOF ends the first-page section, not a revision
     text: str = ""                  # first pages' text (for textfacts), bounded
     warnings: list[str] = field(default_factory=list)  # qpdf's repair messages, first few
 

@@ -98,6 +98,10 @@ def _final_revision(pdf: pikepdf.Pdf, data: bytes, limits: Limits,
         declared_objects = int(pdf.trailer.get("/Size", 0))
     except _BROKEN:
         declared_objects = 0
+    try:
+        report.linearized = bool(pdf.is_linearized)
+    except _BROKEN:
+        pass
     for step in (_encryption, _pdfa_claim):
         try:
             step(pdf, report)
@@ -217,7 +221,10 @@ def _damage(pdf: pikepdf.Pdf, report: ScanReport) -> None:
 def _history(data: bytes, final_hits: list[Hit], limits: Limits, report: ScanReport) -> None:
     """Active content present in an earlier revision and gone from the final one."""
     ends = revisions.earlier_ends(data)
-    report.revisions = len(ends) + 1
+    # A linearized file's first %%EOF closes its first-page section: scanned like the others
+    # (a file may only pretend to be linearized), but not counted as a revision.
+    shift = 1 if report.linearized and ends else 0
+    report.revisions = len(ends) + 1 - shift
     if not ends:
         return
     present = {h.identity for h in final_hits}
@@ -243,8 +250,8 @@ def _history(data: bytes, final_hits: list[Hit], limits: Limits, report: ScanRep
                         and hit.identity not in reported:
                     reported.add(hit.identity)
                     report.hits.append(Hit(hit.kind, hit.where, hit.detail, hit.subtype,
-                                           revision=number, extra=hit.extra))
+                                           revision=max(1, number - shift), extra=hit.extra))
     if skipped:
         report.hits.append(Hit(HitKind.HISTORY_INCOMPLETE, "revisioni precedenti",
-                               f"{skipped} revisioni su {len(ends)} non esaminate (limiti di "
+                               f"{skipped} revisioni su {len(ends) - shift} non esaminate (limiti di "
                                f"tempo o di numero)"))
