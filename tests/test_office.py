@@ -273,3 +273,36 @@ def test_word97_fields_and_object_pool_are_found_in_the_ole_streams():
     assert dde.detail.startswith("DDEAUTO cmd")
     assert [f.location for f in only(result, "OFF005")] == ["ObjectPool/_1234567"]
     assert [f.location for f in only(result, "OFF004")] == ["ObjectPool/_1234567/\x03OCXNAME"]
+
+
+def test_OFF008_excel_data_connection_to_a_web_query():
+    connections = (b'<?xml version="1.0" encoding="UTF-8"?><connections xmlns="http://schemas.openxmlformats.org/'
+                   b'spreadsheetml/2006/main"><connection id="1" name="Cambi" type="4" refreshOnLoad="1">'
+                   b'<webPr url="http://api.example.org/cambi.html"/></connection></connections>')
+
+    def edit(name, body):
+        if name == "[Content_Types].xml":
+            body = gen_content._add_override(body, "xl/connections.xml", "application/vnd.openxmlformats-"
+                                             "officedocument.spreadsheetml.connections+xml")
+        return body
+    data = gen_content._rezip(case("pulito.xlsx"), add={"xl/connections.xml": connections}, edit=edit)
+    [conn] = only(office("dati.xlsx", data), "OFF008")
+    assert conn.detail == "Cambi: http://api.example.org/cambi.html"
+    assert conn.args["kind"] == "connessione a dati esterni"
+
+
+def test_pptx_click_actions_that_run_a_macro_or_a_program():
+    def edit(name, body):
+        if name == "ppt/slides/slide1.xml":
+            body = body.replace(b'<p:cNvPr id="2" name="Title 1"/>',
+                                b'<p:cNvPr id="2" name="Title 1"><a:hlinkClick r:id="" action="ppaction://macro?'
+                                b'name=Avvia"/></p:cNvPr>', 1)
+            body = body.replace(b'<p:cNvPr id="3" name="Content Placeholder 2"/>',
+                                b'<p:cNvPr id="3" name="Content Placeholder 2"><a:hlinkClick r:id="" '
+                                b'action="ppaction://program"/></p:cNvPr>', 1)
+        return body
+    data = gen_content._rezip(case("pulito.pptx"), edit=edit)
+    assert b"ppaction://macro" in zipfile.ZipFile(io.BytesIO(data)).read("ppt/slides/slide1.xml")
+    result = office("azioni.pptx", data)
+    assert [f.detail for f in only(result, "OFF001")] == ["azione: ppaction://macro?name=Avvia"]
+    assert [f.args["kind"] for f in only(result, "OFF008")] == ["avvio di un programma"]

@@ -66,6 +66,9 @@ EXTERNAL_KINDS = {
     "video": "video collegato",
     "audio": "audio collegato",
     "package": "pacchetto collegato",
+    "mailMergeSource": "origine dati della stampa unione",
+    "recipientData": "elenco destinatari della stampa unione",
+    "connections": "connessione a dati esterni",
 }
 FORMAT_LABELS = {"docm": "documento Word con macro (.docm)", "xlsm": "cartella Excel con macro (.xlsm)",
                  "xlsb": "cartella Excel binaria, che può contenere macro (.xlsb)",
@@ -424,6 +427,16 @@ def _check_excel(doc: _Ooxml) -> None:
         for dde in root.iter(f"{S}ddeLink"):
             doc.findings.append(Finding("OFF006", detail=f"{dde.get('ddeService', '')} {dde.get('ddeTopic', '')}"
                                         .strip(), location=part))
+    if "xl/connections.xml" in doc.names:
+        root = _read_xml(doc, "xl/connections.xml")
+        for conn in root.iter(f"{S}connection") if root is not None else ():
+            web = conn.find(f"{S}webPr")
+            db = conn.find(f"{S}dbPr")
+            target = (web.get("url") if web is not None else None) or (
+                db.get("connection") if db is not None else None) or conn.get("sourceFile") or ""
+            doc.findings.append(Finding("OFF008", detail=f"{conn.get('name') or ''}: {target}".strip(": ")[:300],
+                                        location="xl/connections.xml",
+                                        args={"kind": "connessione a dati esterni"}))
     root = _read_xml(doc, "xl/workbook.xml")
     if root is not None:
         for dn in root.iter(f"{S}definedName"):
@@ -495,6 +508,14 @@ def _check_presentation(doc: _Ooxml) -> None:
             line = "".join(t.text or "" for t in para.iter(f"{A}t"))
             doc.text.append(line)
             doc.link_text.append(line)
+        # click/hover actions: ppaction://macro?name=… runs VBA, ppaction://program runs a file
+        for el in root.iter():
+            action = (el.get("action") or "").strip()
+            if action.lower().startswith("ppaction://macro"):
+                doc.findings.append(Finding("OFF001", detail=f"azione: {action}"[:300], location=part))
+            elif action.lower().startswith(("ppaction://program", "ppaction://ole")):
+                doc.findings.append(Finding("OFF008", detail=action[:300], location=part,
+                                            args={"kind": "avvio di un programma"}))
 
 
 CHECKS = [Check(name="office", formats={"doc", "docx", "docm", "xls", "xlsx", "xlsm", "xlsb", "ppt",
