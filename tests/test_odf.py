@@ -173,3 +173,29 @@ def test_odp_presentation_link_is_reported():
     document.presentation.addElement(page)
     result = odf("p.odp", gen_content._odf_save(document), fmt="odp")
     assert [f.detail for f in only(result, "ODF003")] == ["http://www.example.org/programma"]
+
+
+def test_embedded_chart_is_content_not_a_foreign_object():
+    from odf.chart import Chart
+    from odf.draw import Frame, Object
+    from odf.opendocument import OpenDocumentChart, OpenDocumentText
+    from odf.text import P
+    document = OpenDocumentText()
+    chart = OpenDocumentChart()
+    chart.chart.addElement(Chart(attributes={"class": "chart:bar"}))
+    frame = Frame(width="6cm", height="4cm", anchortype="paragraph")
+    frame.addElement(Object(href=document.addObject(chart)))
+    holder = P()
+    holder.addElement(frame)
+    document.text.addElement(holder)
+    assert odf("grafico.odt", gen_content._odf_save(document)).findings == []
+
+
+def test_ODF002_execute_macro_field():
+    def edit(name, data):
+        if name == "content.xml":
+            data = data.replace(b"</office:text>", b'<text:p><text:execute-macro text:name="Standard.Module1.Main">'
+                                b"clicca</text:execute-macro></text:p></office:text>", 1)
+        return data
+    [field] = only(odf("x.odt", gen_content._rezip(case("pulito.odt"), edit=edit)), "ODF002")
+    assert "Standard.Module1.Main" in field.detail

@@ -54,6 +54,8 @@ DDE = {q("text", "dde-connection-decl"), q("text", "dde-connection"), q("table",
        q("office", "dde-source"), q("table", "dde-source")}
 APPLETS = {q("draw", "applet"), q("draw", "plugin"), q("draw", "floating-frame")}
 EVENT_LISTENERS = {q("script", "event-listener"), q("presentation", "event-listener")}
+# Embedded sub-documents the suite draws itself (charts, formulas): content, not foreign objects.
+NATIVE_OBJECTS = ("opendocument.chart", "opendocument.formula")
 
 
 def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
@@ -77,7 +79,10 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
             findings.append(Finding("ODF001", detail=name, location=name))
     if "content.xml" in encrypted:
         return CheckResult(findings=capped(findings))
-    walker = _BodyWalker(set(names), fmt.id)
+    media = {} if manifest is None else {
+        (e.get(q("manifest", "full-path")) or "").rstrip("/"): e.get(q("manifest", "media-type")) or ""
+        for e in manifest.iter(q("manifest", "file-entry"))}
+    walker = _BodyWalker(set(names), fmt.id, media)
     for part in ("content.xml", "styles.xml"):
         if part not in names:
             if part == "content.xml":
@@ -128,8 +133,9 @@ def _manifest(root, findings: list[Finding]) -> set[str]:
 class _BodyWalker:
     """Streams content.xml / styles.xml keeping only the element stack and cell position."""
 
-    def __init__(self, names: set[str], fmt_id: str):
+    def __init__(self, names: set[str], fmt_id: str, media: dict[str, str] | None = None):
         self.names = names
+        self.media = media or {}   # manifest: part/folder → media type
         self.fmt_id = fmt_id
         self.findings: list[Finding] = []
         self.text: list[str] = []
@@ -196,6 +202,9 @@ class _BodyWalker:
             if not macro.lower().startswith(SCRIPT_URL_PREFIXES):  # not already reported above
                 self.findings.append(Finding("ODF002", detail=(el.get(q("script", "event-name")) or "")
                                              + " → " + macro[:200], location=where))
+        elif tag == q("text", "execute-macro"):
+            self.findings.append(Finding("ODF002", detail=f"campo «esegui macro» {el.get(q('text', 'name')) or ''}"
+                                         .strip(), location=where))
         elif tag == q("text", "script"):
             self.findings.append(Finding("ODF001", detail=el.get(q("script", "language")) or "script",
                                          location=where))
@@ -218,6 +227,8 @@ class _BodyWalker:
             if self._external(href):
                 self.findings.append(Finding("ODF004", detail=href[:300], location=where,
                                              args={"kind": "oggetto collegato"}))
+            elif self.media.get(_inner(href), "").endswith(NATIVE_OBJECTS):
+                pass  # a chart or a formula drawn by the office suite itself, not foreign content
             else:
                 self.findings.append(Finding("ODF007", detail=href.lstrip("./") or "oggetto",
                                              location=where))
@@ -231,7 +242,7 @@ class _BodyWalker:
             return False
         if is_url(href) or href.startswith(("/", "../", "\\")) or ":" in href.split("/")[0]:
             return True
-        inner = posixpath.normpath(href[2:] if href.startswith("./") else href)
+        inner = _inner(href)
         return not any(n == inner or n.startswith(inner + "/") for n in self.names)
 
 
@@ -254,6 +265,10 @@ def _text_outside_links(el) -> str:
                 stack.append((True, child))
             stack.append((False, child))
     return "".join(parts)
+
+
+def _inner(href: str) -> str:
+    return posixpath.normpath(href[2:] if href.startswith("./") else href).rstrip("/")
 
 
 def _cell(row: int, col: int) -> str:
