@@ -158,6 +158,14 @@ def test_PDF019_PDF020_urls_and_email_addresses_in_page_text_are_warnings(checke
     assert url.severity is Severity.WARNING and mail.severity is Severity.WARNING
 
 
+def test_a_visible_address_that_is_also_a_link_is_reported_once():
+    pdf = pikepdf.open(io.BytesIO(gen_pdf.text_links()))
+    gen_pdf._add_annot(pdf, pikepdf.Dictionary(Subtype=pikepdf.Name.Link, A=gen_pdf._action(
+        pdf, S=pikepdf.Name.URI, URI=pikepdf.String("https://www.comune.example.it/servizi"))))
+    codes = [f.code for f in _run_direct(gen_pdf._save(pdf)).findings]
+    assert sorted(codes) == ["PDF008", "PDF020"]  # the link, and the e-mail only written
+
+
 # -- embedded files, multimedia, forms ---------------------------------------------------------
 
 def test_PDF012_embedded_files_in_a_plain_pdf_are_refused_by_the_generic_profile(checked):

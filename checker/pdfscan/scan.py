@@ -87,8 +87,17 @@ def scan(data: bytes, limits: Limits | None = None) -> ScanReport:
         return report
     report.text = page_text.facts_text
     report.hits.extend(page_text.bomb)
-    report.hits.extend(text.link_hits(page_text.text))
+    # a visible address that is also a link annotation is already an error: no second warning
+    linked = {_link_key(h.detail) for h in report.hits if h.kind in (HitKind.URI, HitKind.MAILTO)}
+    report.hits.extend(h for h in text.link_hits(page_text.text) if _link_key(h.detail) not in linked)
     return report
+
+
+def _link_key(address: str) -> str:
+    key = address.strip().lower()
+    for prefix in ("mailto:", "https://", "http://"):
+        key = key.removeprefix(prefix)
+    return key.removeprefix("www.").rstrip("/")
 
 
 def _final_revision(pdf: pikepdf.Pdf, data: bytes, limits: Limits,
