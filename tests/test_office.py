@@ -306,3 +306,10 @@ def test_pptx_click_actions_that_run_a_macro_or_a_program():
     result = office("azioni.pptx", data)
     assert [f.detail for f in only(result, "OFF001")] == ["azione: ppaction://macro?name=Avvia"]
     assert [f.args["kind"] for f in only(result, "OFF008")] == ["avvio di un programma"]
+
+
+def test_OFF012_address_typed_in_a_cell():
+    def fill(wb):
+        wb.active["B2"] = "Per informazioni scrivere a info@example.org"
+    [typed] = only(office("testo.xlsx", gen_content._xlsx(fill)), "OFF012")
+    assert typed.detail == "info@example.org"

@@ -420,6 +420,10 @@ def _check_excel(doc: _Ooxml) -> None:
     for part in sorted(n for n in doc.names if re.match(r"^xl/(worksheets|macrosheets|dialogsheets)/[^/]+\.xml$", n)):
         sheet = sheets.get(part, posixpath.basename(part))
         _scan_sheet(doc, part, sheet)
+    if "xl/sharedStrings.xml" in doc.names:  # the text of cells, once for the whole workbook
+        root = _read_xml(doc, "xl/sharedStrings.xml")
+        if root is not None:
+            doc.link_text.extend(t.text or "" for t in root.iter(f"{S}t"))
     for part in sorted(n for n in doc.names if re.match(r"^xl/externalLinks/[^/]+\.xml$", n)):
         root = _read_xml(doc, part)
         if root is None:
@@ -488,13 +492,6 @@ def _scan_sheet(doc: _Ooxml, part: str, sheet: str) -> None:
                 doc.rid_where.setdefault((part, el.get(R_ID)), f"{sheet}!{el.get('ref') or ''}")
     except (DefusedXmlException, DET.ParseError, ValueError) as exc:
         doc.findings.append(Finding("OFF011", detail=f"{type(exc).__name__}: {exc}"[:200], location=part))
-    if part.startswith("xl/worksheets/"):
-        strings = "xl/sharedStrings.xml"
-        if strings in doc.names and not getattr(doc, "_strings_done", False):
-            root = _read_xml(doc, strings)
-            if root is not None:
-                doc.link_text.extend(t.text or "" for t in root.iter(f"{S}t"))
-            doc._strings_done = True  # type: ignore[attr-defined]
 
 
 # ---- PowerPoint
