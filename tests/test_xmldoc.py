@@ -126,3 +126,17 @@ def test_large_flat_xml_is_checked_in_linear_time(element):
     if result.findings:
         assert result.findings[0].location.startswith("/r/e[1]")
         assert "altri 99980" in result.findings[-1].detail
+
+
+def test_svg_and_xhtml_standard_doctype_line_is_allowed_but_entities_are_not():
+    svg = (b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+           b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>')
+    assert xmldoc.run(InputFile("a.svg", svg), FormatInfo(id="svg"), None).findings == []
+    xhtml = (b'<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+             b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><html xmlns="http://www.w3.org/1999/xhtml">'
+             b"<body><p>Oggetto: istanza</p></body></html>")
+    assert xmldoc.run(InputFile("a.xhtml", xhtml), FormatInfo(id="html"), None).findings == []
+    bomb = b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>'
+    assert codes(xmldoc.run(InputFile("b.svg", bomb), FormatInfo(id="svg"), None)) == {"XML001"}
+    plain = b'<?xml version="1.0"?><!DOCTYPE istanza SYSTEM "istanza.dtd"><istanza/>'
+    assert codes(xmldoc.run(InputFile("i.xml", plain), FormatInfo(id="xml"), None)) == {"XML001"}

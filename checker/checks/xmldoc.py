@@ -46,7 +46,7 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     data = file.data
     if fmt.id == "html" and not _looks_like_xml(data):
         return CheckResult(findings=_finish(_check_html(data)))
-    problem = _prescan(data)
+    problem = _prescan(data, allow_doctype=fmt.id in ("svg", "html"))
     if problem:
         return CheckResult(findings=[problem])
     try:
@@ -64,12 +64,15 @@ def _looks_like_xml(data: bytes) -> bool:
     return head.startswith(b"<?xml")
 
 
-def _prescan(data: bytes) -> Finding | None:
-    """defusedxml first: any DOCTYPE/ENTITY is an error; depth counted while streaming."""
+def _prescan(data: bytes, allow_doctype: bool = False) -> Finding | None:
+    """defusedxml first: any DOCTYPE/ENTITY is an error; depth counted while streaming.
+
+    SVG and XHTML files carry a standard <!DOCTYPE svg PUBLIC …> / <!DOCTYPE html …> line:
+    there a DOCTYPE alone is allowed (never loaded), an ENTITY declaration never is."""
     depth = 0
     try:
         for event, elem in DET.iterparse(io.BytesIO(data), events=("start", "end"),
-                                         forbid_dtd=True, forbid_entities=True,
+                                         forbid_dtd=not allow_doctype, forbid_entities=True,
                                          forbid_external=True):
             if event == "start":
                 depth += 1
