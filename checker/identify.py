@@ -347,7 +347,8 @@ def _xmp_as_utf8(xmp: bytes) -> bytes:
     return re.sub(r"^\s*<\?xml[^>]*\?>", "", text).strip().encode("utf-8")
 
 
-_PDFAID_RE = re.compile(rb"pdfaid:(part|conformance)\s*(?:=\s*[\"']|>)\s*([A-Za-z0-9]+)")
+# attribute (pdfaid:part="2") or element, with or without attributes (<pdfaid:part xmlns:..>2)
+_PDFAID_RE = re.compile(rb"pdfaid:(part|conformance)(?:\s*=\s*[\"']|(?:\s[^<>]*)?>)\s*([A-Za-z0-9]+)")
 
 
 def pdfa_claim(xmp: bytes) -> dict[str, Any]:

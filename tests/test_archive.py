@@ -9,8 +9,9 @@ import pytest
 
 from content_cases import case, check_through_engine, codes, doc_findings, gen_content, only, run_check
 
+from checker import engine
 from checker.checks import archive
-from checker.model import FormatInfo, InputFile, Verdict
+from checker.model import FormatInfo, InputFile, Submission, Verdict
 
 
 @pytest.mark.parametrize("name,fmt,listing", [
@@ -53,9 +54,17 @@ def test_encrypted_7z_header_is_unreadable():
     assert codes(result) == {"ARC003"}
 
 
-@pytest.mark.parametrize("fmt,data", [("7z", b"7z\xbc\xaf\x27\x1c" + bytes(40)), ("zip", b"PK\x05\x06" + bytes(10)),
+@pytest.mark.parametrize("fmt,data", [("7z", b"7z\xbc\xaf\x27\x1c" + bytes(40)),
                                       ("gzip", b"\x1f\x8b\x08\x08" + bytes(6) + b"x" * 5000),
                                       ("rar", b"Rar!\x1a\x07\x01\x00" + bytes(30))])
 def test_corrupt_archives_never_crash(fmt, data):
     result = archive.run(InputFile("x", data), FormatInfo(id=fmt), None)
     assert codes(result) <= {"ARC001", "ARC003"} and result.findings
+
+
+def test_corrupt_zip_is_reported_once_by_identification():
+    data = b"PK\x05\x06" + bytes(10)
+    assert archive.run(InputFile("x.zip", data), FormatInfo(id="zip"), None).findings == []
+    report = engine.check_submission(Submission(files=[InputFile("x.zip", data)]))
+    codes_found = [f.code for f in report.documents[0].findings]
+    assert "FMT017" in codes_found and "ARC003" not in codes_found

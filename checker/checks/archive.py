@@ -33,6 +33,10 @@ class Unreadable(Exception):
     pass
 
 
+class AlreadyReported(Exception):
+    """The archive is damaged and identification has said so: nothing to add."""
+
+
 def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     findings: list[Finding] = []
     try:
@@ -46,6 +50,8 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
             members = _gzip(file.data)
         else:
             members = []
+    except AlreadyReported:
+        return CheckResult()
     except Unreadable as exc:
         return CheckResult(findings=[Finding("ARC003", detail=str(exc)[:300], location=fmt.id)])
     listing = _listing(members)
@@ -77,8 +83,7 @@ def _zip(data: bytes) -> list[Member]:
     report = zipinspect.inspect(data)
     members = [Member(e.name, e.size, e.encrypted) for e in report.entries if not e.is_dir]
     if not members and any(p.kind is zipinspect.ZipProblemKind.CORRUPT for p in report.problems):
-        raise Unreadable(next(p.detail for p in report.problems
-                              if p.kind is zipinspect.ZipProblemKind.CORRUPT))
+        raise AlreadyReported()  # identification's FMT017 says the zip is damaged
     return members
 
 

@@ -14,7 +14,6 @@ from . import Check, CheckContext
 # One finding per hit for these kinds; the code and whether `subtype` is shown.
 _CODES = {
     HitKind.UNREADABLE: "PDF001",
-    HitKind.TRUNCATED: "PDF002",
     HitKind.DAMAGED: "PDF003",
     HitKind.PASSWORD: "PDF004",
     HitKind.RESTRICTED: "PDF005",
@@ -70,6 +69,8 @@ def _findings(report: ScanReport, fmt: FormatInfo, ctx: CheckContext) -> list[Fi
             finding = _embedded(hit, part, ctx.profile.embedded_files)
         elif hit.kind is HitKind.UNFILLED_FIELD:
             continue  # grouped below
+        elif hit.kind is HitKind.TRUNCATED:
+            continue  # identification reports it (FMT018); the scan only uses it to mute PDF003
         else:
             code = _CODES[hit.kind]
             finding = Finding(code, detail=hit.detail, location=hit.where,

@@ -12,21 +12,20 @@ from __future__ import annotations
 
 from .. import verapdf
 from ..model import CheckResult, Finding, FormatInfo, InputFile, Severity
-from ..pdfscan.claim import flavour as xmp_flavour
 from . import BatchCheck, CheckContext
 
 MAX_FAILURES = 50
 
 
 def claimed_flavour(file: InputFile, fmt: FormatInfo) -> str | None:
-    """Identification's reading of the XMP claim first, else a light scan of the bytes."""
-    claim = fmt.details.get("pdfa")
-    if claim:
-        return str(claim).lower()
-    part, conf = fmt.details.get("pdfa_part"), fmt.details.get("pdfa_conformance")
-    if part:
-        return f"{part}{(conf or 'b')}".lower()
-    return xmp_flavour(file.data)
+    """veraPDF's flavour id ("1b", "2u", "4e") for the XMP claim identification read, or None
+    (no claim: the file is not sent, veraPDF would silently judge it as 1b)."""
+    part, conf = fmt.details.get("pdfa_part"), str(fmt.details.get("pdfa_conformance") or "")
+    if not part:
+        return None
+    if int(part) >= 4:
+        return str(part) + (conf if conf in ("e", "f") else "")
+    return f"{part}{conf or 'b'}"
 
 
 def run_batch(items: list[tuple[InputFile, FormatInfo]], ctx: CheckContext) -> dict[int, CheckResult]:

@@ -9,7 +9,7 @@ import time
 import pikepdf
 
 from . import revisions, text
-from .claim import pdfa_claim
+from ..identify import pdfa_claim
 from .model import ACTIVE_KINDS, Hit, HitKind, Limits, ScanReport
 from .streams import TooLarge, bounded_bytes
 from .walk import _BROKEN, Walker
@@ -207,7 +207,9 @@ def _pdfa_claim(pdf: pikepdf.Pdf, report: ScanReport) -> None:
     try:
         meta = pdf.Root.get("/Metadata")
         if isinstance(meta, pikepdf.Stream):
-            report.pdfa_part, report.pdfa_conformance = pdfa_claim(bounded_bytes(meta, 4 << 20))
+            claim = pdfa_claim(bounded_bytes(meta, 4 << 20))
+            report.pdfa_part = claim.get("pdfa_part")
+            report.pdfa_conformance = claim.get("pdfa_conformance", "")
     except (pikepdf.PdfError, ValueError, TypeError, TooLarge):
         pass
 
