@@ -6,7 +6,7 @@ Why this exists: olefile and compoundfiles only read, XlsxWriter only copies an 
 vbaProject.bin, and no maintained package writes a VBA project. The readers under test
 (olefile, oletools' olevba and its BIFF plugin) are the maintained ones; this file only
 builds their input, following the specifications' field order, and is used by
-samples/gen_content.py only — never by the checker.
+samples/gen_content.py and samples/gen_formats.py only — never by the checker.
 
 Layout written: header, FAT, directory, mini FAT, mini stream (streams < 4096 bytes,
 64-byte mini sectors), then regular streams. Siblings are chained as a sorted right-leaning

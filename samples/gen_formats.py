@@ -29,6 +29,16 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from pathlib import Path
 
+try:
+    from . import cfb_writer  # type: ignore[attr-defined]
+except ImportError:  # loaded by path (make_samples.py, tests) or with samples/ on sys.path
+    import importlib.util
+    import sys
+    _spec = importlib.util.spec_from_file_location("cfb_writer", Path(__file__).with_name("cfb_writer.py"))
+    cfb_writer = importlib.util.module_from_spec(_spec)
+    sys.modules.setdefault("cfb_writer", cfb_writer)
+    _spec.loader.exec_module(cfb_writer)
+
 FIXED_TIME = dt.datetime(2024, 5, 6, 10, 0, 0, tzinfo=dt.timezone.utc)
 TEXT_IT = "Oggetto: richiesta di accesso agli atti\n\nIl sottoscritto Mario Rossi chiede è così.\n"
 
@@ -345,60 +355,8 @@ def _encrypted_ooxml(ooxml: bytes) -> bytes:
 
 # --- OLE compound files (written by hand: no library here writes them) ------------------------
 
-_FREE, _END, _FATSECT, _NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 MSI_CLSID = "000C1084-0000-0000-C000-000000000046"
-
-
-def compound_file(streams: dict[str, bytes], root_clsid: str = "") -> bytes:
-    """A minimal valid Compound File Binary (MS-CFB v3, 512-byte sectors) holding the given
-    top-level streams, enough for olefile and for identification by stream names.
-
-    Layout: sector 0 = the FAT, then the directory, then each stream padded to 4096 bytes
-    (the mini-stream cutoff, so no mini FAT is needed). Directory entries form a simple
-    right-sibling chain under the root entry; olefile reads it, Office would not care."""
-    sector = 512
-    names = list(streams)
-    entries = 1 + len(names)
-    dir_sectors = (entries * 128 + sector - 1) // sector
-    payloads = [streams[n].ljust(max(4096, len(streams[n])), b"\x00") for n in names]
-    payloads = [p.ljust((len(p) + sector - 1) // sector * sector, b"\x00") for p in payloads]
-    fat = [_FATSECT]
-    dir_start = len(fat)
-    fat += [len(fat) + i + 1 for i in range(dir_sectors - 1)] + [_END]
-    starts = []
-    for p in payloads:
-        n = len(p) // sector
-        starts.append(len(fat))
-        fat += [len(fat) + i + 1 for i in range(n - 1)] + [_END]
-    if len(fat) > sector // 4:
-        raise ValueError("compound_file: streams too large for a one-sector FAT")
-    fat += [_FREE] * (sector // 4 - len(fat))
-
-    header = bytearray(512)
-    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
-    struct.pack_into("<IIIIIIIII", header, 40, 0, 1, dir_start, 0, 4096, _END, 0, _END, 0)
-    struct.pack_into("<I", header, 76, 0)  # DIFAT[0]: the FAT is sector 0
-    header[80:512] = b"\xff" * 432
-
-    def entry(name: str, kind: int, child: int, right: int, start: int, size: int,
-              clsid: str = "") -> bytes:
-        raw = bytearray(128)
-        encoded = name.encode("utf-16-le")
-        raw[0:len(encoded)] = encoded
-        struct.pack_into("<HBBIII", raw, 64, len(encoded) + 2, kind, 1, _NOSTREAM, right, child)
-        if clsid:
-            import uuid
-            raw[80:96] = uuid.UUID(clsid).bytes_le
-        struct.pack_into("<IQ", raw, 116, start, size)
-        return bytes(raw)
-
-    directory = entry("Root Entry", 5, 1 if names else _NOSTREAM, _NOSTREAM, _END, 0, root_clsid)
-    for i, (name, start) in enumerate(zip(names, starts)):
-        right = i + 2 if i + 1 < len(names) else _NOSTREAM
-        directory += entry(name, 2, _NOSTREAM, right, start, len(streams[name]))
-    directory = directory.ljust(dir_sectors * sector, b"\x00")
-    return bytes(header) + struct.pack(f"<{sector // 4}I", *fat) + directory + b"".join(payloads)
+compound_file = cfb_writer.compound_file  # the one OLE writer of the samples (MS-CFB v3)
 
 
 def _ole() -> dict[str, bytes]:
