@@ -75,7 +75,6 @@ def settings_from_env() -> dict[str, Any]:
         "verapdf": os.environ.get("VERAPDF", ""),
         "clamd": os.environ.get("PEC_PRECHECK_CLAMD", ""),
         "trust": [p for p in os.environ.get("PEC_PRECHECK_TRUST", "").split(os.pathsep) if p],
-        "offline": os.environ.get("PEC_PRECHECK_OFFLINE", "1") == "1",
     }
 
 
