@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from checker import web_triage
+from checker import isolation, web_triage
 from checker.web import api, errors, present, security, views
 from checker.web.uploads import InMemoryRequest
 
@@ -64,6 +65,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     app.jinja_env.globals.update(present.template_globals())
+    if app.config.get("WARM_UP", not app.testing):
+        # the checks' worker pool starts in the background: the server answers meanwhile
+        threading.Thread(target=isolation.warm_up, name="warm-up", daemon=True).start()
     return app
 
 
