@@ -364,6 +364,27 @@ def test_hostile_samples_raise_their_findings(built, name):
     assert gen.HOSTILE[name] <= codes, (name, codes)
 
 
+@pytest.mark.parametrize("name, code, location, in_detail", [
+    # both unsafe names are reported, the first gives the location
+    ("traversal.zip", "FMT021", "../../etc/cron.d/evil", "/abs/path.txt"),
+    # b.xml's directory entry points at a.xml's local header
+    ("overlap.zip", "FMT022", "b.xml", "'b.xml' starts inside 'a.xml'"),
+    ("duplicate.zip", "FMT023", "word/document.xml", "word/document.xml"),
+    ("encrypted.zip", "FMT024", "segreto.txt", "segreto.txt"),
+    # five levels, limit 3: the fourth nested archive is the first too deep
+    ("nested.zip", "FMT025", "livello1.zip/livello2.zip/livello3.zip/livello4.zip", "limit 3"),
+])
+def test_FMT021_to_FMT025_zip_structure_findings_name_the_entry(built, name, code, location,
+                                                                 in_detail):
+    fmt, findings = identify.identify(InputFile(name, built[name]))
+    assert fmt.id == "zip"
+    assert [f.code for f in findings] == [code]
+    assert findings[0].location == location and in_detail in findings[0].detail, findings[0]
+    # the same bytes with the structure intact raise none of them
+    clean = gen._zip({"a.xml": b"<a/>", "b.xml": b"<b/>"})
+    assert identify.identify(InputFile(name, clean))[1] == []
+
+
 def test_FMT014_polyglots(built):
     for name in ("pdf-then-zip.pdf", "zip-with-pdf-header.zip", "exe-with-pdf.exe",
                  "jpeg-with-zip.jpg", "zip-appended.zip"):

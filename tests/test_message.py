@@ -679,6 +679,27 @@ def test_filename_findings_carry_a_suggestion():
     assert found and found[0].args["suggested"] == "Perche.pdf"
 
 
+NAME_CODES = {f"MSG0{n}" for n in range(36, 46)} - {"MSG044"}
+
+
+@pytest.mark.parametrize("name, code, suggested, extra", [
+    (".istanza.pdf", "MSG041", "istanza.pdf", {}),
+    ("istanza.pdf.", "MSG042", "istanza.pdf", {}),
+    ("istanza.pdf ", "MSG042", "istanza.pdf", {}),
+    ("istanza.pdf.pdf", "MSG043", "istanza.pdf", {"extension": "pdf"}),
+])
+def test_MSG041_MSG042_MSG043_name_findings_through_the_message_rules(name, code, suggested,
+                                                                      extra):
+    sub = good_submission(main=name, files=[InputFile(name, b"x")])
+    found = [f for f in run(sub) if f.code in NAME_CODES]
+    assert [f.code for f in found] == [code], [(f.code, f.args) for f in found]
+    assert found[0].args["suggested"] == suggested and found[0].location == name
+    assert {k: found[0].args[k] for k in extra} == extra
+    assert catalogue.rule(code).severity is Severity.WARNING
+    clean = good_submission(main=suggested, files=[InputFile(suggested, b"x")])
+    assert [f.code for f in run(clean) if f.code in NAME_CODES] == []
+
+
 def test_duplicate_names_in_one_message_are_an_error():
     sub = good_submission(main="istanza.pdf",
                           files=[InputFile("istanza.pdf", b"x"), InputFile("Istanza.PDF", b"y")])

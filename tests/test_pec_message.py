@@ -54,3 +54,19 @@ def test_pec_message_broken_daticert_is_a_warning(pec):
     found = [f for f in rep.documents[0].findings if f.code == "PEC005"]
     assert found and found[0].severity is Severity.WARNING
     assert any(d.name == "istanza.pdf" for d in rep.documents)
+
+
+def test_PEC007_forwarded_envelope_without_postacert_is_a_warning(pec):
+    # the message's own faults are warnings (checks/pec_message.py): the office judges the
+    # documents inside, and here there are none
+    from pec_samples import generator
+    gen = generator()
+    spec = gen.Spec(name="no-postacert", headers=gen.envelope_headers(),
+                    body_text=gen.envelope_text(),
+                    daticert=gen.Daticert(tipo="posta-certificata").to_xml(), postacert=None)
+    rep = engine.check_submission(Submission(**SUB, files=[
+        InputFile("inoltro.eml", gen.build(spec, gen.make_provider()))]))
+    [outer] = rep.documents          # nothing inside to check
+    found = [f for f in outer.findings if f.code.startswith("PEC")]
+    assert [(f.code, f.severity) for f in found] == [("PEC007", Severity.WARNING)], found
+    assert outer.facts["pec_class"] == "posta-certificata" and outer.facts["attachments"] == 0

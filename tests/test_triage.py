@@ -52,10 +52,26 @@ def test_triage_covers_all_receipt_types_and_details(rows):
     assert details == {"completa", "breve", "sintetica"}
 
 
+MALFORMED_PROBLEMS = {
+    "m01_missing-daticert.eml": ["PEC004"],
+    "m02_broken-xml.eml": ["PEC005"],
+    "m05_stray-text.eml": ["PEC002"],
+    # cut mid-body: the structure is broken and the daticert and signature parts are lost
+    "m06_truncated-mime.eml": ["PEC003", "PEC004", "PEC009"],
+    "m07_daticert-entities.eml": ["PEC005"],
+    "m09_header-daticert-mismatch.eml": ["PEC006"],
+    "m10_empty.eml": ["PEC001"],
+    "m11_binary-junk.eml": ["PEC001"],
+}
+
+
 def test_triage_malformed_messages_report_problems_and_good_ones_none(pec, rows):
-    for name, want in expected(pec).items():
+    exp = expected(pec)
+    assert {n for n, w in exp.items() if w.get("problems")} == set(MALFORMED_PROBLEMS)
+    for name, want in exp.items():
         if want.get("problems"):
-            assert rows[name].problems, name
+            assert [p[:6] for p in rows[name].problems] == MALFORMED_PROBLEMS[name], \
+                (name, rows[name].problems)
         elif "signature" not in want:
             assert rows[name].problems == [], (name, rows[name].problems)
 
@@ -246,3 +262,21 @@ def test_triage_opaque_signed_envelope_is_read_inside_the_cms(rows):
 ])
 def test_triage_signed_content_is_cut_byte_for_byte(raw, want):
     assert unwrap.signed_content(raw, "b") == want
+
+
+def test_PEC007_certified_envelope_without_the_original_message(pec):
+    # A well-formed, signed posta-certificata whose postacert.eml part is missing.
+    spec = GEN.Spec(name="no-postacert", headers=GEN.envelope_headers(),
+                    body_text=GEN.envelope_text(),
+                    daticert=GEN.Daticert(tipo="posta-certificata").to_xml(), postacert=None)
+    data = GEN.build(spec, GEN.make_provider())
+    row = triage.triage_bytes("no-postacert.eml", data,
+                              settings=dict(checks.settings_from_env(), trust=[]))
+    assert row.message_class == "posta-certificata"
+    assert [p[:6] for p in row.problems] == ["PEC007"]
+    assert row.attachments == [] and row.report is None
+    # the same envelope with its original message has no problem
+    spec.postacert = GEN.original_message()
+    whole = triage.triage_bytes("whole.eml", GEN.build(spec, GEN.make_provider()),
+                                settings=dict(checks.settings_from_env(), trust=[]))
+    assert whole.problems == [] and whole.attachments
