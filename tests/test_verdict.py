@@ -54,3 +54,28 @@ def test_profile_can_lower_or_switch_off_a_rule():
     assert engine._resolve([finding], GENERIC)[0].severity is Severity.ERROR
     assert engine._resolve([finding], softer)[0].severity is Severity.WARNING
     assert engine._resolve([finding], off) == []
+
+
+def test_PDFA003_a_claimed_level_the_validator_does_not_know_is_not_checked():
+    # A real PDF (samples/gen_pdfa.py) whose XMP claims "PDF/A-9B": no such flavour, so the
+    # built-in validator decides nothing — never PDFA002 ("pre-check passed").
+    import importlib.util
+    from pathlib import Path
+
+    from checker.model import InputFile, Submission
+    spec = importlib.util.spec_from_file_location(
+        "gen_pdfa", Path(__file__).resolve().parent.parent / "samples" / "gen_pdfa.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+
+    def pdfa_findings(part):
+        rep = engine.check_submission(Submission(files=[InputFile("domanda.pdf", gen._pdf(part=part))]))
+        [document] = rep.documents
+        return document, [f for f in document.findings if f.check == "pdfa"]
+
+    document, found = pdfa_findings(9)
+    assert document.format.details["pdfa"] == "9b"
+    assert [(f.code, f.severity) for f in found] == [("PDFA003", Severity.NOT_CHECKED)]
+    assert found[0].args["reason"] == "il file dichiara un livello PDF/A non gestito: «9b»"
+    _, known = pdfa_findings(2)
+    assert [f.code for f in known] == ["PDFA002"]
