@@ -64,10 +64,12 @@ def test_api_accepts_files_brackets_field_name(client):
     assert r.get_json()["documents"][0]["name"] == "nota.txt"
 
 
-def test_api_plain_text_under_generic_is_not_fix(client):
+def test_api_plain_text_under_generic_is_ready(client):
+    # generic accepts text; without clamd the antivirus is not_checked, not required there
     r = post(client, [("domanda.txt", txt_bytes())], profile="generic")
     assert r.status_code == 200
-    assert r.get_json()["verdict"] != "fix", r.get_json()
+    report = r.get_json()
+    assert (report["verdict"], report["reasons"]) == ("ready", []), report
 
 
 def test_api_docx_renamed_pdf_is_fix(client):
@@ -76,6 +78,8 @@ def test_api_docx_renamed_pdf_is_fix(client):
     report = r.get_json()
     assert report["verdict"] == "fix"
     assert report["documents"][0]["format"]["id"] == "docx"
+    errors = {f["code"] for f in report["documents"][0]["findings"] if f["severity"] == "error"}
+    assert errors == {"FMT002", "FMT010"}   # Word not accepted; named .pdf
 
 
 @pytest.mark.parametrize("profile_id", list(profiles.load_all()))
@@ -130,7 +134,7 @@ def test_api_is_exempt_from_csrf():
     guarded = create_app({"TESTING": True, "WTF_CSRF_ENABLED": True}).test_client()
     r = post(guarded, [("a.txt", txt_bytes())])
     assert r.status_code == 200
-    assert r.get_json()["verdict"] in VERDICTS
+    assert r.get_json()["verdict"] == "ready"
 
 
 @pytest.mark.parametrize("raw, shown", [
@@ -159,15 +163,27 @@ def test_api_same_name_twice_stays_two_documents(client):
     assert names[:2] == ["a.txt", "a (2).txt"]
 
 
-def test_healthz_reports_checks_and_tools(client):
+def test_healthz_reports_checks_and_tools(client, monkeypatch, tmp_path):
+    from pathlib import Path
+
+    import tomllib
+    monkeypatch.setenv("PATH", str(tmp_path))         # no verapdf on PATH
+    monkeypatch.delenv("VERAPDF", raising=False)
+    monkeypatch.delenv("PEC_PRECHECK_CLAMD", raising=False)
     r = client.get("/healthz")
     assert r.status_code == 200
     body = r.get_json()
     assert body["status"] == "ok"
-    assert body["version"]
-    assert isinstance(body["checks"], list) and body["checks"]
-    assert body["verapdf"] in {"found", "absent"}
-    assert body["antivirus"] in {"configured", "absent"}
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    assert body["version"] == project["project"]["version"]
+    assert {"pdfa", "pdf_active", "signature", "antivirus", "verapdf", "office", "pec_message"} <= \
+        set(body["checks"]) and body["checks"] == sorted(body["checks"])
+    assert (body["verapdf"], body["antivirus"]) == ("absent", "absent")
+    # the deployment settings are read on each request
+    monkeypatch.setenv("VERAPDF", str(Path(__file__).parent / "fake_verapdf" / "verapdf_report"))
+    monkeypatch.setenv("PEC_PRECHECK_CLAMD", "unix:/nonexistent/clamd.sock")
+    body = client.get("/healthz").get_json()
+    assert (body["verapdf"], body["antivirus"]) == ("found", "configured")
 
 
 def test_rules_json_lists_every_catalogue_code_and_profile_overrides(client):
