@@ -209,8 +209,11 @@ def test_triage_explicit_profile_wins(pec, trusted):
 def test_triage_anomaly_checks_the_ordinary_message_inside(rows):
     row = rows["02_anomalia.eml"]
     assert row.sender == "mario.rossi@gmail.example"
-    assert row.verdict in ("ready", "fix", "undetermined")
+    # the inner message goes to Piacenza's box (profile chosen by recipient), whose policy
+    # only warns about a non-PEC sender: its plain PDF is ready
+    assert (row.profile, row.verdict) == ("piacenza", "ready")
     assert row.report.submission.sender == "mario.rossi@gmail.example"
+    assert [d.name for d in row.report.documents] == ["istanza.pdf"]
 
 
 def test_triage_json_contract_field_names(rows):
