@@ -73,10 +73,6 @@ class PecStatus(str, enum.Enum):
     UNKNOWN = "unknown"
     MALFORMED = "malformed"
 
-    @property
-    def is_pec(self) -> bool:
-        return self in (PecStatus.PEC, PecStatus.LIKELY_PEC)
-
 
 @dataclass(frozen=True)
 class AddressInfo:
