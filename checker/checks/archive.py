@@ -102,8 +102,12 @@ def _sevenzip(data: bytes) -> list[Member]:
 def _rar(data: bytes) -> list[Member]:
     try:
         archive = rarfile.RarFile(io.BytesIO(data))
-        return [Member(i.filename, i.file_size, i.needs_password()) for i in archive.infolist()
-                if not i.is_dir()]
+        members = [Member(i.filename, i.file_size, i.needs_password()) for i in archive.infolist()
+                   if not i.is_dir()]
+        if not members:
+            # rarfile stops quietly at a damaged header: "empty" must come from a sound archive
+            rarfile.RarFile(io.BytesIO(data), errors="strict")
+        return members
     except rarfile.PasswordRequired:
         raise Unreadable("elenco dei file protetto da password") from None
     except Exception as exc:  # noqa: BLE001 - rarfile raises many kinds on hostile input
