@@ -125,8 +125,11 @@ def test_OFF008_linked_workbook_and_OFF006_dde_link():
 def test_OFF002_xlm_macro_sheet_with_its_formulas():
     result = office("macro-xlm.xlsm", fmt="xlsm")
     assert "xl/macrosheets/sheet2.xml" in [f.location for f in only(result, "OFF002")]
-    assert {f.location: f.detail for f in only(result, "OFF009")}["Macro1!A1"] == '=EXEC("calc.exe")'
-    assert only(result, "OFF003")
+    assert {f.location: f.detail for f in only(result, "OFF009")} == {
+        "Macro1!A1": '=EXEC("calc.exe")', "Macro1!A2": "=HALT()"}
+    # the workbook's content type says macro-enabled
+    assert [(f.detail, f.location) for f in only(result, "OFF003")] == [
+        ("application/vnd.ms-excel.sheet.macroEnabled.main+xml", "xl/workbook.xml")]
 
 
 def test_encrypted_docx_is_told_apart_by_msoffcrypto():

@@ -221,7 +221,10 @@ def test_PDF017_need_appearances(checked):
 
 
 def test_PDF015_xfa_form(checked):
-    only(checked["xfa"], "PDF015")
+    [f] = only(checked["xfa"], "PDF015")
+    assert (f.location, f.args["subtype"]) == ("/AcroForm", "XFA")
+    assert [g.code for g in pdf_findings(checked["xfa"])] == ["PDF015"]   # nothing else in it
+    assert pdf_findings(checked["clean"], "PDF015") == []
 
 
 def test_PDF016_unfilled_field_is_named_and_a_filled_one_is_not(checked):
