@@ -385,7 +385,7 @@ def test_cli_clean_pdf_has_no_pdf_active_findings(pdf_dir):
 
 
 def test_api_reports_a_dirty_pdf(pdf_dir):
-    app_module = pytest.importorskip("app")
+    import app as app_module
     client = app_module.create_app({"TESTING": True}).test_client()
     data = {"sender": "mario.rossi@pec.it", "subject": "Richiesta di accesso agli atti",
             "doc_type": "Istanza",
