@@ -390,7 +390,7 @@ def plain_pdf(text: str = "Domanda di prova") -> bytes:
 
 
 def pades(pki: TestPKI, who: Identity, pdf: bytes, field_name: str = "Firma1",
-          timestamp: bool = False) -> bytes:
+          timestamp: bool = False, ts_at: dt.datetime | None = None) -> bytes:
     """Sign (incrementally) with pyHanko's PdfSigner: PAdES baseline B (or T)."""
     import io
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -401,7 +401,7 @@ def pades(pki: TestPKI, who: Identity, pdf: bytes, field_name: str = "Firma1",
                                         md_algorithm="sha256")
     out = io.BytesIO()
     pdf_signer = signers.PdfSigner(meta, signer=_signer(pki, who),
-                                   timestamper=timestamper(pki) if timestamp else None)
+                                   timestamper=timestamper(pki, ts_at) if timestamp else None)
     asyncio.run(pdf_signer.async_sign_pdf(writer, output=out))
     return out.getvalue()
 
