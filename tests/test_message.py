@@ -704,8 +704,8 @@ def test_duplicate_names_in_one_message_are_an_error():
     sub = good_submission(main="istanza.pdf",
                           files=[InputFile("istanza.pdf", b"x"), InputFile("Istanza.PDF", b"y")])
     found = [f for f in run(sub) if f.code == "MSG044"]
-    assert found and found[0].args["count"] == "2"
-    assert found[0].args["suggested"].lower() not in {"istanza.pdf"}
+    assert [(f.args["name"], f.args["count"], f.args["suggested"], f.location) for f in found] == \
+        [("istanza.pdf", "2", "istanza_2.pdf", "istanza.pdf")]
 
 
 def test_control_characters_are_shown_visibly():
@@ -778,5 +778,8 @@ def test_huge_and_hostile_message_facts_are_bounded():
     findings = run(sub)
     assert time.monotonic() - started < 10
     found = set(codes(findings))
-    assert {"MSG005", "MSG008", "MSG013", "MSG015", "MSG026", "MSG035"} <= found
+    # several procedures, long subject, information request, invalid sender, a box that is not
+    # Piacenza's, 10 000 recipients (which also divide the size limit: too large), 300 files
+    assert found == {"MSG005", "MSG008", "MSG013", "MSG015", "MSG024", "MSG026", "MSG032",
+                     "MSG034", "MSG035"}
     assert len(findings) < 100  # one finding per recipient up to a bound, not 10 000

@@ -180,7 +180,10 @@ def test_engine_and_cli_report_office_findings_with_check_name(tmp_path):
     assert report.verdict is Verdict.FIX
     assert doc_findings(report, "pulito.docx", "office") == []
     assert {f.code for f in doc_findings(report, "dde.docx", "office")} == {"OFF006"}
-    assert {f.location for f in doc_findings(report, "formule.xlsx", "office")} >= {"Calcolo!A3"}
+    assert {f.location: f.detail for f in doc_findings(report, "formule.xlsx", "office")} == {
+        "Calcolo!B1": '=HYPERLINK("http://www.example.org/tariffe","tariffe")',
+        "Calcolo!B2": '=WEBSERVICE("http://api.example.org/cambio")',
+        "Calcolo!A3": "=SUM(A1:A2)", "Riepilogo!C5": "=Calcolo!A3*2"}
 
     import json
     import subprocess
