@@ -41,12 +41,14 @@ def test_italian_list_counts_and_scheme(italian):
 def test_italian_list_known_provider_present(italian):
     providers = {s.provider for s in italian.services}
     assert "InfoCert S.p.A." in providers
-    assert any("Aruba" in p for p in providers)
+    assert "Aruba Posta Elettronica Certificata S.p.A." in providers
 
 
 def test_taken_over_services_are_kept(italian):
-    taken = [s for s in italian.services if s.taken_over_by]
-    assert taken
+    taken = {(s.provider, s.taken_over_by) for s in italian.services if s.taken_over_by}
+    assert ("Lombardia Integrata S.p.A. Servizi Infotelematici per il Territorio",
+            "Lombardia Informatica S.p.A.") in taken
+    assert ("IT Telecom S.r.l.", "Telecom Italia Trust Technologies S.r.l.") in taken
     lisit = next(a for a in italian.registry.known_certificate_authorities
                  if "LISIT" in a.name.human_friendly)
     assert list(italian.registry.applicable_service_definitions(lisit, None))
