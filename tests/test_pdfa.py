@@ -329,3 +329,108 @@ def test_PDFA012_width_that_disagrees_with_the_font_program():
 
 def test_PDFA012_font_not_embedded():
     assert "2:6.2.11.4.1-1" in keys(pdfa.validate(make_pdf(tweak=_with_truetype(None, embed=False))))
+
+
+# --- patterns of real producers (LibreOffice, Ghostscript, OCR tools, signing tools, PDF/A-3
+# invoices), rebuilt here with pikepdf: conforming ones must pass, broken ones must fail ---
+
+def _ocr_text_layer(pdf):
+    """Invisible text (Tr 3) in a font that is not embedded, as OCR tools lay it over a scan."""
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica,
+                                                Encoding=pikepdf.Name.WinAnsiEncoding))
+    page = pdf.pages[0]
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pdf.make_stream(b"BT 3 Tr /F1 12 Tf 72 720 Td (Perch\xe9 cos\xec) Tj ET")
+
+
+def _inherited_resources(pdf):
+    """Page resources kept on the /Pages node and inherited by the page."""
+    _with_truetype(None)(pdf)
+    page = pdf.pages[0]
+    pdf.Root.Pages.Resources = page.obj.Resources
+    del page.obj["/Resources"]
+
+
+def _signature_widget(rect, appearance: bool = False):
+    """A signature field as signing tools add it: invisible ones have an all-zero /Rect."""
+    def tweak(pdf):
+        sig = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Sig, Filter=pikepdf.Name("/Adobe.PPKLite"),
+            SubFilter=pikepdf.Name("/ETSI.CAdES.detached"), ByteRange=[0, 0, 0, 0],
+            Contents=pikepdf.String(b"\x00" * 64)))
+        widget = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Sig,
+            T=pikepdf.String("Firma1"), V=sig, F=132, Rect=rect, P=pdf.pages[0].obj))
+        if appearance:
+            widget.AP = pikepdf.Dictionary(N=pdf.make_stream(b"", Type=pikepdf.Name.XObject,
+                                                             Subtype=pikepdf.Name.Form, BBox=[0, 0, 1, 1]))
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([widget]))
+        pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[widget], SigFlags=3)
+    return tweak
+
+
+def _invoice_attachment(relationship: bool = True):
+    """A PDF/A-3 with its XML invoice attached (FatturaPA, Factur-X)."""
+    def tweak(pdf):
+        spec = pikepdf.AttachedFileSpec(pdf, b"<FatturaElettronica/>", filename="fattura.xml",
+                                        mime_type="text/xml", description="Fattura elettronica")
+        pdf.attachments["fattura.xml"] = spec
+        obj = pdf.Root.Names.EmbeddedFiles.Names[1]
+        if relationship:
+            obj.AFRelationship = pikepdf.Name.Alternative
+        elif "/AFRelationship" in obj:
+            del obj["/AFRelationship"]
+        pdf.Root.AF = pikepdf.Array([obj])
+    return tweak
+
+
+def _resaved(data: bytes, **options) -> bytes:
+    """The same file saved again with object streams or linearised, as qpdf-based tools do."""
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.save(out, fix_metadata_version=False, **options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("data", [
+    pytest.param(make_pdf(part=1, tweak=_ocr_text_layer), id="ocr-text-layer-1b"),
+    pytest.param(make_pdf(part=2, tweak=_ocr_text_layer), id="ocr-text-layer-2b"),
+    pytest.param(make_pdf(tweak=_inherited_resources), id="inherited-page-resources"),
+    pytest.param(_resaved(make_pdf(tweak=_with_truetype(None)),
+                          object_stream_mode=pikepdf.ObjectStreamMode.generate),
+                 id="object-and-xref-streams"),
+    pytest.param(_resaved(make_pdf(tweak=_with_truetype(None)), linearize=True), id="linearised"),
+    pytest.param(make_pdf(tweak=_signature_widget([0, 0, 0, 0])), id="invisible-signature"),
+    pytest.param(make_pdf(tweak=_signature_widget([350, 50, 550, 110], appearance=True)),
+                 id="visible-signature-with-appearance"),
+    pytest.param(make_pdf(part=3, tweak=_invoice_attachment()), id="pdfa3-invoice-attachment"),
+])
+def test_real_world_conforming_patterns_pass(data):
+    report = pdfa.validate(data)
+    assert report.failures == []
+    assert report.compliant is True
+
+
+def test_PDFA016_annotation_without_appearance_is_exempt_only_when_its_rect_is_a_point():
+    # ISO 19005-2 6.3.3: the exemption needs value 1 = value 3 AND value 2 = value 4; a
+    # comment LibreOffice exports as a 0.05 pt wide Text annotation without /AP is not exempt
+    flat = make_pdf(tweak=_signature_widget([10, 10, 10, 40]))
+    assert keys(pdfa.validate(flat)) == ["2:6.3.3-1"]
+
+    def comment(pdf):
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, F=4, Contents=pikepdf.String("nota"),
+            Rect=[325.6, 719.689, 325.65, 732.339]))]))
+    assert keys(pdfa.validate(make_pdf(tweak=comment))) == ["2:6.3.3-1"]
+
+
+def test_PDFA019_pdfa3_attachment_without_relationship():
+    assert "3:6.8-4" in keys(pdfa.validate(make_pdf(part=3, tweak=_invoice_attachment(False))))
+
+
+def test_PDFA012_ocr_text_layer_does_not_excuse_visible_text_in_the_same_font():
+    def visible(pdf):
+        _ocr_text_layer(pdf)
+        pdf.pages[0].Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (visibile) Tj ET")
+    assert "1:6.3.4-1" in keys(pdfa.validate(make_pdf(part=1, tweak=visible)))

@@ -79,7 +79,8 @@ def _annotations(doc: Document) -> Iterator[Failure]:
 def _appearance(annot, subtype: str, where: str, p: int) -> Iterator[Failure]:
     ap = get(annot, "/AP")
     rect = [_number(x) for x in as_list(get(annot, "/Rect"))]
-    zero = len(rect) == 4 and None not in rect and (rect[0] == rect[2] or rect[1] == rect[3])
+    # ISO 19005-2 6.3.3: exempt only when value 1 equals value 3 AND value 2 equals value 4
+    zero = len(rect) == 4 and None not in rect and rect[0] == rect[2] and rect[1] == rect[3]
     if ap is None:
         if subtype not in ("Popup", "Link") and not zero:
             yield Failure(p, "6.3.3", 1, f"l'annotazione {subtype} non ha un aspetto (/AP)", where)

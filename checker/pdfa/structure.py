@@ -211,8 +211,7 @@ def _object_values(doc: Document) -> Iterator[Failure]:
         elif isinstance(obj, pikepdf.String):
             if len(bytes(obj)) > limits["string"] and "string" not in seen:
                 seen.add("string")
-                yield Failure(p, clause, 3 if p == 1 else 2,
-                              f"una stringa supera i {limits['string']} byte")
+                yield Failure(p, clause, 3, f"una stringa supera i {limits['string']} byte")
         elif isinstance(obj, bool):
             return
         elif isinstance(obj, int):
@@ -222,11 +221,11 @@ def _object_values(doc: Document) -> Iterator[Failure]:
         elif isinstance(obj, (Decimal, float)):
             if 0 < abs(float(obj)) < 1.175e-38 and "small" not in seen:
                 seen.add("small")
-                yield Failure(p, clause, 2 if p == 1 else 1,
+                yield Failure(p, clause, 2,
                               f"un numero reale ({obj}) è più piccolo del minimo ammesso")
             if abs(float(obj)) > limits["real"] and "real" not in seen:
                 seen.add("real")
-                yield Failure(p, clause, 2 if p == 1 else 1,
+                yield Failure(p, clause, 2,
                               f"un numero reale ({obj}) supera i limiti ammessi")
         elif isinstance(obj, pikepdf.Array):
             if p == 1 and len(obj) > limits["array"] and "array" not in seen:
@@ -258,13 +257,13 @@ def _object_values(doc: Document) -> Iterator[Failure]:
         yield Failure(p, clause, 8, f"i salvataggi dello stato grafico (q) sono annidati {u.max_q_depth}"
                       " volte (massimo 28)")
     if u.longest_string > limits["string"] and "string" not in seen:
-        yield Failure(p, clause, 3 if p == 1 else 2,
+        yield Failure(p, clause, 3,
                       f"una stringa nel contenuto supera i {limits['string']} byte")
     if u.largest_real > limits["real"] and "real" not in seen:
-        yield Failure(p, clause, 2 if p == 1 else 1,
+        yield Failure(p, clause, 2,
                       f"un numero reale nel contenuto ({u.largest_real:g}) supera i limiti ammessi")
     if 0 < u.smallest_real < 1.175e-38:
-        yield Failure(p, clause, 2 if p == 1 else 1,
+        yield Failure(p, clause, 2,
                       f"un numero reale nel contenuto ({u.smallest_real:g}) è più piccolo del minimo ammesso")
     if u.largest_int > limits["int"] + 1 and "int" not in seen:
         yield Failure(p, clause, 1, "un numero intero nel contenuto supera i limiti ammessi")
@@ -404,6 +403,6 @@ def _page_boxes(doc: Document, clause: str) -> Iterator[Failure]:
                 continue
             w, h = abs(x1 - x0), abs(y1 - y0)
             if not (3 <= w <= 14400 and 3 <= h <= 14400):
-                yield Failure(doc.part, clause, 9, f"il riquadro {key[1:]} della pagina misura "
+                yield Failure(doc.part, clause, 11, f"il riquadro {key[1:]} della pagina misura "
                               f"{w:g} × {h:g} (ammessi da 3 a 14 400 unità)", f"pagina {n}")
                 return
