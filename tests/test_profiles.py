@@ -207,7 +207,8 @@ def test_cremona_unverifiable_signature_is_undetermined():
     cremona = profiles.get("cremona")
     findings = engine._resolve(message.check_message(sub, documents, cremona), cremona)
     verdict, reasons = engine.decide(documents, findings, cremona)
-    assert verdict is Verdict.UNDETERMINED and reasons
+    assert [(f.code, f.severity) for f in findings] == [("MSG029", Severity.NOT_CHECKED)]
+    assert (verdict, reasons) == (Verdict.UNDETERMINED, [catalogue.rule("MSG029").title_it])
 
 
 def test_genova_passes_from_a_pec_box():
