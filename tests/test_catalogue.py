@@ -40,6 +40,29 @@ def test_every_emitted_code_is_in_the_catalogue():
     assert not missing
 
 
+CODE_LITERAL = re.compile(r"""["']([A-Z]{2,5}[0-9]{3})["']""")
+
+
+def named_codes() -> set[str]:
+    """Every code the product names anywhere: Finding("X"), mapping tables (zip problems,
+    file-name problems, PEC explanations) and the PDF/A clause families (pdfa/clauses.toml)."""
+    found = set()
+    for path in (ROOT / "checker").rglob("*.py"):
+        found |= set(CODE_LITERAL.findall(path.read_text(encoding="utf-8")))
+    found |= set(re.findall(r'code\s*=\s*"([A-Z]{2,5}[0-9]{3})"',
+                            (ROOT / "checker" / "pdfa" / "clauses.toml").read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_code_named_in_the_product_is_in_the_catalogue():
+    assert named_codes() - set(catalogue.load()) == set()
+
+
+def test_every_rule_is_emitted_somewhere():
+    # a rule nothing can produce is a stub in the catalogue
+    assert set(catalogue.load()) - named_codes() == set()
+
+
 def test_profile_severity_overrides_name_real_rules():
     rules = catalogue.load()
     for profile in profiles.load_all().values():
