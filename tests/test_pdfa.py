@@ -434,3 +434,49 @@ def test_PDFA012_ocr_text_layer_does_not_excuse_visible_text_in_the_same_font():
         _ocr_text_layer(pdf)
         pdf.pages[0].Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (visibile) Tj ET")
     assert "1:6.3.4-1" in keys(pdfa.validate(make_pdf(part=1, tweak=visible)))
+
+
+def _with_cff_subset(charset: bytes):
+    """A tweak that shows "A" in a Type 1 (CFF) subset made with fontTools, with /CharSet."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+    glyphs = [".notdef", "space", "A"]
+    fb = FontBuilder(1000, isTTF=False)
+    fb.setupGlyphOrder(glyphs)
+    fb.setupCharacterMap({32: "space", 65: "A"})
+    charstrings = {}
+    for glyph in glyphs:
+        pen = T2CharStringPen(600, None)
+        if glyph == "A":
+            pen.moveTo((0, 0)); pen.lineTo((300, 700)); pen.lineTo((600, 0)); pen.closePath()
+        charstrings[glyph] = pen.getCharString()
+    fb.setupCFF("ABCDEF+Prova", {"FullName": "Prova"}, charstrings, {})
+    fb.setupHorizontalMetrics({g: (600, 0) for g in glyphs})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    program = fb.font["CFF "].compile(fb.font)
+
+    def tweak(pdf):
+        desc = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/ABCDEF+Prova"),
+                                  Flags=32, FontBBox=[0, 0, 600, 700], ItalicAngle=0, Ascent=800,
+                                  Descent=-200, CapHeight=700, StemV=80, CharSet=pikepdf.String(charset),
+                                  FontFile3=pdf.make_stream(program, Subtype=pikepdf.Name.Type1C))
+        font = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name("/ABCDEF+Prova"),
+            FirstChar=32, LastChar=65, Widths=[600] + [0] * 32 + [600],
+            Encoding=pikepdf.Name.WinAnsiEncoding, FontDescriptor=pdf.make_indirect(desc)))
+        page = pdf.pages[0]
+        page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (A A) Tj ET")
+    return tweak
+
+
+@pytest.mark.parametrize("charset", [b"/A/space", b"/space /A", b"/A\n/sp#61ce"],
+                         ids=["packed", "spaced", "newline-and-escape"])
+def test_PDFA012_charset_names_are_read_in_pdf_name_syntax(charset):
+    # white space between names and #xx escapes are plain PDF name syntax, not omissions
+    for part in (1, 2):
+        assert pdfa.validate(make_pdf(part=part, tweak=_with_cff_subset(charset))).failures == []
+
+
+def test_PDFA012_charset_that_omits_a_glyph_of_the_subset():
+    assert keys(pdfa.validate(make_pdf(tweak=_with_cff_subset(b"/A")))) == ["2:6.2.11.4.2-1"]

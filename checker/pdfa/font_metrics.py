@@ -9,6 +9,7 @@ by one unit (rounding); anything else is a failure.
 from __future__ import annotations
 
 import io
+import re
 import logging
 from typing import Iterator
 
@@ -253,6 +254,20 @@ def missing_cid_glyphs(font_dict, cid_font, desc, raw: bytes) -> list[int]:
     return sorted(c for c in cids if c >= count)[:10]
 
 
+_CHARSET_NAME = re.compile(rb"/([^\x00\t\n\x0c\r /()<>\[\]{}%]*)")
+
+
+def charset_names(charset: bytes) -> set[str]:
+    """The glyph names of a /CharSet string: names in PDF syntax, so white space between
+    them is allowed and #xx stands for a byte (ISO 32000-1 7.3.5, table 122)."""
+    out = set()
+    for m in _CHARSET_NAME.finditer(charset):
+        raw = re.sub(rb"#([0-9A-Fa-f]{2})", lambda h: bytes([int(h.group(1), 16)]), m.group(1))
+        if raw:
+            out.add(raw.decode("latin-1"))
+    return out
+
+
 def charset_omissions(desc) -> list[str]:
     """Glyphs of a Type 1 (CFF) subset program that its /CharSet does not list."""
     charset = get(desc, "/CharSet")
@@ -261,7 +276,7 @@ def charset_omissions(desc) -> list[str]:
     top = _cff(desc)
     if top is None:
         return []
-    listed = {n for n in bytes(charset).decode("latin-1").split("/") if n}
+    listed = charset_names(bytes(charset))
     try:
         present = [g for g in top.charset if g != ".notdef"]
     except Exception:  # noqa: BLE001
