@@ -480,3 +480,25 @@ def test_PDFA012_charset_names_are_read_in_pdf_name_syntax(charset):
 
 def test_PDFA012_charset_that_omits_a_glyph_of_the_subset():
     assert keys(pdfa.validate(make_pdf(tweak=_with_cff_subset(b"/A")))) == ["2:6.2.11.4.2-1"]
+
+
+def _to_unicode(entries: bytes):
+    """A tweak: the shown TrueType font ("A", code 65) gets a ToUnicode CMap with `entries`."""
+    def tweak(pdf):
+        _with_truetype(None)(pdf)
+        cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+                b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+                b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+                + entries + b"\nendcmap CMapName currentdict /CMap defineresource pop end end")
+        pdf.pages[0].Resources.Font.F1.ToUnicode = pdf.make_stream(cmap)
+    return tweak
+
+
+def test_PDFA012_unicode_values_are_judged_on_the_glyphs_the_text_shows():
+    # .notdef (code 0, never shown) mapped to <0000> maps no glyph of the document
+    unused = _to_unicode(b"2 beginbfchar\n<00> <0000>\n<41> <0041>\nendbfchar")
+    assert pdfa.validate(make_pdf(level="U", tweak=unused)).failures == []
+    shown = _to_unicode(b"1 beginbfchar\n<41> <FEFF>\nendbfchar")
+    assert keys(pdfa.validate(make_pdf(level="U", tweak=shown))) == ["2:6.2.11.7.2-2"]
+    in_range = _to_unicode(b"1 beginbfrange\n<40> <42> <FFFD>\nendbfrange")  # 0x41 -> U+FFFE
+    assert keys(pdfa.validate(make_pdf(level="U", tweak=in_range))) == ["2:6.2.11.7.2-2"]

@@ -276,7 +276,7 @@ def _unicode(doc: Document, use: TextUse) -> Iterator[Failure]:
     clause = "6.3.8" if p == 1 else "6.2.11.7.2"
     to_unicode = get(font, "/ToUnicode")
     if isinstance(to_unicode, pikepdf.Stream):
-        bad = _bad_unicode_values(to_unicode)
+        bad = _bad_unicode_values(font, to_unicode, bytes(use.codes))
         if bad and p >= 2:
             yield Failure(p, clause, 2, f"la mappa Unicode del carattere {_label(font)} usa il "
                           f"valore non ammesso {bad}", use.where)
@@ -353,16 +353,21 @@ def _builtin_encoding(font) -> dict[int, str]:
 _HEX_TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 
 
-def _bad_unicode_values(stream) -> str | None:
-    data = read_stream(stream, limit=4 << 20)
-    if not data:
+_FORBIDDEN_UNICODE = ("\u0000", "\ufeff", "\ufffe")
+
+
+def _bad_unicode_values(font, stream, raw: bytes) -> str | None:
+    """ISO 19005-2 6.2.11.7.2: U+0000, U+FEFF and U+FFFE are not Unicode values for a glyph.
+    Judged, as veraPDF does (rule object Glyph), on the codes the text shows: an entry for a
+    code no text uses (often .notdef mapped to <0000>) maps no glyph of the document."""
+    if not raw:
         return None
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
-        tokens = _HEX_TOKEN.findall(block)
-        for dst in tokens[1::2]:
-            value = re.sub(rb"\s", b"", dst).upper()
-            if value in (b"0000", b"FEFF", b"FFFE"):
-                return "U+" + value.decode()
+    mapping = _to_unicode_map(stream)
+    for code in sorted(set(_codes(font, raw))):
+        text = mapping.get(code, "")
+        for ch in _FORBIDDEN_UNICODE:
+            if ch in text:
+                return f"U+{ord(ch):04X}"
     return None
 
 
