@@ -96,7 +96,7 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
             continue
         try:
             walker.walk(raw, part)
-        except (DefusedXmlException, DET.ParseError, ValueError) as exc:
+        except (DefusedXmlException, DET.ParseError, ValueError, LookupError) as exc:  # LookupError: unknown encoding
             findings.append(Finding("ODF010", detail=f"{type(exc).__name__}: {exc}"[:200], location=part))
     findings += walker.findings + walker.formulas.findings
     findings += text_link_findings("\n".join(walker.link_text), "ODF011")
@@ -109,7 +109,7 @@ def _read(data: bytes, part: str, findings: list[Finding]):
         return None
     try:
         return DET.fromstring(raw, forbid_dtd=True)
-    except (DefusedXmlException, DET.ParseError, ValueError) as exc:
+    except (DefusedXmlException, DET.ParseError, ValueError, LookupError) as exc:  # LookupError: unknown encoding
         findings.append(Finding("ODF010", detail=f"{type(exc).__name__}: {exc}"[:200], location=part))
         return None
 

@@ -273,7 +273,7 @@ def _read_xml(doc: _Ooxml, part: str):
         return None
     try:
         return DET.fromstring(raw, forbid_dtd=True)
-    except (DefusedXmlException, DET.ParseError, ValueError) as exc:
+    except (DefusedXmlException, DET.ParseError, ValueError, LookupError) as exc:  # LookupError: unknown encoding
         doc.findings.append(Finding("OFF011", detail=f"{type(exc).__name__}: {exc}"[:200], location=part))
         return None
 
@@ -490,7 +490,7 @@ def _scan_sheet(doc: _Ooxml, part: str, sheet: str) -> None:
                     doc.link_text.append(el.text)
             elif event == "end" and el.tag == f"{S}hyperlink" and el.get(R_ID):
                 doc.rid_where.setdefault((part, el.get(R_ID)), f"{sheet}!{el.get('ref') or ''}")
-    except (DefusedXmlException, DET.ParseError, ValueError) as exc:
+    except (DefusedXmlException, DET.ParseError, ValueError, LookupError) as exc:  # LookupError: unknown encoding
         doc.findings.append(Finding("OFF011", detail=f"{type(exc).__name__}: {exc}"[:200], location=part))
 
 

@@ -9,7 +9,7 @@ import time
 import pikepdf
 
 from . import revisions, text
-from ..identify import pdfa_claim
+from ..identify import pdfa_claim, structure_stream_bomb
 from .model import ACTIVE_KINDS, Hit, HitKind, Limits, ScanReport
 from .streams import TooLarge, bounded_bytes
 from .walk import _BROKEN, Walker
@@ -48,6 +48,14 @@ def scan(data: bytes, limits: Limits | None = None) -> ScanReport:
     if revisions.looks_truncated(data):
         report.hits.append(Hit(HitKind.TRUNCATED, "fine del file",
                                f"nessun marcatore %%EOF negli ultimi 1024 byte ({len(data)} byte)"))
+    bomb = structure_stream_bomb(data, 2 * limits.stream_bytes)
+    if bomb:  # found before qpdf inflates it whole while opening or repairing the file
+        what = "il flusso dei riferimenti (xref)" if bomb.kind == "XRef" else "il flusso di oggetti"
+        where = ("flusso dei riferimenti" if bomb.kind == "XRef" else "flusso di oggetti") + \
+            (f" {bomb.ref}" if bomb.ref else f" al byte {bomb.offset}")
+        report.hits.append(Hit(HitKind.STREAM_BOMB, where,
+                               f"{what} supera {bomb.limit // 2**20} MB una volta decompresso"))
+        return report
     try:
         pdf = _open(data)
     except pikepdf.PasswordError:

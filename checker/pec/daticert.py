@@ -94,7 +94,7 @@ def parse(data: bytes) -> DatiCert:
         raise DaticertError(f"contiene costrutti XML non ammessi ({type(exc).__name__})") from None
     except ParseError as exc:
         raise DaticertError(f"XML non ben formato: {exc}") from None
-    except (ValueError, TypeError, RecursionError) as exc:
+    except (ValueError, TypeError, RecursionError, LookupError) as exc:  # LookupError: unknown encoding
         raise DaticertError(f"XML illeggibile: {exc}") from None
     if _local(root.tag) != "postacert":
         raise DaticertError(f"l'elemento principale è <{_local(root.tag)}> invece di <postacert>")

@@ -72,8 +72,8 @@ def parse_bytes(data: bytes) -> Parsed:
 def _walk(msg: Message, depth: int = 0):
     """Every part, message/rfc822 included, depth-bounded (Message.walk is not)."""
     yield msg
-    if depth >= MAX_PART_DEPTH:
-        return
+    if depth >= MAX_PART_DEPTH or not msg.is_multipart():
+        return  # a leaf's payload is not needed (and get_payload() decodes it: a NUL in charset raises)
     payload = msg.get_payload()
     if isinstance(payload, list):
         for sub in payload:
@@ -132,9 +132,8 @@ def _leaves(msg: Message, depth: int = 0):
     """Parts under msg without entering attached messages (message/rfc822 is a leaf)."""
     if depth >= MAX_PART_DEPTH:
         return
-    payload = msg.get_payload()
-    if msg.is_multipart() and msg.get_content_maintype() == "multipart" and isinstance(payload, list):
-        for sub in payload:
+    if msg.is_multipart() and msg.get_content_maintype() == "multipart":
+        for sub in msg.get_payload():
             if isinstance(sub, Message):
                 yield from _leaves(sub, depth + 1)
     else:
@@ -145,7 +144,7 @@ def envelope_parts(parsed: Parsed) -> EnvelopeParts:
     msg = parsed.message
     out = EnvelopeParts()
     content = msg
-    if msg.get_content_type() == "multipart/signed" and isinstance(msg.get_payload(), list):
+    if msg.get_content_type() == "multipart/signed" and msg.is_multipart():
         out.signed = True
         parts = msg.get_payload()
         content = parts[0] if parts else msg
@@ -189,8 +188,8 @@ def _opaque_content(msg: Message, out: EnvelopeParts) -> Message | None:
 
 
 def _embedded_message(part: Message) -> Message | None:
-    payload = part.get_payload()
-    if isinstance(payload, list):
+    if part.is_multipart():
+        payload = part.get_payload()
         return payload[0] if payload and isinstance(payload[0], Message) else None
     data = part.get_payload(decode=True)  # a base64-encoded message/rfc822 (not RFC 2046, seen)
     return email.message_from_bytes(data) if data else None
@@ -286,7 +285,7 @@ def _decoded_text(part: Message) -> str:
     charset = part.get_content_charset() or "utf-8"
     try:
         return data.decode(charset, "replace")
-    except LookupError:
+    except (LookupError, ValueError):  # unknown charset, or a NUL in its name
         return data.decode("utf-8", "replace")
 
 
