@@ -502,3 +502,18 @@ def test_PDFA012_unicode_values_are_judged_on_the_glyphs_the_text_shows():
     assert keys(pdfa.validate(make_pdf(level="U", tweak=shown))) == ["2:6.2.11.7.2-2"]
     in_range = _to_unicode(b"1 beginbfrange\n<40> <42> <FFFD>\nendbfrange")  # 0x41 -> U+FFFE
     assert keys(pdfa.validate(make_pdf(level="U", tweak=in_range))) == ["2:6.2.11.7.2-2"]
+
+
+def _annotation_flags(flags: int):
+    def tweak(pdf):
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 10, 10], F=flags,
+            Border=[0, 0, 0]))]))
+    return tweak
+
+
+def test_PDFA016_toggle_no_view_is_forbidden_in_part2_only():
+    # ISO 19005-1 6.5.3 names Hidden, Invisible and NoView; ISO 19005-2 6.3.2 adds ToggleNoView
+    assert pdfa.validate(make_pdf(part=1, tweak=_annotation_flags(4 | 256))).failures == []
+    assert keys(pdfa.validate(make_pdf(part=2, tweak=_annotation_flags(4 | 256)))) == ["2:6.3.2-2"]
+    assert keys(pdfa.validate(make_pdf(part=1, tweak=_annotation_flags(4 | 32)))) == ["1:6.5.3-2"]

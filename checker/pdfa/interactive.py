@@ -68,7 +68,10 @@ def _annotations(doc: Document) -> Iterator[Failure]:
                               where)
         else:
             f = int(_number(flags) or 0)
-            if not f & 4 or f & (1 | 2 | 32 | 256):
+            # Invisible, Hidden, NoView; ISO 19005-2 6.3.2 adds ToggleNoView (a PDF 1.5 flag
+            # that ISO 19005-1 6.5.3 does not name)
+            forbidden = 1 | 2 | 32 | (256 if p >= 2 else 0)
+            if not f & 4 or f & forbidden:
                 yield Failure(p, "6.5.3" if p == 1 else "6.3.2", 2 if p == 1 else 2,
                               f"l'annotazione {subtype} non è stampabile o è nascosta (F={f})",
                               where)
