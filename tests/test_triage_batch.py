@@ -168,3 +168,27 @@ def test_triage_batch_encoded_headers_are_decoded():
     assert row.subject == "Perché l'attività è sospesa"
     assert row.sender == "ufficio@comune.cremona.example"
     assert row.date == "2026-11-20T10:15:30+01:00"
+
+
+def test_triage_size_limit_comes_from_the_environment(pec, tmp_path):
+    # PEC_PRECHECK_TRIAGE_MAX_MB, read by the command in its own process (no monkeypatch)
+    import os
+    import subprocess
+    import sys
+    big = tmp_path / "grande.eml"
+    big.write_bytes((pec / "messages" / "01_posta-certificata.eml").read_bytes() + b"x" * 200_000)
+    small = tmp_path / "piccolo.eml"
+    shutil.copy(pec / "messages" / "03_accettazione.eml", small)
+
+    def triage_json(limit_mb: str) -> dict:
+        run = subprocess.run([sys.executable, "-m", "checker", "triage", str(big), str(small), "--json"],
+                             capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "PEC_PRECHECK_TRIAGE_MAX_MB": limit_mb})
+        assert run.returncode == 0, run.stderr
+        return {Path(r["file"]).name: r for r in json.loads(run.stdout)}
+
+    limited = triage_json("0.1")
+    assert [p[:6] for p in limited["grande.eml"]["problems"]] == ["PEC012"]
+    assert "0.1 MB" in limited["grande.eml"]["problems"][0]
+    assert limited["piccolo.eml"]["receipt_type"] == "accettazione"
+    assert triage_json("150")["grande.eml"]["class"] == "posta-certificata"
