@@ -226,3 +226,19 @@ def test_api_oversized_upload_over_real_http_gets_the_413_json():
         conn.close()
     assert response.status == 413
     assert payload["status"] == 413 and payload["message"]["it"]
+
+
+def test_upload_limits_and_secret_come_from_the_environment(monkeypatch):
+    # PEC_PRECHECK_MAX_UPLOAD_MB, PEC_PRECHECK_MAX_FILES, SECRET_KEY: read when the app is built
+    monkeypatch.setenv("PEC_PRECHECK_MAX_UPLOAD_MB", "1")
+    monkeypatch.setenv("PEC_PRECHECK_MAX_FILES", "2")
+    monkeypatch.setenv("SECRET_KEY", "chiave-di-prova")
+    app = create_app({"TESTING": True})
+    assert (app.config["MAX_CONTENT_LENGTH"], app.config["MAX_FILES"], app.config["SECRET_KEY"]) == \
+        (1024 * 1024, 2, "chiave-di-prova")
+    client = app.test_client()
+    r = post(client, [(f"f{i}.txt", txt_bytes()) for i in range(3)])
+    assert (r.status_code, r.get_json()["error"]) == (400, "too-many-files")
+    assert r.get_json()["max_files"] == 2
+    assert post(client, [("grande.pdf", b"0" * (2 << 20))]).status_code == 413
+    assert post(client, [(f"f{i}.txt", txt_bytes()) for i in range(2)]).status_code == 200

@@ -75,3 +75,26 @@ def test_not_checked_severity_comes_from_the_catalogue():
     from checker import catalogue
     assert catalogue.rule("SYS001").severity is Severity.NOT_CHECKED
     assert catalogue.rule("SYS001").required
+
+
+def test_worker_limits_come_from_the_environment(tmp_path):
+    # PEC_PRECHECK_TIMEOUT / _MEMORY_MB / _WORKERS, read by a fresh process (no monkeypatch)
+    import json
+    import subprocess
+    import sys
+    env = {**os.environ, "PEC_PRECHECK_TIMEOUT": "7.5", "PEC_PRECHECK_MEMORY_MB": "300",
+           "PEC_PRECHECK_WORKERS": "3"}
+    shown = subprocess.run([sys.executable, "-c", "from checker import isolation as i; "
+                            "print(i.DEFAULT_TIMEOUT, i.DEFAULT_MEMORY_MB, i.DEFAULT_WORKERS, "
+                            "i.Job('x', print, ()).timeout)"],
+                           capture_output=True, text=True, timeout=60, env=env)
+    assert shown.stdout.split() == ["7.5", "300", "3", "7.5"], shown.stderr
+    # and a check really runs under it: no check finishes within a millisecond
+    note = tmp_path / "nota.txt"
+    note.write_text("Oggetto: richiesta di accesso agli atti\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "checker", "check", str(note), "--json"],
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PEC_PRECHECK_TIMEOUT": "0.001"})
+    [document] = json.loads(run.stdout)["documents"]
+    [timeout] = [f for f in document["findings"] if f["code"] == "SYS001"]
+    assert (timeout["check"], timeout["args"]["seconds"]) == ("text", "0.001")
