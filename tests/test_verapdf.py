@@ -284,3 +284,20 @@ def test_engine_without_verapdf_returns_nothing_from_it(monkeypatch, tmp_path):
     (doc,) = report.documents
     assert not [f for f in doc.findings if f.check == "verapdf"]
     assert "verapdf" not in doc.engines
+
+
+def test_heap_cap_comes_from_the_environment(tmp_path):
+    # PEC_PRECHECK_VERAPDF_HEAP_MB, read by the command's own process, reaches JAVA_OPTS
+    import subprocess
+    import sys
+    pdf = tmp_path / "domanda.pdf"
+    pdf.write_bytes(_pdfa())
+    log = tmp_path / "calls.jsonl"
+    run = subprocess.run([sys.executable, "-m", "checker", "check", str(pdf), "--json"],
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "VERAPDF": REPORT, "FAKE_VERAPDF_LOG": str(log),
+                              "PEC_PRECHECK_VERAPDF_HEAP_MB": "300"})
+    [document] = json.loads(run.stdout)["documents"]
+    assert document["engines"]["verapdf"] == "veraPDF 1.26.2"
+    [call] = [json.loads(line) for line in log.read_text().splitlines() if "--flavour" in line]
+    assert "-Xmx300m" in call["java_opts"]
