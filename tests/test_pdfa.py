@@ -517,3 +517,41 @@ def test_PDFA016_toggle_no_view_is_forbidden_in_part2_only():
     assert pdfa.validate(make_pdf(part=1, tweak=_annotation_flags(4 | 256))).failures == []
     assert keys(pdfa.validate(make_pdf(part=2, tweak=_annotation_flags(4 | 256)))) == ["2:6.3.2-2"]
     assert keys(pdfa.validate(make_pdf(part=1, tweak=_annotation_flags(4 | 32)))) == ["1:6.5.3-2"]
+
+
+def _with_cid_truetype(type0_name: str, cid_font_name: str):
+    """A tweak that shows "A" in a Type0 / CIDFontType2 font (Vera, Identity-H), no CIDSet."""
+    import reportlab
+    from fontTools.ttLib import TTFont
+    ttf = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+    program = TTFont(str(ttf))
+    glyph = program.getBestCmap()[ord("A")]
+    gid = program.getGlyphID(glyph)
+    width = round(program["hmtx"][glyph][0] * 1000 / program["head"].unitsPerEm)
+
+    def tweak(pdf):
+        desc = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/" + cid_font_name),
+                                  Flags=32, FontBBox=[-183, -236, 1287, 928], ItalicAngle=0,
+                                  Ascent=928, Descent=-236, CapHeight=729, StemV=80,
+                                  FontFile2=pdf.make_stream(ttf.read_bytes()))
+        cid_font = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2,
+            BaseFont=pikepdf.Name("/" + cid_font_name), CIDToGIDMap=pikepdf.Name.Identity,
+            CIDSystemInfo=pikepdf.Dictionary(Registry=pikepdf.String("Adobe"),
+                                             Ordering=pikepdf.String("Identity"), Supplement=0),
+            W=[gid, [width]], FontDescriptor=pdf.make_indirect(desc)))
+        font = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name("/" + type0_name),
+            Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=[cid_font]))
+        page = pdf.pages[0]
+        page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td <%04X> Tj ET" % gid)
+    return tweak
+
+
+def test_PDFA012_cidset_is_required_of_a_subset_cidfont_as_the_cidfont_names_itself():
+    # ISO 19005-1 6.3.5: "CIDFont subsets"; the subset tag that counts is the CIDFont's BaseFont
+    whole = make_pdf(part=1, tweak=_with_cid_truetype("ABCDEF+Vera-Identity-H", "Vera"))
+    assert pdfa.validate(whole).failures == []
+    subset = make_pdf(part=1, tweak=_with_cid_truetype("ABCDEF+Vera-Identity-H", "ABCDEF+Vera"))
+    assert keys(pdfa.validate(subset)) == ["1:6.3.5-3"]

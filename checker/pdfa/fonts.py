@@ -255,10 +255,12 @@ def _subset_lists(doc: Document, use: TextUse) -> Iterator[Failure]:
 def _subsets(doc: Document, use: TextUse) -> Iterator[Failure]:
     """ISO 19005-1 6.3.5: subset fonts list their glyphs (CharSet / CIDSet)."""
     font = use.font
-    base = name(get(font, "/BaseFont")) or ""
+    sub = name(get(font, "/Subtype"))
+    # a CIDFont subset is named by the CIDFont's own BaseFont (the descendant's, as veraPDF reads it)
+    named = _descendant(font) if sub == "Type0" else font
+    base = name(get(named, "/BaseFont")) or ""
     if not _SUBSET.match(base):
         return
-    sub = name(get(font, "/Subtype"))
     desc = _descriptor(font)
     if not is_dict(desc):
         return
