@@ -2,6 +2,7 @@
 PDF/A identification (ISO 19005-1 6.7; ISO 19005-2/3 6.6)."""
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Iterator
 
@@ -273,11 +274,12 @@ def _type_problem(node: Node, vtype: str, ext_types: set[str], depth: int) -> st
 
 # --- Info dictionary ↔ XMP (ISO 19005-1 6.7.3) ---
 
+# (Info key, XMP namespace, property, test number as veraPDF numbers ISO 19005-1 6.7.3)
 _INFO_MAP = (
-    ("/Title", S.NS_DC, "title", 1), ("/Author", S.NS_DC, "creator", 2),
-    ("/Subject", S.NS_DC, "description", 3), ("/Keywords", S.NS_PDF, "Keywords", 4),
-    ("/Creator", S.NS_XMP, "CreatorTool", 5), ("/Producer", S.NS_PDF, "Producer", 6),
-    ("/CreationDate", S.NS_XMP, "CreateDate", 7), ("/ModDate", S.NS_XMP, "ModifyDate", 8),
+    ("/CreationDate", S.NS_XMP, "CreateDate", 1), ("/Title", S.NS_DC, "title", 2),
+    ("/Author", S.NS_DC, "creator", 3), ("/Subject", S.NS_DC, "description", 4),
+    ("/Keywords", S.NS_PDF, "Keywords", 5), ("/Creator", S.NS_XMP, "CreatorTool", 6),
+    ("/Producer", S.NS_PDF, "Producer", 7), ("/ModDate", S.NS_XMP, "ModifyDate", 8),
 )
 
 
@@ -314,23 +316,33 @@ _XMP_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}):(\d{2})(?
                        r"(Z|[+-]\d{2}:\d{2})?$")
 
 
+def _offset(sign: str | None, hh: str | None, mm: str | None) -> int | None:
+    """Minutes east of UTC; None when the date has no time zone."""
+    if sign is None:
+        return None
+    if sign in "Zz":
+        return 0
+    minutes = int(hh or 0) * 60 + int(mm or 0)
+    return -minutes if sign == "-" else minutes
+
+
 def _same_date(pdf_date: str, xmp_date: str) -> bool:
+    """ISO 19005-1 6.7.3: the Info date and the XMP date are equivalent, i.e. the same instant
+    when both carry a time zone (D:...+01'00' and ...Z an hour earlier agree)."""
     m, n = _PDF_DATE.match(pdf_date.strip()), _XMP_DATE.match(xmp_date.strip())
     if not m or not n:
         return False
     a = [m.group(i) or d for i, d in zip(range(1, 7), ("", "01", "01", "00", "00", "00"))]
     b = [n.group(i) or d for i, d in zip(range(1, 7), ("", "01", "01", "00", "00", "00"))]
-    if a != b:
-        return False
-    sign, hh, mm = m.group(7), m.group(8), m.group(9)
+    pdf_off = _offset(m.group(7), m.group(8), m.group(9))
     tz = n.group(7)
-    if sign is None or sign in "Zz":
-        pdf_tz = None if sign is None else "Z"
-    else:
-        pdf_tz = f"{sign}{hh or '00'}:{mm or '00'}"
-    if tz in ("+00:00", "-00:00"):
-        tz = "Z"
-    if pdf_tz in ("+00:00", "-00:00"):
-        pdf_tz = "Z"
-    # a date without time zone on either side is compared by its local fields only
-    return pdf_tz is None or tz is None or pdf_tz == tz
+    xmp_off = None if tz is None else _offset(tz[0], tz[1:3], tz[4:6]) if tz != "Z" else 0
+    if pdf_off is None or xmp_off is None:
+        # a date without time zone on either side is compared by its local fields only
+        return a == b
+    try:
+        at = datetime.datetime(*map(int, a)) - datetime.timedelta(minutes=pdf_off)
+        bt = datetime.datetime(*map(int, b)) - datetime.timedelta(minutes=xmp_off)
+    except (ValueError, OverflowError):
+        return a == b and pdf_off == xmp_off
+    return at == bt
