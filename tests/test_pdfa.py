@@ -579,3 +579,26 @@ def test_PDFA011_info_and_xmp_dates_that_name_the_same_instant_agree(info_date, 
 
 def test_PDFA011_info_and_xmp_dates_an_hour_apart_disagree():
     assert keys(pdfa.validate(_dates("D:20261123193213+01'00'", "2026-11-23T19:32:13Z"))) == ["1:6.7.3-1"]
+
+
+def _info_subject(raw: bytes) -> bytes:
+    """A PDF whose Info /Subject is `raw`; tests then rewrite its bytes in place (same length)
+    into string syntax pikepdf itself would normalise."""
+    def tweak(pdf):
+        pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary(Subject=pikepdf.String(raw)))
+    return make_pdf(tweak=tweak)
+
+
+def test_PDFA010_literal_string_with_nested_parentheses_and_angle_brackets_is_not_hex():
+    # "(Nota (a) <urgente> (b))": balanced parentheses need no escape (ISO 32000-1 7.3.4.2)
+    data = _info_subject(b"Nota [a] <urgente> [b]").replace(
+        b"(Nota [a] <urgente> [b])", b"(Nota (a) <urgente> (b))")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert str(pdf.trailer.Info.Subject) == "Nota (a) <urgente> (b)"
+    assert pdfa.validate(data).failures == []
+
+
+def test_PDFA010_hex_string_with_odd_digit_count_in_an_object():
+    data = _info_subject(b"\x00\xff\x01").replace(b"<00ff01>", b"<00ff0 >")
+    assert data.count(b"<00ff0 >") == 1
+    assert keys(pdfa.validate(data)) == ["2:6.1.6-1"]

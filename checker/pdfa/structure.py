@@ -20,7 +20,6 @@ from .model import Failure
 _EOL = rb"(?:\r\n|\r|\n)"
 _OBJ_HEADER = re.compile(rb"(\d+)([ \t\r\n\f\x00]+)(\d+)([ \t\r\n\f\x00]+)obj")
 _STREAM_KW = re.compile(rb"stream(\r\n|\n|\r)?")
-_HEX = re.compile(rb"<([^<>]*)>")
 _LIMITS_1 = {"int": 2**31 - 1, "real": 32767.0, "string": 65535, "name": 127, "array": 8191,
              "dict": 4095}
 _LIMITS_2 = {"int": 2**31 - 1, "real": 3.403e38, "string": 32767, "name": 127}
@@ -354,16 +353,15 @@ def _hex_strings(doc: Document) -> Iterator[Failure]:
         s = chunk.find(b"stream")
         if s >= 0:
             chunk = chunk[:s]
-        chunk = re.sub(rb"\((?:\\.|[^\\()])*\)", b"()", chunk)  # drop literal strings
-        chunk = chunk.replace(b"<<", b"  ").replace(b">>", b"  ")
-        for m in _HEX.finditer(chunk):
-            body = re.sub(rb"\s", b"", m.group(1))
-            if re.search(rb"[^0-9A-Fa-f]", body):
-                yield Failure(p, "6.1.6", 2, "una stringa esadecimale contiene caratteri non esadecimali")
-                return
-            if len(body) % 2:
-                yield Failure(p, "6.1.6", 1, "una stringa esadecimale ha un numero dispari di cifre")
-                return
+        # the same tokenizer as for content: literal strings may nest balanced parentheses,
+        # so a "<" inside one, e.g. (Nota (a) <urgente>), is text and not a hex string
+        problem = _scan_hex(chunk)
+        if problem == "chars":
+            yield Failure(p, "6.1.6", 2, "una stringa esadecimale contiene caratteri non esadecimali")
+            return
+        if problem == "odd":
+            yield Failure(p, "6.1.6", 1, "una stringa esadecimale ha un numero dispari di cifre")
+            return
 
 
 def _permissions(doc: Document) -> Iterator[Failure]:
