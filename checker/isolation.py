@@ -52,7 +52,11 @@ class Job:
     seconds: float = 0.0
 
 
+_OUT_OF_MEMORY_EXIT = 86  # the child could not even report its MemoryError
+
+
 def _child(conn, fn, args, memory_mb: int, cpu_seconds: int) -> None:
+    status, payload = "error", "worker failed before the check started"
     try:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -62,12 +66,17 @@ def _child(conn, fn, args, memory_mb: int, cpu_seconds: int) -> None:
         result = fn(*args)
         if not isinstance(result, CheckResult):
             raise TypeError(f"{fn.__name__} returned {type(result).__name__}, not CheckResult")
-        conn.send(("ok", result))
+        status, payload = "ok", result
     except MemoryError:
-        conn.send(("memory", None))
+        status, payload = "memory", None
     except BaseException as exc:  # noqa: BLE001 - everything becomes a finding
-        tb = traceback.format_exception_only(type(exc), exc)
-        conn.send(("error", "".join(tb).strip()[:500]))
+        status, payload = "error", "".join(traceback.format_exception_only(type(exc), exc)).strip()[:500]
+    # Sent only here, after the except clauses: the exception's traceback (and whatever the
+    # check had allocated in its frames) is released, so a MemoryError can still be reported.
+    try:
+        conn.send((status, payload))
+    except MemoryError:
+        os._exit(_OUT_OF_MEMORY_EXIT)
     finally:
         conn.close()
 
@@ -143,6 +152,8 @@ def warm_up() -> None:
 
 def _died(job: Job, proc) -> CheckResult:
     code = proc.exitcode
+    if code == _OUT_OF_MEMORY_EXIT:
+        return _failure(job, "SYS002")
     if code is not None and code < 0:
         sig = -code
         if sig == signal.SIGXCPU or sig == signal.SIGKILL:

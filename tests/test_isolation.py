@@ -98,3 +98,9 @@ def test_worker_limits_come_from_the_environment(tmp_path):
     [document] = json.loads(run.stdout)["documents"]
     [timeout] = [f for f in document["findings"] if f["code"] == "SYS001"]
     assert (timeout["check"], timeout["args"]["seconds"]) == ("text", "0.001")
+
+
+def test_SYS002_even_when_the_limit_is_below_what_the_worker_already_maps():
+    # so tight that the worker cannot even pickle its report: it must still say "memory"
+    job = run_one(hostile_jobs.eats_memory, timeout=10.0, memory_mb=40)
+    assert codes(job) == ["SYS002"]
