@@ -235,10 +235,9 @@ def _sniff(data: bytes) -> Sniffed:
             cms.details["encoding"] = "der" if _definite_length(data) else "ber"
             return cms
         if _SIGNED_DATA_OID in data[:24]:
-            # starts like a signed envelope but does not parse: truncated or damaged .p7m
-            return Sniffed("p7m", {"damaged": True}, [Finding(
-                "FMT017", detail="CMS SignedData does not parse",
-                args={"label": KINDS["p7m"].label})])
+            # starts like a signed envelope but does not parse: a truncated or damaged .p7m.
+            # The signature check says what is wrong with it (SIG003): one finding, not two.
+            return Sniffed("p7m", {"damaged": True})
     pdf_at = data.find(b"%PDF-", 0, _PDF_HEADER_WINDOW)
     if pdf_at > 0 and b"%%EOF" in data[-_PDF_TAIL * 4:]:
         return _pdf(data, pdf_at)
