@@ -220,13 +220,17 @@ def sender(sub: Submission, documents: list[Document], profile: Profile) -> list
     info = pecdomains.classify(sub.sender)
     if info.status is PecStatus.MALFORMED:
         return [Finding("MSG015", args=_role_args("sender", sub.sender))]
-    if info.status is PecStatus.PEC:
-        return []
-    if info.status is PecStatus.LIKELY_PEC:
-        return [Finding("MSG021", args={"domain": info.domain, "reason": info.reason})]
-    if info.status is PecStatus.UNKNOWN:
-        return [Finding("MSG020", args={"domain": info.domain, "policy_it": policy_it,
-                                        "policy_en": policy_en})]
+    if sub.sender_transport == "pec":
+        return []  # a provider's transport envelope says it left a PEC box
+    # an anomaly envelope (sender_transport "ordinary") is ordinary mail whatever the domain
+    if sub.sender_transport != "ordinary":
+        if info.status is PecStatus.PEC:
+            return []
+        if info.status is PecStatus.LIKELY_PEC:
+            return [Finding("MSG021", args={"domain": info.domain, "reason": info.reason})]
+        if info.status is PecStatus.UNKNOWN:
+            return [Finding("MSG020", args={"domain": info.domain, "policy_it": policy_it,
+                                            "policy_en": policy_en})]
     # an ordinary mailbox: the office's policy decides
     args = {"address": info.address, "domain": info.domain, "office": profile.name}
     if profile.non_pec_sender == "refuse":

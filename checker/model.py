@@ -134,6 +134,9 @@ class Submission:
     body: str = ""
     main: str = ""             # name of the main document
     files: list[InputFile] = field(default_factory=list)
+    # How the message travelled, when known from its PEC transport envelope (triage):
+    # "pec" (posta-certificata), "ordinary" (anomaly envelope: ordinary mail), "" unknown.
+    sender_transport: str = ""
 
 
 @dataclass

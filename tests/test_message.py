@@ -405,6 +405,18 @@ def test_sender_cases_unknown_likely_malformed_missing():
     assert not catalogue.rule("MSG014").required  # a CLI run without --sender is not blocked
 
 
+def test_sender_transport_known_from_the_pec_envelope_overrides_the_address_guess():
+    sender_codes = {"MSG016", "MSG017", "MSG020", "MSG021"}
+    # an anomaly envelope: ordinary mail, even from a domain that cannot be told apart
+    anomaly = run(good_submission(profile="mezzani", sender="mario@miaditta.it",
+                                  sender_transport="ordinary"))
+    assert set(codes(anomaly)) & sender_codes == {"MSG017"}
+    # a certified message: PEC, even from a domain the provider list does not know
+    certified = run(good_submission(profile="mezzani", sender="mario@miaditta.it",
+                                    sender_transport="pec"))
+    assert set(codes(certified)) & sender_codes == set()
+
+
 # ── non-PEC sender with a signed document (004, Genova) ───────────────────────────────────
 
 def _genova(signatures, *, in_envelope=True):

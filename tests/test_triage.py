@@ -283,3 +283,18 @@ def test_PEC007_certified_envelope_without_the_original_message(pec):
     whole = triage.triage_bytes("whole.eml", GEN.build(spec, GEN.make_provider()),
                                 settings=dict(checks.settings_from_env(), trust=[]))
     assert whole.problems == [] and whole.attachments
+
+
+def test_triage_reasons_are_what_decided_the_inner_verdict(pec, trusted):
+    ready = triage.triage_bytes("x.eml", (pec / "messages" / "01_posta-certificata.eml").read_bytes(),
+                                settings=trusted)
+    assert ready.verdict == "ready" and ready.reasons == []  # AV002 (not run) does not block
+    # Mezzani refuses ordinary mail: the anomaly envelope's inner message must be fixed
+    fix = triage.triage_bytes("y.eml", (pec / "messages" / "02_anomalia.eml").read_bytes(),
+                              profile="mezzani", settings=trusted)
+    assert fix.verdict == "fix"
+    assert fix.reasons and all(r.split()[0] in {f.code for f in fix.report.message_findings}
+                                   | {f.code for d in fix.report.documents for f in d.findings}
+                               for r in fix.reasons)
+    # the anomaly envelope says the sender used ordinary mail: Mezzani's refusal applies
+    assert any(r.startswith("MSG017") for r in fix.reasons)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import catalogue, checks, engine, isolation, profiles, report
-from ..model import CheckResult, Finding, InputFile, Report, Severity, Submission
+from ..model import CheckResult, Finding, InputFile, Report, Severity, Submission, Verdict
 from . import daticert as dc
 from . import sources, unwrap
 from .classify import Classification, MessageClass, classify
@@ -255,7 +255,8 @@ def build_row(name: str, parsed: ParsedMessage, profile: str | None,
                          subject=original.subject or (dati.oggetto if dati else ""),
                          recipient=(original.recipients or row.recipients or [""])[0],
                          body=original.body, main=main_document(original.attachments),
-                         files=original.attachments)
+                         files=original.attachments,
+                         sender_transport=_TRANSPORT.get(cls.message_class, ""))
         try:
             row.report = engine.check_submission(sub, settings)
         except Exception as exc:  # noqa: BLE001 - the message is still triaged
@@ -283,18 +284,27 @@ def _explanation_code(cls: Classification, dati: dc.DatiCert | None,
     return None
 
 
+# What the class of a message says of its sender's box, for the inner check's sender rule.
+_TRANSPORT = {MessageClass.POSTA_CERTIFICATA: "pec", MessageClass.ANOMALIA: "ordinary"}
+
+
 def top_reasons(rep: Report, limit: int = 5) -> list[str]:
-    """The inner verdict's reasons: errors first, then checks that could not run."""
+    """What decided the inner verdict: the errors of a "fix", the checks that could not run
+    behind an "undetermined"; nothing for "ready" (warnings and infos do not block)."""
+    if rep.verdict is Verdict.READY:
+        return []
+    if rep.verdict is Verdict.UNDETERMINED:
+        return list(rep.reasons)[:limit]
     out: list[str] = []
     pool = [(f, "") for f in rep.message_findings] + [(f, d.name) for d in rep.documents for f in d.findings]
-    pool = [(f, where) for f, where in pool if f.severity in (Severity.ERROR, Severity.NOT_CHECKED)]
-    pool.sort(key=lambda fw: fw[0].severity.rank)
     for f, where in pool:
+        if f.severity is not Severity.ERROR:
+            continue
         title = catalogue.describe(f, "it")["title"]
         text = f"{f.code} {title}" + (f" ({where})" if where else "")
         if text not in out:
             out.append(text)
-    return (out or list(rep.reasons))[:limit]
+    return out[:limit]
 
 
 def _problem_text(f: Finding) -> str:
