@@ -1,8 +1,6 @@
 """PAdES: every signature of a signed PDF, and what changed after each (pyHanko diff analysis)."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
 import pki as P
@@ -28,12 +26,10 @@ def codes(result):
     return [f.code for f in result.findings]
 
 
-def test_unsigned_pdf_gives_nothing_quickly(k):
-    pdf = P.plain_pdf() * 1
-    started = time.monotonic()
-    result = check(k, pdf)
+def test_unsigned_pdf_gives_nothing(k):
+    # how fast is measured by bench/hostile_bench.py
+    result = check(k, P.plain_pdf())
     assert (result.signatures, result.findings) == ([], [])
-    assert time.monotonic() - started < 0.5
 
 
 def test_SIG001_valid_pades(k, signed):

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Time the paths that must stay cheap on large or hostile input.
+
+The tests prove these inputs get the right finding and stay within generous bounds
+(a quadratic blow-up or a real decompression would break them); how fast they really
+are is measured here, where a loaded machine cannot turn a number into a failure.
+
+    .venv/bin/python bench/hostile_bench.py [--runs 7]
+
+Prints, per case: median and max seconds over the runs, and the target it is held to.
+Runs in-process (no worker), so the figures are the parser's own cost.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "samples"))
+
+from checker import identify, profiles, zipinspect  # noqa: E402
+from checker.checks import CheckContext, signature, xmldoc  # noqa: E402
+from checker.model import FormatInfo, InputFile  # noqa: E402
+
+
+def big_pdfa(megabytes: int = 5) -> bytes:
+    """A PDF/A-2b claim with `megabytes` of incompressible streams beside it."""
+    import gen_formats
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(gen_formats.pdf_with_xmp(gen_formats.pdf_document(), "2", "B"))) as pdf:
+        for n in range(megabytes):
+            pdf.Root[f"/Filler{n}"] = pdf.make_stream(os.urandom(1 << 20))
+        buf = io.BytesIO()
+        pdf.save(buf)
+    return buf.getvalue()
+
+
+def cases() -> list[tuple[str, float, callable]]:
+    """(label, target seconds, function) — each function does one whole check."""
+    import gen_content
+    import gen_formats
+
+    pdf = InputFile("big.pdf", big_pdfa())
+    text = InputFile("a.txt", ("Il sottoscritto è così, " * (1 << 20)).encode())
+    flat_xml = InputFile("a.xml", b"<r>" + b"<a x='1'>t</a>" * (1 << 20) + b"</r>")
+    noise = InputFile("a.p7m", base64.encodebytes(bytes(range(256)) * (60 << 10)))
+    laughs = InputFile("b.xml", gen_content.billion_laughs_xml())
+    bomb = gen_formats.declared_bomb(10 << 30)
+    plain_pdf = InputFile("a.pdf", gen_formats.pdf_document(pages=3))
+    ctx = CheckContext(profiles.get("generic"), {})
+    return [
+        ("identify: 5 MB PDF/A claim", 0.025, lambda: identify.identify(pdf)),
+        ("identify: 24 MB text", 0.5, lambda: identify.identify(text)),
+        ("identify: 14 MB flat XML", 0.5, lambda: identify.identify(flat_xml)),
+        ("identify: 20 MB base64 noise", 0.5, lambda: identify.identify(noise)),
+        ("xml: billion laughs", 1.0, lambda: xmldoc.run(laughs, FormatInfo(id="xml"), None)),
+        ("zip: 10 GiB declared bomb", 0.5, lambda: zipinspect.inspect(bomb)),
+        ("signature: unsigned PDF", 0.5, lambda: signature.run(plain_pdf, FormatInfo(id="pdf"), ctx)),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    print(f"{'case':34} {'median s':>9} {'max s':>8} {'target s':>9}  ok")
+    for label, target, run in cases():
+        run()  # first call pays imports and caches
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - started)
+        median = statistics.median(times)
+        print(f"{label:34} {median:9.4f} {max(times):8.4f} {target:9.3f}  {'yes' if median < target else 'NO'}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
