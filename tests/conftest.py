@@ -2,6 +2,7 @@
 a test session builds them itself when they are missing."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,3 +21,9 @@ def samples() -> Path:
         subprocess.run([sys.executable, str(ROOT / "samples" / "make_samples.py"), str(SAMPLES)],
                        check=True)
     return SAMPLES
+
+
+# The test PKI's certificates name a CRL at crl.test.invalid: tests that go through the
+# environment (app, CLI) stay offline unless they ask for the network themselves
+# (tests/test_signature_revocation.py serves a real OCSP responder and CRL on 127.0.0.1).
+os.environ.setdefault("PEC_PRECHECK_REVOCATION", "offline")

@@ -107,7 +107,8 @@ def _qc_statements() -> x509.UnrecognizedExtension:
 
 def _issue(subject: x509.Name, key, issuer: Identity | None, *, ca: bool = False,
            not_before: dt.datetime, not_after: dt.datetime, usage: str = "sign",
-           qualified: bool = False, hash_alg=hashes.SHA256(), crl_dp: bool = False) -> x509.Certificate:
+           qualified: bool = False, hash_alg=hashes.SHA256(), crl_url: str | None = None,
+           ocsp_url: str | None = None) -> x509.Certificate:
     issuer_name = issuer.cert.subject if issuer else subject
     signing_key = issuer.key if issuer else key
     b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer_name)
@@ -133,10 +134,14 @@ def _issue(subject: x509.Name, key, issuer: Identity | None, *, ca: bool = False
         b = b.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
     if qualified:
         b = b.add_extension(_qc_statements(), critical=False)
-    if crl_dp:
+    if crl_url:
         b = b.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
-            full_name=[x509.UniformResourceIdentifier(CRL_URL)], relative_name=None,
+            full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None,
             reasons=None, crl_issuer=None)]), critical=False)
+    if ocsp_url:
+        b = b.add_extension(x509.AuthorityInformationAccess([x509.AccessDescription(
+            x509.oid.AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url))]),
+            critical=False)
     return b.sign(signing_key, hash_alg)
 
 
@@ -158,7 +163,7 @@ def build(folder: Path) -> TestPKI:
         cert = _issue(_name(f"{surname.upper()} {given.upper()}", person=(given, surname),
                             serial=f"{serial_prefix}{cf}"), k, issuer,
                       not_before=start, not_after=end, usage=usage, qualified=qualified,
-                      hash_alg=hash_alg, crl_dp=issuer is inter)
+                      hash_alg=hash_alg, crl_url=CRL_URL if issuer is inter else None)
         return Identity(label, k, cert)
 
     signer = person("signer", "Mario", "Rossi", CF)
@@ -193,6 +198,18 @@ def build(folder: Path) -> TestPKI:
     (trust / "intermediate.crl").write_bytes(crl_der)
     (folder / "tsl.xml").write_text(trusted_list(pki), encoding="utf-8")
     return pki
+
+
+def signer_with_urls(pki: TestPKI, label: str, *, ocsp_url: str | None = None,
+                     crl_url: str | None = None) -> Identity:
+    """A qualified signer under the intermediate whose certificate names where to ask for
+    its revocation status (AIA OCSP, CRL distribution point)."""
+    k = _key()
+    cert = _issue(_name(f"ONLINE {label.upper()}", person=("Online", label), serial=f"TINIT-{CF}"),
+                  k, pki.intermediate, not_before=NOW - dt.timedelta(days=30),
+                  not_after=NOW + dt.timedelta(days=700), qualified=True,
+                  crl_url=crl_url, ocsp_url=ocsp_url)
+    return Identity(label, k, cert)
 
 
 def _b64(cert: x509.Certificate) -> str:

@@ -305,6 +305,9 @@ def test_signed_envelope_nests_its_document_and_shows_the_signature(tmp_path_fac
             assert s["codice_fiscale"] in table
         if s.get("signer"):
             assert s["signer"] in table
+    # where the revocation status came from: the trust folder's CRL
+    assert "revoca / revocation: verificata, non revocata (CRL della fonte di fiducia)" in \
+        " ".join(table.split())
 
 
 def test_pages_carry_security_headers_and_are_not_cached(client):

@@ -75,6 +75,8 @@ def settings_from_env() -> dict[str, Any]:
         "verapdf": os.environ.get("VERAPDF", ""),
         "clamd": os.environ.get("PEC_PRECHECK_CLAMD", ""),
         "trust": [p for p in os.environ.get("PEC_PRECHECK_TRUST", "").split(os.pathsep) if p],
+        # "online": ask the OCSP/CRL addresses certificates name (signatures/revocation.py)
+        "revocation": os.environ.get("PEC_PRECHECK_REVOCATION", "online").strip().lower(),
     }
 
 

@@ -14,7 +14,7 @@ import io
 from datetime import timezone
 
 from ..model import CheckResult, Finding, SignatureInfo
-from . import certinfo, indications
+from . import certinfo, indications, revocation
 from .cms import DatedAlgorithmPolicy, _validation_time, qualification, trust_from_settings
 from .trust import qualified_at
 
@@ -59,7 +59,7 @@ def check(file, settings: dict) -> CheckResult:
         "signatures": len(embedded), "dss": _has_dss(reader)}})
     for index, emb in enumerate(embedded):
         try:
-            info, findings = _validate(emb, store, settings, index)
+            info, findings = _validate(emb, store, settings)
         except RecursionError:
             info, findings = _failure(index, "nested too deeply")
         except MemoryError:
@@ -84,31 +84,40 @@ def _failure(index: int, detail: str):
     return info, [indications.finding_for(info)]
 
 
-def _context(store, settings):
+def _context(store, settings, revinfo=None, leaf=None):
     from pyhanko_certvalidator import ValidationContext
-    from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationCheckingPolicy,
-                                                   RevocationCheckingRule)
-    rule = RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
     return ValidationContext(
-        trust_manager=store.trust_manager(), crls=list(store.crls), allow_fetching=False,
-        revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(rule, rule), retroactive_revinfo=True),
+        trust_manager=store.trust_manager(), crls=revocation.crls(store, revinfo),
+        ocsps=revocation.ocsps(revinfo), allow_fetching=False,
+        revinfo_policy=revocation.policy(revinfo, leaf),
         algorithm_usage_policy=DatedAlgorithmPolicy(), moment=_validation_time(settings))
 
 
-def _validate(emb, store, settings, index):
+def _validate(emb, store, settings):
     from pyhanko.sign.validation.pdf_embedded import (async_validate_pdf_signature,
                                                       async_validate_pdf_timestamp)
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     field = emb.field_name
     is_doc_ts = emb.sig_object.get("/Type") == "/DocTimeStamp"
-    if is_doc_ts:
-        status = asyncio.run(async_validate_pdf_timestamp(emb, validation_context=_context(store, settings)))
-    else:
-        usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"},
-                                    match_all_key_usages=False)
-        status = asyncio.run(async_validate_pdf_signature(
-            emb, signer_validation_context=_context(store, settings),
+    usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"},
+                                match_all_key_usages=False)
+
+    def validate(revinfo=None, leaf=None):
+        if is_doc_ts:
+            return asyncio.run(async_validate_pdf_timestamp(
+                emb, validation_context=_context(store, settings, revinfo, leaf)))
+        return asyncio.run(async_validate_pdf_signature(
+            emb, signer_validation_context=_context(store, settings, revinfo, leaf),
             ts_validation_context=_context(store, settings), key_usage_settings=usage))
+
+    status = validate()
+    revinfo = None
+    if not is_doc_ts and status.validation_path is not None and status.revocation_details is None \
+            and revocation.wanted(status.signing_cert, store, settings):
+        # no revocation data held for this signer: ask its responders, validate again
+        revinfo = revocation.fetch(status.validation_path)
+        if revinfo.ocsps or revinfo.crls:
+            status = validate(revinfo, status.signing_cert)
     described = certinfo.describe(status.signing_cert)
     modification = status.modification_level.name if status.modification_level else "UNKNOWN"
     coverage = status.coverage.name if status.coverage else "UNCLEAR"
@@ -160,9 +169,12 @@ def _validate(emb, store, settings, index):
             findings.append(Finding("SIG017", args={"signer": described.signer or "?",
                                                     "changes": changes}, location=f"campo {field}"))
     if indication != "FAILED" and not is_doc_ts:
-        if status.revocation_details is None and status.validation_path is not None \
-                and status.signing_cert.issuer.sha256 not in store.crl_issuers():
-            findings.append(Finding("SIG011", args={"signer": described.signer or "?"}))
+        if status.revocation_details is None and status.validation_path is not None:
+            checked, unchecked = revocation.outcome(status.signing_cert, store, revinfo, settings,
+                                                    described.signer, indication == "PASSED")
+            details.update(checked)
+            if unchecked:
+                findings.append(unchecked)
         if not described.non_repudiation:
             findings.append(Finding("SIG010", args={"signer": described.signer or "?"}))
         if qualified is False and indication == "PASSED":

@@ -167,7 +167,7 @@ def validate_token(token: cms.ContentInfo, content: bytes, settings: dict | None
     timing = ValidationTimingInfo(validation_time=moment, best_signature_time=moment,
                                   point_in_time_validation=False)
     try:
-        result = asyncio.run(ades_timestamp_validation(sd, _spec(store, "any"), imprint,
+        result = asyncio.run(ades_timestamp_validation(sd, _spec(store), imprint,
                                                        timing_info=timing))
         subindic = result.ades_subindic
         indication = subindic.status.name

@@ -15,7 +15,7 @@ import asyncio
 from datetime import datetime, timezone
 
 from ..model import CheckResult, Finding, SignatureInfo
-from . import certinfo, indications
+from . import certinfo, indications, revocation
 from .cms import DatedAlgorithmPolicy, _validation_time, qualification, trust_from_settings
 from .trust import qualified_at
 
@@ -137,9 +137,15 @@ def _validate(data: bytes, sig, count: int, store, settings):
     leaf_asn1 = as_asn1[certs.index(leaf)]
     described = certinfo.describe(leaf_asn1)
     when = _signing_time(sig)
-    path, revoked = None, False
+    path, revoked, revinfo = None, False, None
     if indication == "PASSED":
         indication, sub, path, revoked = _validate_path(leaf_asn1, as_asn1, store, settings)
+        if path is not None and revocation.wanted(leaf_asn1, store, settings):
+            # no revocation data held for this signer: ask its responders, validate again
+            revinfo = revocation.fetch(path)
+            if revinfo.ocsps or revinfo.crls:
+                indication, sub, path, revoked = _validate_path(leaf_asn1, as_asn1, store,
+                                                                settings, revinfo)
     in_list = None
     if path is not None and store.registry is not None:
         in_list = qualified_at(store, list(path.iter_authorities()), when)
@@ -153,8 +159,12 @@ def _validate(data: bytes, sig, count: int, store, settings):
         info.details["error"] = message
     findings = [indications.finding_for(info, trust_configured=store.configured)]
     if indication == "PASSED":
-        if not revoked and leaf_asn1.issuer.sha256 not in store.crl_issuers():
-            findings.append(Finding("SIG011", args={"signer": described.signer or "?"}))
+        if not revoked:
+            checked, unchecked = revocation.outcome(leaf_asn1, store, revinfo, settings,
+                                                    described.signer, True)
+            info.details.update(checked)
+            if unchecked:
+                findings.append(unchecked)
         if not described.non_repudiation:
             findings.append(Finding("SIG010", args={"signer": described.signer or "?"}))
         if qualified is False:
@@ -162,19 +172,16 @@ def _validate(data: bytes, sig, count: int, store, settings):
     return info, findings
 
 
-def _validate_path(leaf, certs, store, settings):
+def _validate_path(leaf, certs, store, settings, revinfo=None):
     """(indication, sub_indication, path, revoked) from pyhanko-certvalidator."""
     from pyhanko_certvalidator import CertificateValidator, ValidationContext
     from pyhanko_certvalidator.errors import (DisallowedAlgorithmError, ExpiredError,
                                               InsufficientRevinfoError, PathBuildingError,
                                               PathValidationError, RevokedError)
-    from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationCheckingPolicy,
-                                                   RevocationCheckingRule)
-    rule = RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
     context = ValidationContext(
         trust_manager=store.trust_manager(), other_certs=[c for c in certs if c is not leaf],
-        crls=list(store.crls), allow_fetching=False,
-        revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(rule, rule), retroactive_revinfo=True),
+        crls=revocation.crls(store, revinfo), ocsps=revocation.ocsps(revinfo), allow_fetching=False,
+        revinfo_policy=revocation.policy(revinfo, leaf),
         algorithm_usage_policy=DatedAlgorithmPolicy(), moment=_validation_time(settings))
     validator = CertificateValidator(leaf, validation_context=context)
     try:

@@ -1,0 +1,163 @@
+"""Revocation status of a signer's certificate: what we hold, and what the certificates name.
+
+Validation stays pyHanko's and deterministic. When the deployment allows the network
+(`PEC_PRECHECK_REVOCATION=online`, the default of the app and the CLI), the OCSP
+responders (Authority Information Access) and CRL distribution points named by the
+signer's certificate and its intermediate CAs are consulted with pyhanko-certvalidator's
+aiohttp fetchers — a few requests, short timeouts — and the answers are handed to a
+second validation as local knowledge, which then *requires* usable revocation data for
+the signer (a forged or stale answer cannot pass as "not revoked"). Whatever happens,
+the report says where the status came from, or why it could not be had (SIG011): an
+unchecked certificate is never reported as not revoked.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from ..model import Finding
+
+ONLINE, OFFLINE = "online", "offline"
+PER_REQUEST_SECONDS = 4.0
+TOTAL_SECONDS = 8.0            # for the whole path of one signature
+MAX_REQUESTS = 8               # a hostile certificate may name hundreds of URLs
+
+
+@dataclass
+class Revinfo:
+    """Revocation data fetched online for one certification path."""
+    crls: list[bytes] = field(default_factory=list)      # DER CertificateList
+    ocsps: list[bytes] = field(default_factory=list)     # DER OCSPResponse
+    covered: dict[bytes, str] = field(default_factory=dict)  # cert sha256 → where from
+    problems: list[str] = field(default_factory=list)
+
+    def covers(self, cert) -> bool:
+        return cert.sha256 in self.covered
+
+
+def mode(settings: dict | None) -> str:
+    """Settings built by hand (tests, library callers) stay offline unless they say so."""
+    return ONLINE if (settings or {}).get("revocation") == ONLINE else OFFLINE
+
+
+def wanted(leaf, store, settings: dict | None) -> bool:
+    """Fetch only online, and only when no trust source already gave the issuer's CRL."""
+    return mode(settings) == ONLINE and leaf.issuer.sha256 not in store.crl_issuers()
+
+
+def fetch(path) -> Revinfo:
+    """OCSP first, CRL when OCSP is not offered or fails, for each non-root certificate of
+    `path` (a pyhanko-certvalidator ValidationPath), within TOTAL_SECONDS."""
+    out = Revinfo()
+    try:
+        asyncio.run(asyncio.wait_for(_fetch_path(path, out), TOTAL_SECONDS))
+    except (asyncio.TimeoutError, TimeoutError):
+        out.problems.append(f"nessuna risposta entro {TOTAL_SECONDS:g} s")
+    except Exception as exc:  # noqa: BLE001 - any network trouble means "not checked", said why
+        out.problems.append(_why(exc))
+    return out
+
+
+async def _fetch_path(path, out: Revinfo) -> None:
+    from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+    from pyhanko_certvalidator.fetchers.api import FetchLimits
+
+    backend = AIOHttpFetcherBackend(per_request_timeout=PER_REQUEST_SECONDS,
+                                    limits=FetchLimits(max_requests=MAX_REQUESTS))
+    fetchers = backend.get_fetchers()
+    try:
+        certs = list(path.iter_certs(include_root=False))
+        await asyncio.gather(*(_fetch_cert(fetchers, path, cert, out) for cert in certs))
+    finally:
+        await backend.close()
+
+
+async def _fetch_cert(fetchers, path, cert, out: Revinfo) -> None:
+    from pyhanko_certvalidator.util import get_ocsp_urls, get_relevant_crl_dps
+    from pyhanko_certvalidator.fetchers.common_utils import enumerate_delivery_point_urls
+
+    ocsp_urls = list(get_ocsp_urls(cert))
+    if ocsp_urls:
+        try:
+            response = await fetchers.ocsp_fetcher.fetch(cert, path.find_issuing_authority(cert))
+            if response["response_status"].native == "successful":
+                out.ocsps.append(response.dump())
+                out.covered[cert.sha256] = "OCSP " + ", ".join(ocsp_urls)
+                return
+            out.problems.append(f"OCSP {ocsp_urls[0]}: {response['response_status'].native}")
+        except Exception as exc:  # noqa: BLE001 - reported, then the CRL is tried
+            out.problems.append(f"OCSP {ocsp_urls[0]}: {_why(exc)}")
+    crl_urls = [url for dp in get_relevant_crl_dps(cert, use_deltas=False)
+                for url in enumerate_delivery_point_urls(dp)]
+    if not crl_urls:
+        if not ocsp_urls:
+            out.problems.append(f"{_who(cert)}: il certificato non indica né OCSP né CRL")
+        return
+    try:
+        crls = await fetchers.crl_fetcher.fetch(cert, use_deltas=False)
+    except Exception as exc:  # noqa: BLE001 - reported
+        out.problems.append(f"CRL {crl_urls[0]}: {_why(exc)}")
+        return
+    if crls:
+        out.crls.extend(c.dump() for c in crls)
+        out.covered[cert.sha256] = "CRL " + ", ".join(crl_urls)
+    else:
+        out.problems.append(f"CRL {crl_urls[0]}: nessuna lista ricevuta")
+
+
+def _who(cert) -> str:
+    try:
+        return cert.subject.human_friendly[:80]
+    except Exception:  # noqa: BLE001 - a name we cannot print is still a certificate
+        return "certificato"
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None and str(cause) and str(cause) not in text:
+        text = f"{text} ({cause})"
+    return text[:200]
+
+
+def policy(revinfo: Revinfo | None, leaf):
+    """Soft checking where nothing was fetched (we cannot require what we could not ask);
+    required for the signer when we did fetch, so an unusable answer is not a pass."""
+    from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationCheckingPolicy,
+                                                   RevocationCheckingRule)
+    soft = RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
+    ee = RevocationCheckingRule.CRL_OR_OCSP_REQUIRED if revinfo and revinfo.covers(leaf) else soft
+    # a CRL issued after the signing time still says whether the certificate was revoked
+    # before it (its revocation dates): usable for past validation
+    return CertRevTrustPolicy(RevocationCheckingPolicy(ee_certificate_rule=ee,
+                                                       intermediate_ca_cert_rule=soft),
+                              retroactive_revinfo=True)
+
+
+def crls(store, revinfo: Revinfo | None) -> list[bytes]:
+    return list(store.crls) + (revinfo.crls if revinfo else [])
+
+
+def ocsps(revinfo: Revinfo | None) -> list[bytes]:
+    return list(revinfo.ocsps) if revinfo else []
+
+
+def outcome(leaf, store, revinfo: Revinfo | None, settings: dict | None,
+            signer: str | None, passed: bool) -> tuple[dict, Finding | None]:
+    """(details for the report, SIG011 or None) for a signer not found revoked on a
+    trusted path; `passed` is the validation's verdict with what was fetched."""
+    if revinfo is not None and revinfo.covers(leaf):
+        source = revinfo.covered[leaf.sha256]
+        if not passed:   # required and fetched, yet the validation did not accept it
+            return {"revocation": "unusable", "revocation_source": source}, None
+        return {"revocation": "good", "revocation_source": source}, None
+    if leaf.issuer.sha256 in store.crl_issuers():
+        return {"revocation": "good", "revocation_source": "CRL della fonte di fiducia"}, None
+    if mode(settings) == OFFLINE:
+        why = "verifica senza rete (PEC_PRECHECK_REVOCATION=offline)"
+    elif revinfo is not None and revinfo.problems:
+        why = "; ".join(revinfo.problems)[:400]
+    else:
+        why = "il certificato non indica né OCSP né CRL"
+    return ({"revocation": "not_checked", "revocation_problem": why},
+            Finding("SIG011", detail=why, args={"signer": signer or "?"}))
