@@ -114,6 +114,12 @@ def test_unreachable_services_give_SIG011_saying_why(k):
     detail = r.findings[1].detail
     assert f"OCSP http://127.0.0.1:{port}/ocsp" in detail and f"CRL http://127.0.0.1:{port}/crl" in detail
     assert r.info.details["revocation"] == "not_checked"
+    # the next signature naming the same services does not wait for them again
+    again = P.signer_with_urls(k, "irraggiungibile2", ocsp_url=f"http://127.0.0.1:{port}/ocsp",
+                               crl_url=f"http://127.0.0.1:{port}/crl")
+    r = validate(P.cades(k, again, DOC), online(k))
+    assert codes(r) == ["SIG001", "SIG011"]
+    assert "non ha risposto poco fa, non riprovato" in r.findings[1].detail
 
 
 def test_offline_makes_no_request_and_says_so(k, server):

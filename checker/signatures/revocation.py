@@ -13,6 +13,7 @@ unchecked certificate is never reported as not revoked.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 
 from ..model import Finding
@@ -21,6 +22,12 @@ ONLINE, OFFLINE = "online", "offline"
 PER_REQUEST_SECONDS = 4.0
 TOTAL_SECONDS = 8.0            # for the whole path of one signature
 MAX_REQUESTS = 8               # a hostile certificate may name hundreds of URLs
+# A worker checks many signatures in a row (a PDF with 30 signers of the same CA, a batch):
+# answers are reused for a while, and a service that just failed is not waited for again.
+ANSWER_TTL = 300.0
+FAILURE_TTL = 120.0
+_answers: dict[tuple, tuple[float, "Revinfo"]] = {}
+_failed: dict[str, float] = {}
 
 
 @dataclass
@@ -48,14 +55,48 @@ def wanted(leaf, store, settings: dict | None) -> bool:
 def fetch(path) -> Revinfo:
     """OCSP first, CRL when OCSP is not offered or fails, for each non-root certificate of
     `path` (a pyhanko-certvalidator ValidationPath), within TOTAL_SECONDS."""
+    key = tuple(cert.sha256 for cert in path.iter_certs(include_root=False))
+    now = time.monotonic()
+    cached = _answers.get(key)
+    if cached and now - cached[0] < ANSWER_TTL:
+        return cached[1]
     out = Revinfo()
     try:
         asyncio.run(asyncio.wait_for(_fetch_path(path, out), TOTAL_SECONDS))
     except (asyncio.TimeoutError, TimeoutError):
         out.problems.append(f"nessuna risposta entro {TOTAL_SECONDS:g} s")
+        for cert in path.iter_certs(include_root=False):
+            _remember_failure(_ocsp_urls(cert) + _crl_urls(cert))
     except Exception as exc:  # noqa: BLE001 - any network trouble means "not checked", said why
         out.problems.append(_why(exc))
+    if out.covered:
+        if len(_answers) > 256:
+            _answers.clear()
+        _answers[key] = (now, out)
     return out
+
+
+def _ocsp_urls(cert) -> list[str]:
+    from pyhanko_certvalidator.util import get_ocsp_urls
+    return list(get_ocsp_urls(cert))
+
+
+def _crl_urls(cert) -> list[str]:
+    from pyhanko_certvalidator.fetchers.common_utils import enumerate_delivery_point_urls
+    from pyhanko_certvalidator.util import get_relevant_crl_dps
+    return [url for dp in get_relevant_crl_dps(cert, use_deltas=False)
+            for url in enumerate_delivery_point_urls(dp)]
+
+
+def _remember_failure(urls: list[str]) -> None:
+    if len(_failed) > 1024:
+        _failed.clear()
+    _failed.update((url, time.monotonic()) for url in urls)
+
+
+def _recently_failed(urls: list[str]) -> bool:
+    now = time.monotonic()
+    return bool(urls) and all(now - _failed.get(url, -FAILURE_TTL) < FAILURE_TTL for url in urls)
 
 
 async def _fetch_path(path, out: Revinfo) -> None:
@@ -73,11 +114,10 @@ async def _fetch_path(path, out: Revinfo) -> None:
 
 
 async def _fetch_cert(fetchers, path, cert, out: Revinfo) -> None:
-    from pyhanko_certvalidator.util import get_ocsp_urls, get_relevant_crl_dps
-    from pyhanko_certvalidator.fetchers.common_utils import enumerate_delivery_point_urls
-
-    ocsp_urls = list(get_ocsp_urls(cert))
-    if ocsp_urls:
+    ocsp_urls = _ocsp_urls(cert)
+    if ocsp_urls and _recently_failed(ocsp_urls):
+        out.problems.append(f"OCSP {ocsp_urls[0]}: non ha risposto poco fa, non riprovato")
+    elif ocsp_urls:
         try:
             response = await fetchers.ocsp_fetcher.fetch(cert, path.find_issuing_authority(cert))
             if response["response_status"].native == "successful":
@@ -87,16 +127,20 @@ async def _fetch_cert(fetchers, path, cert, out: Revinfo) -> None:
             out.problems.append(f"OCSP {ocsp_urls[0]}: {response['response_status'].native}")
         except Exception as exc:  # noqa: BLE001 - reported, then the CRL is tried
             out.problems.append(f"OCSP {ocsp_urls[0]}: {_why(exc)}")
-    crl_urls = [url for dp in get_relevant_crl_dps(cert, use_deltas=False)
-                for url in enumerate_delivery_point_urls(dp)]
+            _remember_failure(ocsp_urls)
+    crl_urls = _crl_urls(cert)
     if not crl_urls:
         if not ocsp_urls:
             out.problems.append(f"{_who(cert)}: il certificato non indica né OCSP né CRL")
+        return
+    if _recently_failed(crl_urls):
+        out.problems.append(f"CRL {crl_urls[0]}: non ha risposto poco fa, non riprovato")
         return
     try:
         crls = await fetchers.crl_fetcher.fetch(cert, use_deltas=False)
     except Exception as exc:  # noqa: BLE001 - reported
         out.problems.append(f"CRL {crl_urls[0]}: {_why(exc)}")
+        _remember_failure(crl_urls)
         return
     if crls:
         out.crls.extend(c.dump() for c in crls)
