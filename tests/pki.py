@@ -506,3 +506,61 @@ def xades(pki: TestPKI, who: Identity, xml: bytes = FATTURA) -> bytes:
     chain = [who.cert] + [c.cert for c in pki.chain(who)[:1]]
     signed = XAdESSigner().sign(root, key=who.key, cert=chain)
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+
+
+def xades_xpath(pki: TestPKI, who: Identity, xml: bytes = FATTURA, *, filter2: bool = False,
+                cert_digest_of: Identity | None = None, uri: str = "") -> bytes:
+    """An enveloped XAdES-BES signature whose document reference excludes the signature with
+    an XPath transform (XPath 1.0, or XPath Filter 2.0 with filter2=True), as some FatturaPA
+    tools write it; signed with python-xmlsec (libxmlsec1), which signxml cannot replace
+    here. `cert_digest_of` puts another certificate's digest in SigningCertificate."""
+    import hashlib
+    import xmlsec
+    from lxml import etree
+    ds, xa = "http://www.w3.org/2000/09/xmldsig#", "http://uri.etsi.org/01903/v1.3.2#"
+    root = etree.fromstring(xml)
+    sign = xmlsec.template.create(root, xmlsec.constants.TransformExclC14N,
+                                  xmlsec.constants.TransformRsaSha256, ns="ds", name="Firma1")
+    root.append(sign)
+    ref = xmlsec.template.add_reference(sign, xmlsec.constants.TransformSha256, uri=uri)
+    if filter2:
+        f2 = "http://www.w3.org/2002/06/xmldsig-filter2"
+        transform = xmlsec.template.add_transform(ref, xmlsec.constants.TransformXPath2)
+        xpath = etree.SubElement(transform, f"{{{f2}}}XPath", Filter="subtract", nsmap={"dsig-xpath": f2})
+        xpath.text = "/descendant::ds:Signature"
+    else:
+        transform = xmlsec.template.add_transform(ref, xmlsec.constants.TransformXPath)
+        xpath = etree.SubElement(transform, f"{{{ds}}}XPath")
+        xpath.text = "not(ancestor-or-self::ds:Signature)"
+    xmlsec.template.add_transform(ref, xmlsec.constants.TransformExclC14N)
+    xmlsec.template.add_x509_data(xmlsec.template.ensure_key_info(sign))
+    qualifying = etree.SubElement(etree.SubElement(sign, f"{{{ds}}}Object"), f"{{{xa}}}QualifyingProperties",
+                                  Target="#Firma1", nsmap={"xades": xa})
+    props = etree.SubElement(etree.SubElement(qualifying, f"{{{xa}}}SignedProperties", Id="Firma1-sp"),
+                             f"{{{xa}}}SignedSignatureProperties")
+    etree.SubElement(props, f"{{{xa}}}SigningTime").text = (NOW - dt.timedelta(minutes=5)).isoformat()
+    cert = etree.SubElement(etree.SubElement(props, f"{{{xa}}}SigningCertificate"), f"{{{xa}}}Cert")
+    digest = etree.SubElement(cert, f"{{{xa}}}CertDigest")
+    etree.SubElement(digest, f"{{{ds}}}DigestMethod", Algorithm="http://www.w3.org/2001/04/xmlenc#sha256")
+    named = (cert_digest_of or who).cert.public_bytes(serialization.Encoding.DER)
+    etree.SubElement(digest, f"{{{ds}}}DigestValue").text = base64.b64encode(hashlib.sha256(named).digest()).decode()
+    serial = etree.SubElement(cert, f"{{{xa}}}IssuerSerial")
+    etree.SubElement(serial, f"{{{ds}}}X509IssuerName").text = who.cert.issuer.rfc4514_string()
+    etree.SubElement(serial, f"{{{ds}}}X509SerialNumber").text = str(who.cert.serial_number)
+    signed_props = xmlsec.template.add_reference(sign, xmlsec.constants.TransformSha256, uri="#Firma1-sp",
+                                                 type="http://uri.etsi.org/01903#SignedProperties")
+    xmlsec.template.add_transform(signed_props, xmlsec.constants.TransformExclC14N)
+    xmlsec.tree.add_ids(root, ["Id"])
+    key = xmlsec.Key.from_memory(who.key.private_bytes(serialization.Encoding.PEM,
+                                                       serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()),
+                                 xmlsec.constants.KeyDataFormatPem)
+    key.load_cert_from_memory(who.cert.public_bytes(serialization.Encoding.PEM),
+                              xmlsec.constants.KeyDataFormatCertPem)
+    ctx = xmlsec.SignatureContext()
+    ctx.key = key
+    ctx.sign(sign)
+    # KeyInfo is not signed: the intermediate is added beside the signer, as tools do
+    x509_data = sign.find(f".//{{{ds}}}X509Data")
+    etree.SubElement(x509_data, f"{{{ds}}}X509Certificate").text = _b64(pki.intermediate.cert)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

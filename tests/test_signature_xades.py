@@ -68,3 +68,37 @@ def test_SIG004_xades_revoked(k):
 def test_SIG003_truncated_xades(k, signed):
     r = check(k, signed[: len(signed) // 2])
     assert codes(r) == ["SIG003"]
+
+
+# --- XPath transforms (signed with python-xmlsec; signxml does not implement them) -------------
+
+@pytest.mark.parametrize("filter2", [False, True], ids=["xpath", "xpath-filter2"])
+def test_SIG001_xpath_transform_signature_is_verified_not_called_altered(k, filter2):
+    r = check(k, P.xades_xpath(k, k.signer, filter2=filter2))
+    [sig] = r.signatures
+    assert (sig.indication, sig.sub_indication, sig.signer, sig.codice_fiscale) == \
+        ("PASSED", None, "ROSSI MARIO", P.CF)
+    assert codes(r) == ["SIG001"]
+
+
+def test_SIG002_xpath_transform_signature_altered(k):
+    data = P.xades_xpath(k, k.signer).replace(b"100.00", b"900.00")
+    r = check(k, data)
+    assert (r.signatures[0].indication, r.signatures[0].sub_indication) == ("FAILED", "HASH_FAILURE")
+    assert codes(r) == ["SIG002"]
+
+
+def test_xpath_signature_naming_another_signing_certificate_is_not_passed(k):
+    r = check(k, P.xades_xpath(k, k.signer, cert_digest_of=k.signer2))
+    assert (r.signatures[0].indication, r.signatures[0].sub_indication) == \
+        ("INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND")
+
+
+def test_xpath_signature_over_an_external_document_is_not_fetched(k):
+    signed = P.xades_xpath(k, k.signer)
+    # a reference to another document: never loaded, so never verified
+    data = signed.replace(b'<ds:Reference URI="">', b'<ds:Reference URI="http://127.0.0.1:9/fattura.xml">', 1)
+    assert data != signed
+    r = check(k, data)
+    assert r.signatures[0].indication == "INDETERMINATE"
+    assert "contenuto esterno" in r.signatures[0].details["message"]

@@ -6,8 +6,12 @@ signxml does not apply its own TLS-style chain policy (which wants digitalSignat
 and would refuse the nonRepudiation-only certificates of Italian signature cards).
 The certificate path is then validated like every other signature: by
 pyhanko-certvalidator against our anchors, CRLs and dated algorithm policy.
-XPath filter transforms (some FatturaPA signers) need python-xmlsec, which is not
-installed: such signatures are reported as not verifiable (SIG009), never as broken.
+signxml does not implement the XPath transforms (XPath 1.0 and XPath Filter 2.0) some
+FatturaPA signing tools write, and would call such a valid signature altered: those are
+verified by python-xmlsec (libxmlsec1) instead, with only same-document references and a
+list of harmless transforms allowed, and the XAdES SigningCertificate digest compared
+with the certificate that verified. Without python-xmlsec they are "not verifiable"
+(SIG009), never broken.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from . import certinfo, indications, revocation
 from .cms import DatedAlgorithmPolicy, _validation_time, qualification, trust_from_settings
 from .trust import qualified_at
 
-ENGINE = "signxml + pyhanko-certvalidator (XAdES)"
+ENGINE = "signxml or xmlsec + pyhanko-certvalidator (XAdES)"
 DS = "http://www.w3.org/2000/09/xmldsig#"
 XADES_NS = ("http://uri.etsi.org/01903/v1.3.2#", "http://uri.etsi.org/01903/v1.4.1#")
 MAX_SIGNATURES = 10
@@ -94,8 +98,91 @@ def _signing_time(sig) -> datetime | None:
     return None
 
 
+XPATH_TRANSFORMS = {"http://www.w3.org/TR/1999/REC-xpath-19991116",
+                    "http://www.w3.org/2002/06/xmldsig-filter2"}
+# what xmlsec may run on untrusted input: no XSLT, nothing that loads other documents
+SAFE_TRANSFORMS = XPATH_TRANSFORMS | {
+    "http://www.w3.org/2000/09/xmldsig#enveloped-signature",
+    "http://www.w3.org/2000/09/xmldsig#base64",
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
+    "http://www.w3.org/2006/12/xml-c14n11", "http://www.w3.org/2006/12/xml-c14n11#WithComments",
+    "http://www.w3.org/2001/10/xml-exc-c14n#", "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"}
+DIGESTS = {"http://www.w3.org/2000/09/xmldsig#sha1": "sha1",
+           "http://www.w3.org/2001/04/xmlenc#sha256": "sha256",
+           "http://www.w3.org/2001/04/xmldsig-more#sha384": "sha384",
+           "http://www.w3.org/2001/04/xmlenc#sha512": "sha512"}
+
+
+def _transforms(sig) -> set[str]:
+    return {t.get("Algorithm") or "" for t in
+            sig.iterfind(f"{{{DS}}}SignedInfo/{{{DS}}}Reference/{{{DS}}}Transforms/{{{DS}}}Transform")}
+
+
 def _verify_xml(data: bytes, sig, leaf, several: bool) -> tuple[str, str | None, str]:
-    """signxml's cryptographic verdict: (indication, sub_indication, message)."""
+    """The cryptographic verdict: (indication, sub_indication, message)."""
+    if _transforms(sig) & XPATH_TRANSFORMS:
+        return _verify_with_xmlsec(sig, leaf)
+    return _verify_with_signxml(data, sig, leaf, several)
+
+
+def _verify_with_xmlsec(sig, leaf) -> tuple[str, str | None, str]:
+    from cryptography.hazmat.primitives import serialization
+    try:
+        import xmlsec
+    except Exception as exc:  # noqa: BLE001 - missing, or built against another libxml2
+        return "INDETERMINATE", "GENERIC", f"trasformazioni XPath: python-xmlsec non disponibile ({exc})"[:200]
+    unsafe = _transforms(sig) - SAFE_TRANSFORMS
+    if unsafe:
+        return "INDETERMINATE", "GENERIC", f"trasformazione non ammessa: {sorted(unsafe)[0]}"[:200]
+    for ref in sig.iterfind(f"{{{DS}}}SignedInfo/{{{DS}}}Reference"):
+        uri = ref.get("URI")
+        if uri is None or (uri and not uri.startswith("#")):
+            return "INDETERMINATE", "GENERIC", f"riferimento a un contenuto esterno: {uri}"[:200]
+    xmlsec.tree.add_ids(sig.getroottree().getroot(), ["Id", "ID", "id"])
+    ctx = xmlsec.SignatureContext()
+    try:
+        ctx.key = xmlsec.Key.from_memory(leaf.public_bytes(serialization.Encoding.PEM),
+                                         xmlsec.constants.KeyDataFormatCertPem)
+        ctx.verify(sig)
+    except xmlsec.VerificationError:
+        return "FAILED", "HASH_FAILURE", "xmlsec: impronta o firma non corrispondente"
+    except xmlsec.Error as exc:
+        return "INDETERMINATE", "GENERIC", f"xmlsec: {exc}"[:200]
+    if not _signing_certificate_matches(sig, leaf):
+        return "INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND", \
+            "SigningCertificate non corrisponde al certificato della firma"
+    used = {el.get("Algorithm") or "" for el in sig.iterfind(f".//{{{DS}}}DigestMethod")} | {
+        el.get("Algorithm") or "" for el in sig.iterfind(f"{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod")}
+    if any(a.endswith("sha1") for a in used):
+        return "INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE", "SHA-1"
+    return "PASSED", None, ""
+
+
+def _signing_certificate_matches(sig, leaf) -> bool:
+    """XAdES binds the signer's certificate by digest in SignedProperties; no such property
+    (plain XML-DSig) leaves the KeyInfo certificate as the only claim."""
+    import base64
+    import hashlib
+    from cryptography.hazmat.primitives import serialization
+    der = leaf.public_bytes(serialization.Encoding.DER)
+    digests = []
+    for ns in XADES_NS:
+        digests += sig.findall(f".//{{{ns}}}SigningCertificate/{{{ns}}}Cert/{{{ns}}}CertDigest")
+        digests += sig.findall(f".//{{{ns}}}SigningCertificateV2/{{{ns}}}Cert/{{{ns}}}CertDigest")
+    if not digests:
+        return True
+    for cd in digests:
+        method = cd.find(f"{{{DS}}}DigestMethod")
+        value = cd.find(f"{{{DS}}}DigestValue")
+        name = DIGESTS.get(method.get("Algorithm") if method is not None else "")
+        if name and value is not None and value.text and \
+                base64.b64decode("".join(value.text.split())) == hashlib.new(name, der).digest():
+            return True
+    return False
+
+
+def _verify_with_signxml(data: bytes, sig, leaf, several: bool) -> tuple[str, str | None, str]:
     from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
     from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
     config = XAdESSignatureConfiguration(require_x509=True, expect_references=True)
