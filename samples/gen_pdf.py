@@ -220,6 +220,21 @@ def annotation_3d() -> bytes:
     return _save(pdf)
 
 
+def hide_action() -> bytes:
+    """A link that hides a field when clicked: what is shown changes."""
+    pdf = _base()
+    return _link(pdf, _action(pdf, S=Name.Hide, T=String("importo"), H=True))
+
+
+def set_ocg_state_openaction() -> bytes:
+    """On opening, switch a layer off: the content shown is not the content printed."""
+    pdf = _base()
+    layer = pdf.make_indirect(Dictionary(Type=Name.OCG, Name=String("Importo reale")))
+    pdf.Root["/OCProperties"] = Dictionary(OCGs=Array([layer]), D=Dictionary(ON=Array([layer])))
+    pdf.Root["/OpenAction"] = _action(pdf, S=Name.SetOCGState, State=Array([Name.OFF, layer]))
+    return _save(pdf)
+
+
 def need_appearances() -> bytes:
     """A filled field, but the form asks the viewer to redraw every field."""
     pdf = _base()
@@ -509,6 +524,8 @@ SAMPLES = {
     "richmedia": richmedia,
     "annotation_3d": annotation_3d,
     "xfa": xfa,
+    "hide_action": hide_action,
+    "set_ocg_state_openaction": set_ocg_state_openaction,
     "need_appearances": need_appearances,
     "unfilled_field": unfilled_field,
     "encrypted_user": encrypted_user,

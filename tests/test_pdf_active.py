@@ -209,6 +209,17 @@ def test_PDF014_richmedia_annotation(checked):
     assert f.args["subtype"] == "RichMedia" and f.location.startswith("pagina 1")
 
 
+def test_PDF024_hide_action_on_a_link(checked):
+    (f,) = only(checked["hide_action"], "PDF024")
+    assert f.args["subtype"] == "Hide" and f.location.startswith("pagina 1")
+    assert f.severity is Severity.WARNING
+
+
+def test_PDF024_layer_switched_off_on_opening(checked):
+    (f,) = only(checked["set_ocg_state_openaction"], "PDF024")
+    assert f.args["subtype"] == "SetOCGState" and "OpenAction" in f.location
+
+
 def test_PDF014_3d_annotation(checked):
     (f,) = only(checked["annotation_3d"], "PDF014")
     assert f.args["subtype"] == "3D"

@@ -25,6 +25,7 @@ _CODES = {
     HitKind.REMOTE_GOTO: "PDF011",
     HitKind.MULTIMEDIA: "PDF014",
     HitKind.XFA: "PDF015",
+    HitKind.DISPLAY_ACTION: "PDF024",
     HitKind.NEED_APPEARANCES: "PDF017",
     HitKind.TEXT_URL: "PDF019",
     HitKind.TEXT_EMAIL: "PDF020",

@@ -15,6 +15,7 @@ class HitKind(str, enum.Enum):
     REMOTE_GOTO = "remote_goto"        # GoToR / GoToE
     EMBEDDED_FILE = "embedded_file"    # file specification with /EF
     MULTIMEDIA = "multimedia"          # RichMedia, 3D, Movie, Sound, Screen, Rendition
+    DISPLAY_ACTION = "display_action"  # Hide / SetOCGState / Trans: what is shown changes
     XFA = "xfa"
     UNFILLED_FIELD = "unfilled_field"
     NEED_APPEARANCES = "need_appearances"

@@ -26,6 +26,8 @@ _SKIP_KEYS = frozenset({"/Parent", "/P", "/Resources", "/Font", "/ColorSpace", "
 
 _FORM_ACTIONS = {"/SubmitForm", "/ImportData", "/ResetForm"}
 _REMOTE_GOTO = {"/GoToR", "/GoToE"}
+# actions that change what the page shows (hide fields, switch layers, page transitions)
+_DISPLAY_ACTIONS = {"/Hide", "/SetOCGState", "/Trans"}
 _MEDIA_ACTIONS = {"/Rendition", "/Movie", "/Sound", "/RichMediaExecute", "/GoTo3DView"}
 _MEDIA_ANNOTS = {"/RichMedia", "/3D", "/Movie", "/Sound", "/Screen"}
 _PUSHBUTTON = 1 << 16
@@ -265,6 +267,8 @@ class Walker:
             self._hit(HitKind.REMOTE_GOTO, frame, target, subtype)
         elif subtype in _MEDIA_ACTIONS:
             self._hit(HitKind.MULTIMEDIA, frame, "", subtype)
+        elif subtype in _DISPLAY_ACTIONS and _name(d.get("/Type")) in ("", "/Action"):
+            self._hit(HitKind.DISPLAY_ACTION, frame, "", subtype)
         annot = _name(d.get("/Subtype"))
         if annot in _MEDIA_ANNOTS and ("/Rect" in d or _name(d.get("/Type")) == "/Annot"):
             self._hit(HitKind.MULTIMEDIA, frame, _text(d.get("/Contents")), annot)
