@@ -405,8 +405,7 @@ def _to_result(result, si, store: TrustStore, kind, resorted, key_usage,
         if key_usage == "signature" and not described.non_repudiation:
             findings.append(Finding("SIG010", args={"signer": signer or "?"}))
         if status.revocation_details is None and indication != "FAILED" and path is not None:
-            checked, unchecked = revocation.outcome(cert, store, revinfo, settings, signer,
-                                                    indication == "PASSED")
+            checked, unchecked = revocation.outcome(cert, store, revinfo, settings, signer, sub)
             details.update(checked)
             findings.append(unchecked)
         elif status.revocation_details is not None:

@@ -171,7 +171,7 @@ def _validate(emb, store, settings):
     if indication != "FAILED" and not is_doc_ts:
         if status.revocation_details is None and status.validation_path is not None:
             checked, unchecked = revocation.outcome(status.signing_cert, store, revinfo, settings,
-                                                    described.signer, indication == "PASSED")
+                                                    described.signer, sub)
             details.update(checked)
             if unchecked:
                 findings.append(unchecked)

@@ -186,13 +186,17 @@ def ocsps(revinfo: Revinfo | None) -> list[bytes]:
     return list(revinfo.ocsps) if revinfo else []
 
 
+# sub-indications by which a validation that required revocation data refused what it got
+_REVINFO_REFUSED = {"TRY_LATER", "CERTIFICATE_CHAIN_GENERAL_FAILURE", "REVOCATION_OUT_OF_BOUNDS_NO_POE"}
+
+
 def outcome(leaf, store, revinfo: Revinfo | None, settings: dict | None,
-            signer: str | None, passed: bool) -> tuple[dict, Finding | None]:
+            signer: str | None, sub_indication: str | None) -> tuple[dict, Finding | None]:
     """(details for the report, SIG011 or None) for a signer not found revoked on a
-    trusted path; `passed` is the validation's verdict with what was fetched."""
+    trusted path; `sub_indication` is the validation's, made with what was fetched."""
     if revinfo is not None and revinfo.covers(leaf):
         source = revinfo.covered[leaf.sha256]
-        if not passed:   # required and fetched, yet the validation did not accept it
+        if sub_indication in _REVINFO_REFUSED:   # required and fetched, yet not accepted
             return {"revocation": "unusable", "revocation_source": source}, None
         return {"revocation": "good", "revocation_source": source}, None
     if leaf.issuer.sha256 in store.crl_issuers():

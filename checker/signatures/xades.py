@@ -248,7 +248,7 @@ def _validate(data: bytes, sig, count: int, store, settings):
     if indication == "PASSED":
         if not revoked:
             checked, unchecked = revocation.outcome(leaf_asn1, store, revinfo, settings,
-                                                    described.signer, True)
+                                                    described.signer, sub)
             info.details.update(checked)
             if unchecked:
                 findings.append(unchecked)
