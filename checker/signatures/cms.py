@@ -348,13 +348,9 @@ def _validate_one(sd, si, content, store: TrustStore, settings, kind, key_usage)
             if second.api_status is not None and second.api_status.valid:
                 result, status, resorted = second, second.api_status, True
     revinfo = None
-    path = status.validation_path if status is not None else None
-    if path is not None and status.revocation_details is None \
-            and revocation.wanted(status.signing_cert, store, settings):
-        # a trusted path with no revocation data held: ask the certificates' own
-        # responders, then validate again with their answers
-        revinfo = revocation.fetch(path)
-        if revinfo.ocsps or revinfo.crls:
+    if status is not None and status.revocation_details is None:
+        revinfo = revocation.gather(status.validation_path, status.signing_cert, store, settings)
+        if revinfo and revinfo.covered:   # validate again, the answers now required
             result = attempt(resorted_signer_info(si) if resorted else si,
                              _spec(store, revinfo, status.signing_cert))
     return _to_result(result, si, store, kind, resorted, key_usage, revinfo, settings)

@@ -112,11 +112,9 @@ def _validate(emb, store, settings):
 
     status = validate()
     revinfo = None
-    if not is_doc_ts and status.validation_path is not None and status.revocation_details is None \
-            and revocation.wanted(status.signing_cert, store, settings):
-        # no revocation data held for this signer: ask its responders, validate again
-        revinfo = revocation.fetch(status.validation_path)
-        if revinfo.ocsps or revinfo.crls:
+    if not is_doc_ts and status.revocation_details is None:
+        revinfo = revocation.gather(status.validation_path, status.signing_cert, store, settings)
+        if revinfo and revinfo.covered:   # validate again, the answers now required
             status = validate(revinfo, status.signing_cert)
     described = certinfo.describe(status.signing_cert)
     modification = status.modification_level.name if status.modification_level else "UNKNOWN"

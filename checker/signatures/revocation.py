@@ -47,9 +47,14 @@ def mode(settings: dict | None) -> str:
     return ONLINE if (settings or {}).get("revocation") == ONLINE else OFFLINE
 
 
-def wanted(leaf, store, settings: dict | None) -> bool:
-    """Fetch only online, and only when no trust source already gave the issuer's CRL."""
-    return mode(settings) == ONLINE and leaf.issuer.sha256 not in store.crl_issuers()
+def gather(path, leaf, store, settings: dict | None) -> Revinfo | None:
+    """What the certificates' own services say, for a signer on a trusted path that no
+    held data found revoked: only online, and only when no trust source already gave the
+    issuer's CRL. None when nothing was asked; the caller validates again when the
+    result covers anything."""
+    if path is None or mode(settings) != ONLINE or leaf.issuer.sha256 in store.crl_issuers:
+        return None
+    return fetch(path)
 
 
 def fetch(path) -> Revinfo:
@@ -199,7 +204,7 @@ def outcome(leaf, store, revinfo: Revinfo | None, settings: dict | None,
         if sub_indication in _REVINFO_REFUSED:   # required and fetched, yet not accepted
             return {"revocation": "unusable", "revocation_source": source}, None
         return {"revocation": "good", "revocation_source": source}, None
-    if leaf.issuer.sha256 in store.crl_issuers():
+    if leaf.issuer.sha256 in store.crl_issuers:
         return {"revocation": "good", "revocation_source": "CRL della fonte di fiducia"}, None
     if mode(settings) == OFFLINE:
         why = "verifica senza rete (PEC_PRECHECK_REVOCATION=offline)"

@@ -21,6 +21,8 @@ certificates have expired); `pec-precheck trust update` verifies it when downloa
 """
 from __future__ import annotations
 
+import functools
+
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -104,8 +106,10 @@ class TrustStore:
             self.registry.known_timestamp_authorities)
         return [a.certificate for a in authorities if getattr(a, "certificate", None) is not None]
 
-    def crl_issuers(self) -> set[bytes]:
-        """Subject DER hashes of the CAs whose CRL we hold (to say if revocation was checked)."""
+    @functools.cached_property
+    def crl_issuers(self) -> frozenset[bytes]:
+        """Subject DER hashes of the CAs whose CRL we hold (to say if revocation was checked).
+        Read once: the store is complete when load_trust returns it."""
         from asn1crypto import crl
         out = set()
         for data in self.crls:
@@ -113,7 +117,7 @@ class TrustStore:
                 out.add(crl.CertificateList.load(data)["tbs_cert_list"]["issuer"].sha256)
             except Exception:  # noqa: BLE001 - a bad CRL file is reported at load time
                 continue
-        return out
+        return frozenset(out)
 
 
 def load_trust(paths: list[str]) -> TrustStore:

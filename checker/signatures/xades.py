@@ -227,12 +227,10 @@ def _validate(data: bytes, sig, count: int, store, settings):
     path, revoked, revinfo = None, False, None
     if indication == "PASSED":
         indication, sub, path, revoked = _validate_path(leaf_asn1, as_asn1, store, settings)
-        if path is not None and revocation.wanted(leaf_asn1, store, settings):
-            # no revocation data held for this signer: ask its responders, validate again
-            revinfo = revocation.fetch(path)
-            if revinfo.ocsps or revinfo.crls:
-                indication, sub, path, revoked = _validate_path(leaf_asn1, as_asn1, store,
-                                                                settings, revinfo)
+        revinfo = revocation.gather(path, leaf_asn1, store, settings)
+        if revinfo and revinfo.covered:   # validate again, the answers now required
+            indication, sub, path, revoked = _validate_path(leaf_asn1, as_asn1, store,
+                                                            settings, revinfo)
     in_list = None
     if path is not None and store.registry is not None:
         in_list = qualified_at(store, list(path.iter_authorities()), when)
