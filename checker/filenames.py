@@ -130,3 +130,16 @@ def safe_name(name: str, taken: set[str] | None = None) -> str:
         candidate = f"{stem}_{n}{suffix}"
         n += 1
     return candidate
+
+
+def visible(name: str) -> str:
+    """The name with control and invisible format characters shown as <U+202E>, so a report
+    cannot be fooled by what a name hides."""
+    return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cc", "Cf") else c
+                   for c in name)
+
+
+def detached_target(name: str) -> str:
+    """The document a detached signature or time stamp is named after:
+    domanda.pdf.p7s → domanda.pdf; a name without such an extension is returned unchanged."""
+    return re.sub(r"\.(p7s|tsr|tst)\s*$", "", name, flags=re.IGNORECASE)

@@ -40,6 +40,7 @@ from asn1crypto import cms, pem, tsp  # noqa: F401 - tsp registers the TimeStamp
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from . import zipinspect
+from .filenames import detached_target, visible
 from .model import CheckResult, Finding, FormatInfo, InputFile
 
 try:  # libmagic is one signal among others; identification works without it
@@ -1106,9 +1107,6 @@ def judge(fmt: FormatInfo, name: str, accepted: tuple[str, ...],
     return _name_findings(fmt, name) + _acceptance_findings(fmt, accepted)
 
 
-def detached_target(name: str) -> str:
-    """The document a detached signature or time stamp names: domanda.pdf.p7s → domanda.pdf."""
-    return re.sub(r"\.(p7s|tsr|tst)\s*$", "", name, flags=re.IGNORECASE)
 
 
 def _name_findings(fmt: FormatInfo, name: str) -> list[Finding]:
@@ -1117,7 +1115,7 @@ def _name_findings(fmt: FormatInfo, name: str) -> list[Finding]:
     deceptive = sorted({f"U+{ord(c):04X}" for c in name if c in _DECEPTIVE_CHARS})
     if deceptive:
         out.append(Finding("FMT012", detail=f"{', '.join(deceptive)} in the name",
-                           args={"name": _visible(name), "ext": exts[-1] if exts else ""}))
+                           args={"name": visible(name), "ext": exts[-1] if exts else ""}))
     elif len(exts) >= 2 and exts[-1] in DANGEROUS_EXTENSIONS:
         out.append(Finding("FMT012", detail=f".{exts[-2]}.{exts[-1]}",
                            args={"name": name, "ext": exts[-1]}))
@@ -1154,8 +1152,6 @@ def _unopened_container(fmt: FormatInfo, exts: list[str]) -> bool:
             and bool(exts) and exts[-1] in _ZIP_BASED_EXTENSIONS)
 
 
-def _visible(name: str) -> str:
-    return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) == "Cf" else c for c in name)
 
 
 def _acceptance_findings(fmt: FormatInfo, accepted: tuple[str, ...]) -> list[Finding]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from . import filenames, pecdomains, pecsize, subjects
-from .filenames import NameProblem
+from .filenames import NameProblem, detached_target, visible
 from .model import Document, Finding, SignatureInfo, Submission
 from .pecdomains import PecStatus
 from .profiles import Profile
@@ -147,13 +147,13 @@ def subject(text: str) -> list[Finding]:
             findings.append(Finding("MSG006"))
         elif issue.problem in _SUBJECT_REASONS:
             it, en = _SUBJECT_REASONS[issue.problem]
-            findings.append(Finding("MSG007", args={"subject": _visible(_clip(issue.detail, 80)),
+            findings.append(Finding("MSG007", args={"subject": visible(_clip(issue.detail, 80)),
                                                     "reason_it": it, "reason_en": en}))
         elif issue.problem is SubjectProblem.TOO_LONG:
             findings.append(Finding("MSG008", args={"length": issue.detail,
                                                     "limit": str(subjects.MAX_SUBJECT_LENGTH)}))
         elif issue.problem is SubjectProblem.FORWARDED:
-            findings.append(Finding("MSG009", detail=_visible(_clip(issue.detail, 120))))
+            findings.append(Finding("MSG009", detail=visible(_clip(issue.detail, 120))))
     return findings
 
 
@@ -253,7 +253,7 @@ def _signed_document_policy(documents: list[Document], args: dict[str, str]) -> 
 
 def _role_args(role: str, address: str) -> dict[str, str]:
     it, en = {"sender": ("mittente", "sender"), "recipient": ("destinatario", "recipient")}[role]
-    return {"role_it": it, "role_en": en, "address": _visible(_clip(address, 120))}
+    return {"role_it": it, "role_en": en, "address": visible(_clip(address, 120))}
 
 
 # ── recipient ───────────────────────────────────────────────────────────────────────────────
@@ -341,14 +341,12 @@ def _tree_signatures(root: Document, documents: list[Document]) -> list[tuple[st
         if doc.depth > 0 and doc.parent in names and doc is not root:
             names.add(doc.name)
             found += _signatures(doc)
-        elif doc.depth == 0 and doc.format.id == "p7s" and _detached_target(doc.name) == root.name:
+        elif (doc.depth == 0 and doc.format.id == "p7s" and doc.name != root.name
+              and detached_target(doc.name) == root.name):
             found += _signatures(doc)
     return found
 
 
-def _detached_target(name: str) -> str:
-    """istanza.pdf.p7s → istanza.pdf: the document a detached signature is named after."""
-    return name[:-4] if name.lower().endswith(".p7s") else ""
 
 
 @dataclass(frozen=True)
@@ -431,7 +429,7 @@ def names(sub: Submission) -> list[Finding]:
     for f in sub.files:
         for issue in filenames.issues(f.name):
             suggested = filenames.safe_name(f.name, taken - {f.name.lower()})
-            args = {"name": _visible(_clip(f.name, 120)), "suggested": suggested}
+            args = {"name": visible(_clip(f.name, 120)), "suggested": suggested}
             if issue.problem is NameProblem.TOO_LONG:
                 args.update(length=issue.detail, limit=str(filenames.MAX_NAME_LENGTH))
             elif issue.problem is NameProblem.CONTROL_CHARACTERS:
@@ -443,7 +441,7 @@ def names(sub: Submission) -> list[Finding]:
             elif issue.problem is NameProblem.REPEATED_EXTENSION:
                 args["extension"] = issue.detail
             findings.append(Finding(_NAME_CODES[issue.problem], args=args,
-                                    location=_visible(f.name) or "—"))
+                                    location=visible(f.name) or "—"))
     counts = Counter(_name_key(f.name) for f in sub.files if f.name)
     used = set(taken)
     for key, count in counts.items():
@@ -452,9 +450,9 @@ def names(sub: Submission) -> list[Finding]:
         name = next(f.name for f in sub.files if _name_key(f.name) == key)
         suggested = filenames.safe_name(name, used)
         used.add(suggested.lower())
-        findings.append(Finding("MSG044", args={"name": _visible(_clip(name, 120)), "count": str(count),
+        findings.append(Finding("MSG044", args={"name": visible(_clip(name, 120)), "count": str(count),
                                                 "suggested": suggested},
-                                location=_visible(name)))
+                                location=visible(name)))
     return findings
 
 
@@ -462,10 +460,6 @@ def _name_key(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
-def _visible(name: str) -> str:
-    """The name with invisible characters shown as <U+202E>, so the report cannot be fooled."""
-    return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cc", "Cf") else c
-                   for c in name)
 
 
 def _clip(text: str, n: int) -> str:
