@@ -57,7 +57,7 @@ def typical_submission(profile: str) -> Submission:
         InputFile("domanda.pdf", make_pdf(1.2, "Richiesta di accesso agli atti", 1)),
         InputFile("allegato_planimetria.pdf", make_pdf(4.5, "Richiesta di accesso agli atti", 2)),
         InputFile("documento_identita.pdf", make_pdf(2.5, "Richiesta di accesso agli atti", 3)),
-        InputFile("note.txt", "Oggetto: Richiesta di accesso agli atti\nNote per l'ufficio.\n".encode()),
+        InputFile("note.txt", b"Oggetto: Richiesta di accesso agli atti\nNote per l'ufficio.\n"),
     ]
     return Submission(profile=profile, sender="mario.rossi@pec.it",
                       subject="Richiesta di accesso agli atti", doc_type="istanza",

@@ -27,7 +27,6 @@ import email.policy
 import io
 import re
 import struct
-import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -524,7 +523,7 @@ _ZIP_FINDING = {
     zipinspect.ZipProblemKind.NESTED_TOO_DEEP: "FMT025",
     zipinspect.ZipProblemKind.PREPENDED_DATA: "FMT014",
     zipinspect.ZipProblemKind.APPENDED_DATA: "FMT014",
-    **{kind: "FMT020" for kind in zipinspect.BOMB_KINDS},
+    **dict.fromkeys(zipinspect.BOMB_KINDS, "FMT020"),
 }
 
 

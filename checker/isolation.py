@@ -17,7 +17,8 @@ import signal
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from .model import CheckResult, Finding
 

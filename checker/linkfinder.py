@@ -33,10 +33,7 @@ _DOMAIN = re.compile(
 
 # Top-level domains that make a bare "name.tld" a web address. Country codes that collide
 # with Italian abbreviations ("all.to", "sig.ra", "geom.ra", "prot.n", "tel.ca") are left out.
-_TLDS = frozenset("""
-it com org net eu gov edu info biz io app dev online site web cloud shop store
-uk de fr es pt ch at be nl lu ie se no dk fi pl cz sk hu ro gr hr si sm va us ca
-""".split())
+_TLDS = frozenset(["it", "com", "org", "net", "eu", "gov", "edu", "info", "biz", "io", "app", "dev", "online", "site", "web", "cloud", "shop", "store", "uk", "de", "fr", "es", "pt", "ch", "at", "be", "nl", "lu", "ie", "se", "no", "dk", "fi", "pl", "cz", "sk", "hu", "ro", "gr", "hr", "si", "sm", "va", "us", "ca"])
 
 # Abbreviations that look like "word.tld" in Italian text.
 _NOT_DOMAINS = frozenset({"ecc.it", "sig.it", "art.it", "cod.it"})

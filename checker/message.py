@@ -23,7 +23,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 from . import filenames, pecdomains, pecsize, subjects
 from .filenames import NameProblem, detached_target, visible
@@ -363,7 +363,7 @@ class SignatureOutcome:
               _INDETERMINATE: ("esito indeterminato", "indeterminate outcome")}
 
     @classmethod
-    def best(cls, pairs: Iterable[tuple[str, SignatureInfo]]) -> "SignatureOutcome | None":
+    def best(cls, pairs: Iterable[tuple[str, SignatureInfo]]) -> SignatureOutcome | None:
         chosen: tuple[str, SignatureInfo] | None = None
         for pair in pairs:
             if chosen is None or cls._rank(pair[1]) < cls._rank(chosen[1]):
@@ -432,9 +432,7 @@ def names(sub: Submission) -> list[Finding]:
             args = {"name": visible(_clip(f.name, 120)), "suggested": suggested}
             if issue.problem is NameProblem.TOO_LONG:
                 args.update(length=issue.detail, limit=str(filenames.MAX_NAME_LENGTH))
-            elif issue.problem is NameProblem.CONTROL_CHARACTERS:
-                args["chars"] = issue.detail
-            elif issue.problem is NameProblem.UNSAFE_CHARACTERS:
+            elif issue.problem is NameProblem.CONTROL_CHARACTERS or issue.problem is NameProblem.UNSAFE_CHARACTERS:
                 args["chars"] = issue.detail
             elif issue.problem is NameProblem.RESERVED_NAME:
                 args["reserved"] = issue.detail

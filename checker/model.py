@@ -45,7 +45,7 @@ class Finding:
     args: dict[str, str] = field(default_factory=dict)
     check: str = ""  # the check that emitted it; filled by the engine when empty
 
-    def with_check(self, check: str) -> "Finding":
+    def with_check(self, check: str) -> Finding:
         if self.check:
             return self
         return Finding(self.code, self.severity, self.detail, self.location, dict(self.args), check)

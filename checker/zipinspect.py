@@ -279,7 +279,7 @@ def _zip64_entry_count(data: bytes, eocd: int) -> int:
     (_sig, _disk, rec_offset, _disks) = struct.unpack("<4sIQI", data[loc:loc + 20])
     # The record sits right before the locator; its stated offset may be shifted by prepended data.
     for pos in (loc - 56, rec_offset):
-        if 0 <= pos and data[pos:pos + 4] == EOCD64_SIG and pos + 56 <= len(data):
+        if pos >= 0 and data[pos:pos + 4] == EOCD64_SIG and pos + 56 <= len(data):
             return struct.unpack("<Q", data[pos + 32:pos + 40])[0]
     return -1
 

@@ -29,7 +29,7 @@ class _Node:
     name: str
     kind: int                     # 1 storage, 2 stream, 5 root
     data: bytes = b""
-    children: list["_Node"] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
     sid: int = 0
     left: int = NOSTREAM
     right: int = NOSTREAM

@@ -39,7 +39,7 @@ except ImportError:  # loaded by path (make_samples.py, tests) or with samples/ 
     sys.modules.setdefault("cfb_writer", cfb_writer)
     _spec.loader.exec_module(cfb_writer)
 
-FIXED_TIME = dt.datetime(2024, 5, 6, 10, 0, 0, tzinfo=dt.timezone.utc)
+FIXED_TIME = dt.datetime(2024, 5, 6, 10, 0, 0, tzinfo=dt.UTC)
 TEXT_IT = "Oggetto: richiesta di accesso agli atti\n\nIl sottoscritto Mario Rossi chiede è così.\n"
 
 # file name -> format id the identifier must find by content

@@ -54,8 +54,8 @@ class Provider:
 
 
 def make_provider() -> Provider:
-    not_before = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
-    not_after = dt.datetime(2035, 1, 1, tzinfo=dt.timezone.utc)
+    not_before = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    not_after = dt.datetime(2035, 1, 1, tzinfo=dt.UTC)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"),
                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, PROVIDER),

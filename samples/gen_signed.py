@@ -91,7 +91,7 @@ def generate(outdir: Path) -> None:
     for name, data in files.items():
         (target / name).write_bytes(data)
     lines = [f"{name}: {what}" for name, what in EXPECTED.items()]
-    lines.append(f"made {dt.datetime.now(dt.timezone.utc):%Y-%m-%d}; trust: --trust {target / 'trust'}"
+    lines.append(f"made {dt.datetime.now(dt.UTC):%Y-%m-%d}; trust: --trust {target / 'trust'}"
                  f" or --trust {target / 'tsl.xml'}")
     (target / "EXPECTED.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

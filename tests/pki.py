@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime.now(UTC).replace(microsecond=0)
 CF = "RSSMRA80A01H501U"
 CRL_URL = "http://crl.test.invalid/qualified.crl"

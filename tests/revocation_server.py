@@ -72,7 +72,7 @@ class RevocationServer:
                 serialization.Encoding.DER)
         request = ocsp.load_der_ocsp_request(body)
         cert = self.known[request.serial_number]
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         revoked = request.serial_number in self.revoked
         issuer = self.k.intermediate
         builder = (ocsp.OCSPResponseBuilder()
@@ -97,7 +97,7 @@ class RevocationServer:
         return builder.sign(issuer.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
     def crl(self) -> bytes:
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         builder = (x509.CertificateRevocationListBuilder().issuer_name(self.k.intermediate.cert.subject)
                    .last_update(now - dt.timedelta(hours=1)).next_update(now + dt.timedelta(days=7)))
         for serial in sorted(self.revoked):

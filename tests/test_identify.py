@@ -326,7 +326,7 @@ def test_pec_message_is_eml(built):
 
 
 def test_a_letter_with_an_oggetto_line_is_not_a_message():
-    data = "Oggetto: domanda\nData: oggi\n\nGentile ufficio, ...\n".encode()
+    data = b"Oggetto: domanda\nData: oggi\n\nGentile ufficio, ...\n"
     assert identify.identify(InputFile("a.txt", data))[0].id == "txt"
 
 

@@ -451,7 +451,7 @@ def _with_cff_subset(charset: bytes):
             pen.moveTo((0, 0)); pen.lineTo((300, 700)); pen.lineTo((600, 0)); pen.closePath()
         charstrings[glyph] = pen.getCharString()
     fb.setupCFF("ABCDEF+Prova", {"FullName": "Prova"}, charstrings, {})
-    fb.setupHorizontalMetrics({g: (600, 0) for g in glyphs})
+    fb.setupHorizontalMetrics(dict.fromkeys(glyphs, (600, 0)))
     fb.setupHorizontalHeader(ascent=800, descent=-200)
     program = fb.font["CFF "].compile(fb.font)
 

@@ -104,8 +104,8 @@ def test_dated_algorithm_policy_accepts_sha1_before_its_sunset():
     from asn1crypto import algos
     policy = cms.DatedAlgorithmPolicy()
     sha1 = algos.DigestAlgorithm({"algorithm": "sha1"})
-    assert policy.digest_algorithm_allowed(sha1, dt.datetime(2009, 5, 1, tzinfo=dt.timezone.utc))
-    assert not policy.digest_algorithm_allowed(sha1, dt.datetime(2020, 5, 1, tzinfo=dt.timezone.utc))
+    assert policy.digest_algorithm_allowed(sha1, dt.datetime(2009, 5, 1, tzinfo=dt.UTC))
+    assert not policy.digest_algorithm_allowed(sha1, dt.datetime(2020, 5, 1, tzinfo=dt.UTC))
 
 
 def test_SIG004_revoked_signer(k, pem):

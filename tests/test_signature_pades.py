@@ -70,7 +70,7 @@ def test_SIG002_byte_changed_inside_signed_range(k, signed):
 def test_pades_with_timestamp_uses_its_time(k):
     # the TSA says two days ago; the signer's own clock (signed attributes) says now
     import datetime as dt
-    at = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=2)).replace(microsecond=0)
+    at = (dt.datetime.now(dt.UTC) - dt.timedelta(days=2)).replace(microsecond=0)
     result = check(k, P.pades(k, k.signer, P.plain_pdf(), timestamp=True, ts_at=at))
     [sig] = result.signatures
     assert sig.indication == "PASSED"

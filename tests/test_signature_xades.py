@@ -41,7 +41,7 @@ def test_SIG001_valid_xades_with_non_repudiation_only_certificate(k, signed):
     import datetime as dt
     when = dt.datetime.fromisoformat(sig.signing_time)
     assert when.utcoffset() == dt.timedelta(0)
-    assert abs(when - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(hours=1)
+    assert abs(when - dt.datetime.now(dt.UTC)) < dt.timedelta(hours=1)
     assert codes(r) == ["SIG001"]
 
 

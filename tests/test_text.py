@@ -37,8 +37,8 @@ def test_domain_is_a_warning_url_and_email_errors_after_resolution():
 
 
 @pytest.mark.parametrize("data,encoding", [
-    ("perché".encode("utf-8"), "utf-8"),
-    (b"\xef\xbb\xbf" + "perché".encode("utf-8"), "utf-8-sig"),
+    ("perché".encode(), "utf-8"),
+    (b"\xef\xbb\xbf" + "perché".encode(), "utf-8-sig"),
     ("perché".encode("utf-16"), "utf-16"),
     ("perché".encode("cp1252"), "cp1252"),
 ])

@@ -3,7 +3,7 @@ trusted lists made for the test PKI (status history), and PEM folders."""
 from __future__ import annotations
 
 import datetime as dt
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -61,7 +61,7 @@ def test_status_history_is_honoured(italian):
     service = next(s for s in italian.services if s.name.startswith("CN=InfoCert Firma Qualificata,"))
     assert service.status == "withdrawn"
     assert [h.status for h in service.history] == ["granted", "accredited"]
-    utc = timezone.utc
+    utc = dt.UTC
     assert qualified_at(italian, [authority], datetime(2012, 1, 1, tzinfo=utc)) is True   # accredited (pre-eIDAS)
     assert qualified_at(italian, [authority], datetime(2020, 1, 1, tzinfo=utc)) is True   # granted
     assert qualified_at(italian, [authority], datetime(2023, 10, 1, tzinfo=utc)) is False  # withdrawn

@@ -8,6 +8,7 @@ import pytest
 import pki as P
 from checker import cli
 from checker.commands.trust import verify_list_signature
+from datetime import UTC
 
 REAL_TSL = Path(__file__).resolve().parent.parent.parent / "shared" / "trust" / "TSL-IT-2023-09-26.xml"
 
@@ -20,18 +21,18 @@ def snapshot() -> bytes:
 
 
 def test_italian_list_signature_valid_inside_signer_validity(snapshot):
-    from datetime import datetime, timezone
-    assert verify_list_signature(snapshot, at=datetime(2023, 9, 27, tzinfo=timezone.utc)) == ""
+    from datetime import datetime
+    assert verify_list_signature(snapshot, at=datetime(2023, 9, 27, tzinfo=UTC)) == ""
     # the AgID signing certificate has expired since: verified "now" it fails
     expired = verify_list_signature(snapshot)
     assert "InvalidCertificate" in expired and "CN=AgID" in expired and "InvalidDigest" not in expired
 
 
 def test_altered_italian_list_fails_verification(snapshot, tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
     altered = snapshot.replace(b"InfoCert S.p.A.", b"InfoCert S.p.X.", 1)
     assert altered != snapshot
-    problem = verify_list_signature(altered, at=datetime(2023, 9, 27, tzinfo=timezone.utc))
+    problem = verify_list_signature(altered, at=datetime(2023, 9, 27, tzinfo=UTC))
     assert "InvalidDigest" in problem and "Digest mismatch" in problem
     path = tmp_path / "tsl.xml"
     path.write_bytes(altered)

@@ -162,9 +162,8 @@ def test_every_byte_flip_never_raises():
 
 def test_zip64_directory():
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        with zf.open("big.bin", "w", force_zip64=True) as fh:
-            fh.write(b"abc")
+    with zipfile.ZipFile(buf, "w") as zf, zf.open("big.bin", "w", force_zip64=True) as fh:
+        fh.write(b"abc")
     report = inspect(buf.getvalue())
     assert report.ok and report.entries[0].size == 3
 

@@ -24,7 +24,8 @@ import importlib
 import os
 import pkgutil
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from ..model import CheckResult, FormatInfo, InputFile
 from ..profiles import Profile

@@ -29,7 +29,7 @@ class ClamdAddress:
     target: str | tuple[str, int]
 
     @classmethod
-    def parse(cls, value: str) -> "ClamdAddress":
+    def parse(cls, value: str) -> ClamdAddress:
         value = value.strip()
         if value.startswith("unix:"):
             return cls(socket.AF_UNIX, value[5:])

@@ -121,7 +121,7 @@ class _Where:
     def __init__(self, el, suffix: str = ""):
         self.el, self.suffix = el, suffix
 
-    def attr(self, name: str) -> "_Where":
+    def attr(self, name: str) -> _Where:
         return _Where(self.el, f"{self.suffix}/@{name}")
 
     def __str__(self) -> str:

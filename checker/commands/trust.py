@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import urllib.request
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from ..checks import settings_from_env
@@ -106,7 +106,7 @@ def run_verify(args) -> int:
         raw = Path(name).read_bytes()
         for _, _, der in (pem.unarmor(raw, multiple=True) if pem.detect(raw) else [(None, None, raw)]):
             certs.append(asn1_x509.Certificate.load(der))
-    at = datetime.fromisoformat(args.at).replace(tzinfo=timezone.utc) if args.at else None
+    at = datetime.fromisoformat(args.at).replace(tzinfo=UTC) if args.at else None
     problem = verify_list_signature(data, certs, at)
     if problem:
         print(f"firma dell'elenco NON valida / list signature NOT valid: {problem}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import zlib
 from dataclasses import dataclass, field
-from typing import Iterator
+from collections.abc import Iterator
 
 import pikepdf
 

@@ -1,7 +1,7 @@
 """Embedded files (ISO 19005-1 6.1.11; ISO 19005-2 6.8; ISO 19005-3 6.8)."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .document import Document, as_list, get, is_dict, name, objgen
 from .model import Failure

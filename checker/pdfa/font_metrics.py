@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import logging
-from typing import Iterator
+from collections.abc import Iterator
 
 import pikepdf
 from fontTools import agl

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import pikepdf
 from fontTools import agl as _agl

@@ -3,7 +3,7 @@ XObjects, rendering intents, content stream operators
 (ISO 19005-1 6.2, 6.4; ISO 19005-2/3 6.2.2-6.2.10)."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pikepdf
 

@@ -2,7 +2,7 @@
 (ISO 19005-1 6.5, 6.6, 6.9, 6.1.13; ISO 19005-2/3 6.3, 6.4, 6.5, 6.9)."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pikepdf
 

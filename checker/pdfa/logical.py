@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import pikepdf
 
@@ -11,9 +11,7 @@ from .document import Budget, Document, as_list, get, is_dict, name, objgen
 from .model import Failure
 from .usage import usage
 
-STANDARD_TYPES = set("""Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct
-Private P H H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note
-Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form""".split())
+STANDARD_TYPES = set(["Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index", "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "THead", "TBody", "TFoot", "Span", "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby", "RB", "RT", "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form"])
 # RFC 1766 (PDF/A-1) and RFC 3066 (PDF/A-2/3) language tags
 _LANG_1 = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z]{1,8})*$")
 _LANG_2 = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")

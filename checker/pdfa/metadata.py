@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import pikepdf
 
 from . import xmp, xmp_schemas as S
-from .document import Document, get, is_dict, name, read_stream
+from .document import Document, get, is_dict, read_stream
 from .model import Failure
 from .xmp import Node
 

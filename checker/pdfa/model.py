@@ -19,7 +19,7 @@ class Flavour:
         return f"{self.part}{self.level}"
 
     @classmethod
-    def parse(cls, text: str | None) -> "Flavour | None":
+    def parse(cls, text: str | None) -> Flavour | None:
         """'2b', 'PDF/A-2B', '2-b' → Flavour(2, 'b'); anything else → None."""
         m = _FLAVOUR_RE.match(text or "")
         if not m:

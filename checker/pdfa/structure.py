@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Iterator
+from collections.abc import Iterator
 
 import pikepdf
 
@@ -383,7 +383,7 @@ def _cid_limits(doc: Document, clause: str) -> Iterator[Failure]:
         values = [int(v) for v in re.findall(rb"<[0-9A-Fa-f]+>\s*(?:<[0-9A-Fa-f]+>\s*)?(\d+)\s*(?=[\r\n<]|end)",
                                               b" ".join(re.findall(rb"begincid(?:range|char)(.*?)endcid", data, re.S)))]
         if values and max(values) > 65535:
-            yield Failure(doc.part, clause, 10, f"la CMap del carattere usa identificativi (CID) oltre 65535",
+            yield Failure(doc.part, clause, 10, "la CMap del carattere usa identificativi (CID) oltre 65535",
                           use.where)
             return
 

@@ -17,9 +17,7 @@ MAX_CONTENT_BYTES = 32 << 20
 MAX_DEPTH = 30
 
 # Operators of ISO 32000-1 Annex A (plus the two marked-content shorthands).
-KNOWN_OPERATORS = set("""b B b* B* BDC BI BMC BT BX c cm CS cs d d0 d1 Do DP EI EMC ET EX f F
-f* G g gs h i ID j J K k l m M MP n q Q re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf TJ Tj
-TL Tm Tr Ts Tw Tz v w W W* y ' " INLINE IMAGE""".split()) | {"INLINE IMAGE"}
+KNOWN_OPERATORS = set(["b", "B", "b*", "B*", "BDC", "BI", "BMC", "BT", "BX", "c", "cm", "CS", "cs", "d", "d0", "d1", "Do", "DP", "EI", "EMC", "ET", "EX", "f", "F", "f*", "G", "g", "gs", "h", "i", "ID", "j", "J", "K", "k", "l", "m", "M", "MP", "n", "q", "Q", "re", "RG", "rg", "ri", "s", "S", "SC", "sc", "SCN", "scn", "sh", "T*", "Tc", "Td", "TD", "Tf", "TJ", "Tj", "TL", "Tm", "Tr", "Ts", "Tw", "Tz", "v", "w", "W", "W*", "y", "'", '"', "INLINE", "IMAGE"]) | {"INLINE IMAGE"}
 DEVICE = {"DeviceRGB": "rgb", "DeviceCMYK": "cmyk", "DeviceGray": "gray",
           "RGB": "rgb", "CMYK": "cmyk", "G": "gray"}
 

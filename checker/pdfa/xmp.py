@@ -31,8 +31,8 @@ class Node:
     kind: str = "simple"            # simple | struct | array
     value: str = ""                 # simple
     array: str = ""                 # Bag | Seq | Alt
-    items: list["Node"] = field(default_factory=list)
-    fields: list["Node"] = field(default_factory=list)
+    items: list[Node] = field(default_factory=list)
+    fields: list[Node] = field(default_factory=list)
     qualifiers: dict[tuple[str, str], str] = field(default_factory=dict)
     lang: str | None = None
 
@@ -40,7 +40,7 @@ class Node:
     def qname(self) -> tuple[str, str]:
         return (self.ns, self.local)
 
-    def field(self, ns: str, local: str) -> "Node | None":
+    def field(self, ns: str, local: str) -> Node | None:
         for f in self.fields:
             if f.ns == ns and f.local == local:
                 return f

@@ -10,7 +10,7 @@ import mailbox
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 MAX_MESSAGE_MB = float(os.environ.get("PEC_PRECHECK_TRIAGE_MAX_MB", "150"))
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 from .. import catalogue, checks, engine, isolation, profiles, report
 from ..model import CheckResult, Finding, InputFile, Report, Severity, Submission, Verdict

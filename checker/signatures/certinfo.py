@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from asn1crypto import x509
 
@@ -14,8 +14,8 @@ _CF_RE = re.compile(r"^(?:TINIT-|IT:)([A-Z0-9]{11,16})$", re.IGNORECASE)
 
 # Dates after which an algorithm no longer protects a *new* signature (ETSI TS 119 312,
 # SOG-IS; AgID Deliberazione 45/2009 art. 3 moved Italian signatures to SHA-256 from 2011).
-SHA1_SUNSET = datetime(2011, 7, 1, tzinfo=timezone.utc)
-RSA1024_SUNSET = datetime(2016, 1, 1, tzinfo=timezone.utc)
+SHA1_SUNSET = datetime(2011, 7, 1, tzinfo=UTC)
+RSA1024_SUNSET = datetime(2016, 1, 1, tzinfo=UTC)
 RSA_MIN_BITS = 2048
 
 
@@ -93,7 +93,7 @@ def _qc_statements(cert: x509.Certificate) -> set[str]:
 def weak_algorithms(digest: str, key_algorithm: str, key_bits: int | None,
                     when: datetime | None) -> list[str]:
     """Algorithms that were already weak at `when` (the best known signing time)."""
-    when = when or datetime.now(timezone.utc)
+    when = when or datetime.now(UTC)
     weak = []
     if digest in ("sha1", "md5", "md2") and (digest != "sha1" or when >= SHA1_SUNSET):
         weak.append(digest.upper().replace("SHA", "SHA-"))

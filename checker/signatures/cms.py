@@ -21,7 +21,7 @@ import binascii
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from asn1crypto import algos, cms, core, crl, pem
@@ -359,8 +359,8 @@ def _validate_one(sd, si, content, store: TrustStore, settings, kind, key_usage)
 def _validation_time(settings) -> datetime:
     raw = settings.get("validation_time") if settings else None
     if raw:
-        return datetime.fromisoformat(raw).astimezone(timezone.utc)
-    return datetime.now(timezone.utc)
+        return datetime.fromisoformat(raw).astimezone(UTC)
+    return datetime.now(UTC)
 
 
 def _to_result(result, si, store: TrustStore, kind, resorted, key_usage,

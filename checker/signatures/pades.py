@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import timezone
+from datetime import UTC
 
 from ..model import CheckResult, Finding, SignatureInfo
 from . import certinfo, indications, revocation
@@ -148,7 +148,7 @@ def _validate(emb, store, settings):
     kind = "timestamp" if is_doc_ts else "pades"
     info = SignatureInfo(kind=kind, signer=described.signer, codice_fiscale=described.codice_fiscale,
                          issuer=described.issuer,
-                         signing_time=when.astimezone(timezone.utc).isoformat() if when else None,
+                         signing_time=when.astimezone(UTC).isoformat() if when else None,
                          qualified=qualified, indication=indication, sub_indication=sub,
                          details=details)
     findings = []

@@ -26,7 +26,7 @@ MAX_REQUESTS = 8               # a hostile certificate may name hundreds of URLs
 # answers are reused for a while, and a service that just failed is not waited for again.
 ANSWER_TTL = 300.0
 FAILURE_TTL = 120.0
-_answers: dict[tuple, tuple[float, "Revinfo"]] = {}
+_answers: dict[tuple, tuple[float, Revinfo]] = {}
 _failed: dict[str, float] = {}
 
 
@@ -68,7 +68,7 @@ def fetch(path) -> Revinfo:
     out = Revinfo()
     try:
         asyncio.run(asyncio.wait_for(_fetch_path(path, out), TOTAL_SECONDS))
-    except (asyncio.TimeoutError, TimeoutError):
+    except TimeoutError:
         out.problems.append(f"nessuna risposta entro {TOTAL_SECONDS:g} s")
         for cert in path.iter_certs(include_root=False):
             _remember_failure(_ocsp_urls(cert) + _crl_urls(cert))

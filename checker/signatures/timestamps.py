@@ -13,7 +13,7 @@ import asyncio
 import email
 import email.policy
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from asn1crypto import cms, core, crl, tsp
 
@@ -183,7 +183,7 @@ def validate_token(token: cms.ContentInfo, content: bytes, settings: dict | None
         tsa = certinfo.describe(status.signing_cert).signer
     intact = status is not None and status.intact and status.valid
     info = SignatureInfo(kind="timestamp", signer=tsa, issuer=None,
-                         signing_time=gen_time.astimezone(timezone.utc).isoformat(),
+                         signing_time=gen_time.astimezone(UTC).isoformat(),
                          qualified=None, indication=indication, sub_indication=sub,
                          details={"hash_algorithm": imprint_algo, "message": str(detail)[:300]})
     findings = []

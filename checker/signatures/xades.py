@@ -16,7 +16,7 @@ with the certificate that verified. Without python-xmlsec they are "not verifiab
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from ..model import CheckResult, Finding, SignatureInfo
 from . import certinfo, indications, revocation
@@ -92,7 +92,7 @@ def _signing_time(sig) -> datetime | None:
         el = sig.find(f".//{{{ns}}}SigningTime")
         if el is not None and el.text:
             try:
-                return datetime.fromisoformat(el.text.strip().replace("Z", "+00:00")).astimezone(timezone.utc)
+                return datetime.fromisoformat(el.text.strip().replace("Z", "+00:00")).astimezone(UTC)
             except ValueError:
                 return None
     return None

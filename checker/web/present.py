@@ -24,7 +24,7 @@ VERDICT_ICON = {"ready": "it-check-circle", "fix": "it-close-circle", "undetermi
 class DocNode:
     """A document of the report with the documents unwrapped from it (p7m content, ...)."""
     doc: dict[str, Any]
-    children: list["DocNode"] = field(default_factory=list)
+    children: list[DocNode] = field(default_factory=list)
 
 
 def document_tree(documents: list[dict[str, Any]]) -> list[DocNode]:
