@@ -13,6 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "out"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "verapdf"
+SEEDS = SHARED / "seeds"
+ITALIAN_TSL = SHARED / "trust" / "TSL-IT-2023-09-26.xml"
+
+
+def require(path: Path, what: str, how: str = "CI and `make test` run with ../shared beside the repository") -> Path:
+    """A prerequisite of a test: present, or the test fails saying what is missing and how to get
+    it. Never a skip: a missing prerequisite must not look like a pass."""
+    if not path.exists():
+        pytest.fail(f"{what} missing at {path}: {how}", pytrace=False)
+    return path
 
 
 @pytest.fixture(scope="session")

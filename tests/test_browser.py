@@ -26,7 +26,8 @@ VERDICT_TEXT = {"ready": "Pronto per l'invio", "fix": "Da correggere", "undeterm
 @pytest.fixture(scope="module")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} missing: run scripts/install-system.sh test")
+        pytest.fail(f"{CHROMIUM} missing: `make test` installs it (scripts/install-system.sh test)",
+                    pytrace=False)
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -116,10 +115,8 @@ CASES = {
 def checked() -> dict:
     files = [InputFile(name, build()) for name, (build, _, _) in CASES.items()]
     files.append(InputFile("nul-charset.eml", _eml_nul_in_charset()))
-    started = time.monotonic()
     report = engine.check_submission(Submission(profile="generic", files=files))
-    return {"elapsed": time.monotonic() - started,
-            **{d.name: d for d in report.documents}}
+    return {d.name: d for d in report.documents}
 
 
 def _safety_nets(doc) -> list:
@@ -142,6 +139,7 @@ def test_nul_in_a_charset_name_does_not_stop_the_message_being_opened(checked):
     assert "nota.txt" in checked
 
 
-def test_structure_stream_bombs_are_refused_in_well_under_the_time_limit(checked):
+def test_structure_stream_bombs_are_refused_before_any_time_limit(checked):
     # qpdf inflated these a gigabyte at a time: 5-15 s each, and identification timed out
-    assert checked["elapsed"] < 15
+    timed_out = [d.name for d in checked.values() if any(f.code == "SYS001" for f in d.findings)]
+    assert timed_out == []

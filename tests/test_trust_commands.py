@@ -1,7 +1,6 @@
 """`pec-precheck trust show|verify` (update needs the network and is not run here)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -9,14 +8,14 @@ import pki as P
 from checker import cli
 from checker.commands.trust import verify_list_signature
 from datetime import UTC
+from conftest import ITALIAN_TSL, require
 
-REAL_TSL = Path(__file__).resolve().parent.parent.parent / "shared" / "trust" / "TSL-IT-2023-09-26.xml"
+REAL_TSL = ITALIAN_TSL
 
 
 @pytest.fixture(scope="module")
 def snapshot() -> bytes:
-    if not REAL_TSL.exists():
-        pytest.skip("shared trusted list snapshot not available")
+    require(REAL_TSL, "the 2023 Italian trusted list snapshot")
     return REAL_TSL.read_bytes()
 
 

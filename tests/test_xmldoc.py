@@ -27,12 +27,9 @@ def test_XML001_doctype_entity_is_refused_before_parsing(name):
 
 
 def test_XML001_billion_laughs_is_refused_before_expansion():
-    # expanding it would take minutes and gigabytes; the bound only catches that (the
-    # real cost is measured by bench/hostile_bench.py)
-    import time
-    started = time.monotonic()
+    # expanding it would take minutes and gigabytes (the test's timeout would catch that);
+    # the real cost is measured by bench/hostile_bench.py
     result = xmldoc.run(InputFile("b.xml", case("billion-laughs.xml")), FormatInfo(id="xml"), None)
-    assert time.monotonic() - started < 10
     assert codes(result) == {"XML001"}
 
 
@@ -133,12 +130,9 @@ def test_engine_reports_xml_findings_and_fattura_passes():
 
 
 @pytest.mark.parametrize("element", [b"<e>x</e>", b"<e>http://a.example.org/x</e>", b'<e href="http://a.example.org"/>'])
-def test_large_flat_xml_is_checked_in_linear_time(element):
-    import time
+def test_large_flat_xml_is_checked_with_bounded_findings(element):
     data = b"<r>" + element * 100_000 + b"</r>"
-    started = time.monotonic()
     result = xmldoc.run(InputFile("big.xml", data), FormatInfo(id="xml"), None)
-    assert time.monotonic() - started < 10
     assert len(result.findings) <= 20
     if result.findings:
         assert result.findings[0].location.startswith("/r/e[1]")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import struct
-import time
 import zipfile
 from pathlib import Path
 
@@ -46,9 +45,7 @@ def test_clean_zip_is_ok_with_typed_entries():
 def test_ten_gigabyte_bomb_is_caught_without_decompressing():
     data = gen.declared_bomb(10 << 30)
     assert len(data) < 12 << 20
-    started = time.perf_counter()
-    report = inspect(data)
-    assert time.perf_counter() - started < 10   # inflating 10 GiB would take minutes
+    report = inspect(data)   # inflating 10 GiB would take minutes: bench/hostile_bench.py times it
     assert {K.ENTRY_TOO_LARGE, K.TOO_LARGE} <= report.kinds()
     assert not report.safe_to_read and not report.ok
     assert all(isinstance(p, ZipProblem) for p in report.problems)
