@@ -25,12 +25,12 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from checker import isolation, web_triage
-from checker.web import api, errors, present, security, views
+from checker import isolation
+from checker.web import api, errors, present, security, triage, views
 from checker.web.uploads import InMemoryRequest
 
 # Each blueprint owns a group of routes; register a new page here.
-BLUEPRINTS = [views.bp, api.bp, web_triage.bp]
+BLUEPRINTS = [views.bp, api.bp, triage.bp]
 CSRF_EXEMPT = [api.bp]  # machine clients post files, not browser forms
 
 csrf = CSRFProtect()

@@ -7,7 +7,7 @@ from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
-from .api import api_error
+from .responses import api_error
 
 log = logging.getLogger(__name__)
 
