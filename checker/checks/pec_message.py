@@ -8,6 +8,8 @@ is reported as a warning: the office judges the documents inside.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ..model import CheckResult, Finding, FormatInfo, InputFile, Severity
 from ..mail import unwrap
 from ..mail.classify import MessageClass
@@ -22,7 +24,7 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     kind = parsed.classification.message_class
     findings = [Finding(f.code, Severity.WARNING, f.detail, f.location, f.args)
                 for f in parsed.findings if f.code in _REPORTED]
-    facts = {"pec_class": kind.value}
+    facts: dict[str, Any] = {"pec_class": kind.value}
     if parsed.classification.receipt_type:
         facts["pec_receipt"] = parsed.classification.receipt_type
     children: list[InputFile] = []

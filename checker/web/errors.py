@@ -60,6 +60,8 @@ def _drain_body() -> None:
     if not length or length > DRAIN_CAP_FACTOR * max(limit, 1):
         return
     stream = request.environ.get("wsgi.input")
+    if stream is None:
+        return
     remaining = length
     try:
         while remaining > 0:
