@@ -23,17 +23,23 @@ import threading
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
-from checker import isolation, web_triage
-from checker.web import api, errors, present, security, views
+from checker import isolation
+from checker.web import api, errors, present, security, triage, views
 from checker.web.uploads import InMemoryRequest
 
 # Each blueprint owns a group of routes; register a new page here.
-BLUEPRINTS = [views.bp, api.bp, web_triage.bp]
+BLUEPRINTS = [views.bp, api.bp, triage.bp]
 CSRF_EXEMPT = [api.bp]  # machine clients post files, not browser forms
 
 csrf = CSRFProtect()
+
+
+class JSONProvider(DefaultJSONProvider):
+    ensure_ascii = False  # Italian text stays readable in the JSON
+    sort_keys = False     # fields in the order the report writes them
 
 
 def settings_from_env() -> dict[str, Any]:
@@ -55,8 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings_from_env())
     if config:
         app.config.update(config)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    app.json = JSONProvider(app)
     csrf.init_app(app)
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from checker import catalogue
-from checker.pec import daticert as dc
+from checker.mail import daticert as dc
 from pec_samples import generator
 
 GEN = generator()

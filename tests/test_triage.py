@@ -8,8 +8,9 @@ import pytest
 
 from checker import checks, engine
 from checker.model import Submission
-from checker.pec import classify, triage, unwrap
-from checker.pec.sources import RawItem
+from checker import triage
+from checker.mail import classify, unwrap
+from checker.mail.sources import RawItem
 from pec_samples import build, expected, generator
 
 GEN = generator()

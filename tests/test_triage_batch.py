@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from checker import cli
-from checker.pec import sources, triage
-from checker.pec.sources import RawItem
+from checker import cli, triage
+from checker.mail import sources
+from checker.mail.sources import RawItem
 from pec_samples import build, expected
 
 CONTRACT = ["file", "class", "receipt_type", "receipt_detail", "error", "sender", "subject",

@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from app import BLUEPRINTS, create_app
-from checker import web_triage
+from checker.web import triage as web_triage
 from pec_samples import build, expected
 
 CONTRACT = ["file", "class", "receipt_type", "receipt_detail", "error", "sender", "subject",

@@ -8,20 +8,23 @@ is reported as a warning: the office judges the documents inside.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ..model import CheckResult, Finding, FormatInfo, InputFile, Severity
-from ..pec import triage, unwrap
-from ..pec.classify import MessageClass
+from ..mail import unwrap
+from ..mail.classify import MessageClass
+from ..mail.reader import read_message
 from . import Check, CheckContext
 
 _REPORTED = {"PEC002", "PEC003", "PEC004", "PEC005", "PEC006", "PEC007", "PEC008"}
 
 
 def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
-    parsed = triage.read_message(file.data)
+    parsed = read_message(file.data)
     kind = parsed.classification.message_class
     findings = [Finding(f.code, Severity.WARNING, f.detail, f.location, f.args)
                 for f in parsed.findings if f.code in _REPORTED]
-    facts = {"pec_class": kind.value}
+    facts: dict[str, Any] = {"pec_class": kind.value}
     if parsed.classification.receipt_type:
         facts["pec_receipt"] = parsed.classification.receipt_type
     children: list[InputFile] = []

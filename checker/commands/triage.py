@@ -17,8 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from .. import profiles
-from ..pec import sources, triage
+from .. import profiles, triage
+from ..mail import sources
 
 CSV_FIELDS = ["file", "class", "receipt_type", "receipt_detail", "error", "sender", "subject",
               "date", "verdict", "reasons", "problems", "explanation", "error_detail",

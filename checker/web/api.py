@@ -9,17 +9,12 @@ from flask import Blueprint, current_app, jsonify, request
 from .. import checks, engine, profiles, report, verapdf
 from ..model import Submission
 from . import present
+from .responses import api_error
 from .uploads import chosen_parts, clean_name, read_files
 
 bp = Blueprint("api", __name__)
 
 TEXT_FIELDS = ("profile", "sender", "recipient", "subject", "doc_type", "destination", "body", "main")
-
-
-def api_error(status: int, code: str, message_it: str, message_en: str, **extra):
-    body = {"error": code, "message": {"it": message_it, "en": message_en}, "status": status}
-    body.update(extra)
-    return jsonify(body), status
 
 
 @bp.post("/api/v1/check")

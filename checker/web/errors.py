@@ -7,7 +7,7 @@ from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
-from .api import api_error
+from .responses import api_error
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,8 @@ def _drain_body() -> None:
     if not length or length > DRAIN_CAP_FACTOR * max(limit, 1):
         return
     stream = request.environ.get("wsgi.input")
+    if stream is None:
+        return
     remaining = length
     try:
         while remaining > 0:

@@ -2,7 +2,7 @@
 
 Separate from the citizen form. Both take one or more .eml files in the multipart field
 `files` (and an optional `profile`; default: the office the message was sent to) and give
-one row per message — the same rows as `pec-precheck triage` (checker/pec/triage.py).
+one row per message — the same rows as `pec-precheck triage` (checker/triage/).
 The JSON route is exempted from CSRF when the blueprint is registered (machine clients
 post files; no cookie authorises anything here).
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from . import profiles
-from .pec import triage
-from .pec.sources import RawItem
-from .web.uploads import FILE_FIELDS, chosen_parts, read_files
+from .. import profiles, triage
+from ..mail.sources import RawItem
+from .responses import api_error
+from .uploads import FILE_FIELDS, chosen_parts, read_files
 
 bp = Blueprint("triage", __name__)
 
@@ -71,20 +71,15 @@ def page_post():
 def api_triage():
     profile, error = _profile_arg()
     if error:
-        return jsonify({"error": "unknown-profile", "message": {"it": error, "en": "Unknown profile."},
-                        "profiles": list(profiles.load_all()), "status": 400}), 400
+        return api_error(400, "unknown-profile", error, "Unknown profile.", profiles=list(profiles.load_all()))
     if len(_all_parts()) > _max_messages():
         limit = _max_messages()
-        return jsonify({"error": "too-many-files",
-                        "message": {"it": f"Troppi messaggi: al massimo {limit} per volta.",
-                                    "en": f"Too many messages: at most {limit} at a time."},
-                        "status": 400}), 400
+        return api_error(400, "too-many-files", f"Troppi messaggi: al massimo {limit} per volta.",
+                         f"Too many messages: at most {limit} at a time.")
     rows = _rows(profile)
     if not rows:
-        return jsonify({"error": "no-files",
-                        "message": {"it": "Nessun file ricevuto: invia i messaggi .eml nel campo «files».",
-                                    "en": "No files received: send the .eml messages in the multipart field 'files'."},
-                        "status": 400}), 400
+        return api_error(400, "no-files", "Nessun file ricevuto: invia i messaggi .eml nel campo «files».",
+                         "No files received: send the .eml messages in the multipart field 'files'.")
     return jsonify([r.to_json() for r in rows])
 
 

@@ -59,7 +59,7 @@ def parse_bytes(data: bytes) -> Parsed:
             findings.append(Finding("PEC002", detail=text, args={"detail": f"«{text}»"}))
             data = data[found.start():]
     message = email.message_from_bytes(data)
-    if not any(k.lower() in _MAIL_HEADERS for k in message.keys()):
+    if not any(k.lower() in _MAIL_HEADERS for k in message):
         return Parsed(None, data, findings + [Finding("PEC001", detail="nessuna intestazione di posta")])
     defects = sorted({type(d).__name__ for part in _walk(message) for d in part.defects}
                      & _SERIOUS_DEFECTS)
@@ -143,14 +143,16 @@ def _leaves(msg: Message, depth: int = 0):
 def envelope_parts(parsed: Parsed) -> EnvelopeParts:
     msg = parsed.message
     out = EnvelopeParts()
+    if msg is None:  # not a mail message: nothing to find
+        return out
     content = msg
     if msg.get_content_type() == "multipart/signed" and msg.is_multipart():
         out.signed = True
-        parts = msg.get_payload()
+        parts = [part for part in msg.get_payload() if isinstance(part, Message)]
         content = parts[0] if parts else msg
         for part in parts[1:]:
             if part.get_content_type() in SIGNATURE_TYPES:
-                out.signature = part.get_payload(decode=True) or None
+                out.signature = _decoded(part) or None
         boundary = msg.get_boundary()
         if boundary:
             out.signed_content = signed_content(parsed.raw, boundary)
@@ -160,7 +162,7 @@ def envelope_parts(parsed: Parsed) -> EnvelopeParts:
     for part in leaves:
         name = _filename(part).lower()
         if out.daticert is None and name.endswith("daticert.xml"):
-            out.daticert = part.get_payload(decode=True) or b""
+            out.daticert = _decoded(part) or b""
         if out.postacert is None and part.get_content_type() == "message/rfc822" and \
                 name in ("postacert.eml", ""):
             out.postacert = _embedded_message(part)
@@ -173,7 +175,7 @@ def envelope_parts(parsed: Parsed) -> EnvelopeParts:
 def _opaque_content(msg: Message, out: EnvelopeParts) -> Message | None:
     """An opaque-signed message (RFC 5751 3.4.2): the MIME entity is inside the CMS."""
     from ..signatures.cms import EnvelopeError, load_envelope
-    der = msg.get_payload(decode=True)
+    der = _decoded(msg)
     if not der:
         return None
     try:
@@ -190,8 +192,9 @@ def _opaque_content(msg: Message, out: EnvelopeParts) -> Message | None:
 def _embedded_message(part: Message) -> Message | None:
     if part.is_multipart():
         payload = part.get_payload()
-        return payload[0] if payload and isinstance(payload[0], Message) else None
-    data = part.get_payload(decode=True)  # a base64-encoded message/rfc822 (not RFC 2046, seen)
+        first = payload[0] if isinstance(payload, list) and payload else None
+        return first if isinstance(first, Message) else None
+    data = _decoded(part)  # a base64-encoded message/rfc822 (not RFC 2046, seen)
     return email.message_from_bytes(data) if data else None
 
 
@@ -269,7 +272,7 @@ def original_message(msg: Message) -> OriginalMessage:
                 out.body = _decoded_text(part)
             continue
         else:
-            data = part.get_payload(decode=True) or b""
+            data = _decoded(part) or b""
             if not name:
                 ext = mimetypes.guess_extension(ctype) or ".bin"
                 name = f"allegato-{len(out.attachments) + 1}{ext}"
@@ -280,8 +283,14 @@ def original_message(msg: Message) -> OriginalMessage:
     return out
 
 
+def _decoded(part: Message) -> bytes | None:
+    """The part's body, transfer-decoded; None for a multipart (no body of its own)."""
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else None
+
+
 def _decoded_text(part: Message) -> str:
-    data = part.get_payload(decode=True) or b""
+    data = _decoded(part) or b""
     charset = part.get_content_charset() or "utf-8"
     try:
         return data.decode(charset, "replace")

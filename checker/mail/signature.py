@@ -59,8 +59,8 @@ def verify(signature: bytes | None, content: bytes | None, signed: bool,
 
 
 def _summarise(info: SignatureInfo, trust_configured: bool) -> tuple[EnvelopeSignature, list[Finding]]:
-    base = dict(signer=info.signer, issuer=info.issuer, indication=info.indication,
-                sub_indication=info.sub_indication)
+    base = {"signer": info.signer, "issuer": info.issuer, "indication": info.indication,
+            "sub_indication": info.sub_indication}
     who = info.signer or "firmatario sconosciuto"
     if info.indication == "PASSED":
         return (EnvelopeSignature("valid", detail=who, **base),

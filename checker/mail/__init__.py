@@ -1,4 +1,4 @@
-"""Triage of PEC messages received or returned by the PEC system (DPR 68/2005, DM 2/11/2005).
+"""PEC messages as data (DPR 68/2005, DM 2/11/2005): parse, never judge.
 
     sources   files, folders, mbox, Maildir → raw messages (bad items reported, never fatal)
     classify  top-level headers → envelope / anomaly / receipt type
@@ -6,5 +6,9 @@
     unwrap    MIME structure → daticert, postacert.eml, provider signature; original message
               → its facts and attachments
     signature the provider's S/MIME signature over the envelope
-    triage    one TriageRow per message, with the inner submission checked by the engine
+    reader    one message's bytes → ParsedMessage (all of the above but the signature)
+
+A validator-level package: it may import checker.model and checker.signatures, never the
+engine, the checks, the report or the triage (checker.triage drives the engine over what
+this package reads; checker.checks.pec_message opens forwarded PEC with it).
 """
