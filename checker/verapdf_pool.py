@@ -254,6 +254,11 @@ class VeraPool:
         with self._lock:
             return [s.pid for s in self._all if s.alive()]
 
+    def scratch_dirs(self) -> list[str]:
+        """The JVMs' java.io.tmpdir folders: they stay empty (the PDF never touches disk)."""
+        with self._lock:
+            return [s.tmpdir for s in self._all]
+
     def _borrow(self) -> _Server | None:
         if self._closed:
             raise ServerGone("veraPDF pool closed")

@@ -97,16 +97,46 @@ public final class VeraServer {
         return pom.getProperty("version", "");
     }
 
-    /** Loads the profiles (XML, the biggest start-up cost) before saying ready. */
+    /** Loads the profiles and the validation model's classes (the first file would pay
+     *  for them, about a second) by validating a tiny PDF before saying ready. */
     private void warmUp() {
-        for (PDFAFlavour flavour : List.of(PDFAFlavour.PDFA_1_B, PDFAFlavour.PDFA_2_B,
-                PDFAFlavour.PDFA_3_B)) {
-            ValidatorFactory.createValidator(flavour, false);
+        byte[] tiny = tinyPdf();
+        for (String flavour : List.of("1b", "2b", "3b")) {
+            ObjectNode request = json.createObjectNode();
+            request.put("flavour", flavour);
+            ObjectNode answer = answer(null, request, tiny);
+            if (answer.hasNonNull("error") || !answer.path("compliant").isBoolean()) {
+                System.err.println("warm-up " + flavour + ": " + answer.get("error").asText());
+            }
         }
         ObjectNode ready = json.createObjectNode();
         ready.put("ready", true);
         ready.put("verapdf_version", version);
         send(ready);
+    }
+
+    /** A one-page PDF with a DeviceRGB fill, for the warm-up, with a correct xref table. */
+    private static byte[] tinyPdf() {
+        String[] objects = {
+            "<</Type /Catalog /Pages 2 0 R>>",
+            "<</Type /Pages /Kids [3 0 R] /Count 1>>",
+            "<</Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Contents 4 0 R>>",
+            "<</Length 20>> stream\n0 0 1 rg 0 0 5 5 re f\nendstream",
+        };
+        StringBuilder pdf = new StringBuilder("%PDF-1.4\n");
+        List<Integer> offsets = new ArrayList<>();
+        for (int i = 0; i < objects.length; i++) {
+            offsets.add(pdf.length());
+            pdf.append(i + 1).append(" 0 obj\n").append(objects[i]).append("\nendobj\n");
+        }
+        int xref = pdf.length();
+        pdf.append("xref\n0 ").append(objects.length + 1).append("\n0000000000 65535 f \n");
+        for (int offset : offsets) {
+            pdf.append(String.format("%010d 00000 n \n", offset));
+        }
+        pdf.append("trailer\n<</Size ").append(objects.length + 1).append(" /Root 1 0 R>>\n")
+                .append("startxref\n").append(xref).append("\n%%EOF\n");
+        return pdf.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     private void serve(InputStream in) throws IOException {
