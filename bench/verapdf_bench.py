@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from pdfa_bench import CORPUS, cases  # noqa: E402
+from pdfa_bench import CORPUS, cases
 
-from checker import pdfa, verapdf_pool  # noqa: E402
+from checker import pdfa, verapdf_pool
 
 TARGET_MS = 300.0
 XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -51,8 +51,8 @@ def text_pdf(pages: int, seed: int) -> bytes:
     from reportlab.pdfgen import canvas
     pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
     rnd = random.Random(seed)
-    words = ("istanza accesso atti amministrazione protocollo domanda ufficio cittadino "
-             "documento allegato firma data comune regione servizio").split()
+    words = ["istanza", "accesso", "atti", "amministrazione", "protocollo", "domanda",
+             "ufficio", "cittadino", "documento", "allegato", "firma", "comune", "servizio"]
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
     for page in range(pages):
@@ -109,7 +109,7 @@ def timed(fn, *args):
 
 
 def qpdf_check(path: Path) -> None:
-    subprocess.run(["qpdf", "--check", str(path)], capture_output=True, timeout=120)
+    subprocess.run(["qpdf", "--check", str(path)], capture_output=True, timeout=120, check=False)
 
 
 def run_set(label: str, items: list[tuple[Path, bytes, str]], pool: verapdf_pool.VeraPool,

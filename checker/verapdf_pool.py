@@ -78,7 +78,7 @@ class PoolSettings:
     timeout: float
 
     @classmethod
-    def from_env(cls) -> "PoolSettings":
+    def from_env(cls) -> PoolSettings:
         return cls(size=max(1, _env_int("PEC_PRECHECK_VERAPDF_POOL", 1)),
                    heap_mb=max(64, _env_int("PEC_PRECHECK_VERAPDF_HEAP_MB", DEFAULT_HEAP_MB)),
                    timeout=float(_env_int("PEC_PRECHECK_VERAPDF_TIMEOUT", int(DEFAULT_TIMEOUT))))
@@ -106,11 +106,14 @@ class _Server:
         assert self.proc.stdout is not None and self.proc.stderr is not None
         threading.Thread(target=self._read_lines, args=(self.proc.stdout,), daemon=True).start()
         threading.Thread(target=self._read_stderr, args=(self.proc.stderr,), daemon=True).start()
-        ready = self._next_line(time.monotonic() + START_TIMEOUT, "start")
+        try:
+            ready = self._next_line(time.monotonic() + START_TIMEOUT, "start")
+            if not ready.get("ready"):
+                raise ServerGone(f"unexpected first line from veraPDF: {ready!r}"[:300])
+        except ServerGone:
+            self.close()
+            raise
         self.version = str(ready.get("verapdf_version", ""))
-        if not ready.get("ready"):
-            self.kill()
-            raise ServerGone(f"unexpected first line from veraPDF: {ready!r}"[:300])
 
     @property
     def pid(self) -> int:
@@ -232,7 +235,10 @@ class VeraPool:
         """One file: flavour "1b".."3u", or None/"auto" for the file's own XMP claim.
         Never raises for a tool problem: the result's not_checked_reason says what failed."""
         limit = timeout if timeout is not None else self.settings.timeout
-        server = self._borrow()
+        if self._closed:
+            return VeraResult(name=name, flavour=flavour, compliant=None,
+                              not_checked_reason="veraPDF pool closed")
+        server = self._idle.get()
         try:
             if server is not None and not server.alive():
                 self._drop(server)  # crashed or killed while idle
@@ -250,6 +256,20 @@ class VeraPool:
             self._idle.put(server)
         return to_result(answer, name, flavour)
 
+    def prestart(self) -> None:
+        """Start every JVM now (e.g. at app start) so no request pays the start-up."""
+        # every slot is taken first: the LIFO queue would hand the same slot back each time
+        slots = [self._idle.get() for _ in range(self.settings.size)]
+        try:
+            for n, server in enumerate(slots):
+                if server is None:
+                    slots[n] = self._start()
+        except ServerGone as exc:
+            log.warning("veraPDF JVM did not start: %s", exc)
+        finally:
+            for server in slots:
+                self._idle.put(server)
+
     def pids(self) -> list[int]:
         with self._lock:
             return [s.pid for s in self._all if s.alive()]
@@ -258,11 +278,6 @@ class VeraPool:
         """The JVMs' java.io.tmpdir folders: they stay empty (the PDF never touches disk)."""
         with self._lock:
             return [s.tmpdir for s in self._all]
-
-    def _borrow(self) -> _Server | None:
-        if self._closed:
-            raise ServerGone("veraPDF pool closed")
-        return self._idle.get()
 
     def _start(self) -> _Server:
         try:
@@ -323,6 +338,12 @@ def pool() -> VeraPool:
             _pool = VeraPool()
             atexit.register(_pool.close)
         return _pool
+
+
+def prestart_in_background() -> None:
+    """For the web app's start: warm the pool in a thread when veraPDF is built."""
+    if installed():
+        threading.Thread(target=pool().prestart, name="verapdf-prestart", daemon=True).start()
 
 
 def shutdown() -> None:

@@ -224,7 +224,7 @@ def _pdfa_cmd(tmp_path: Path, data: bytes, *args: str, env: dict | None = None):
     path = tmp_path / "domanda.pdf"
     path.write_bytes(data)
     run = subprocess.run([sys.executable, "-m", "checker", "pdfa", "--json", *args, str(path)],
-                         capture_output=True, text=True, cwd=ROOT, timeout=120,
+                         capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
     return run.returncode, json.loads(run.stdout)[0] if run.stdout.strip() else run.stderr
 
@@ -247,3 +247,13 @@ def test_command_no_claim_and_absent_verapdf(tmp_path):
     assert code == 3 and row["compliant"] is None and "make install" in row["reason"]
     code, row = _pdfa_cmd(tmp_path, GOOD, env=absent)  # auto falls back to the built-in
     assert code == 0 and row["engine"] == "builtin"
+
+
+def test_prestart_starts_every_jvm():
+    p = _new_pool(size=2)
+    try:
+        p.prestart()
+        assert len(p.pids()) == 2
+        assert p.validate(GOOD, None).compliant is True and len(p.pids()) == 2
+    finally:
+        p.close()
