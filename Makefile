@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench install install-test system system-test assets samples clean
+.PHONY: run test bench install install-test system system-test assets samples clean verapdf
 
 run: install
 	@echo "PEC Precheck: open http://$(HOST):$(PORT)/"
@@ -22,13 +22,17 @@ test: install-test samples
 bench: install-test samples
 	$(PY) bench/run.py
 
-install: system $(VENV)/.installed assets
-install-test: system-test $(VENV)/.installed-test assets
+install: system $(VENV)/.installed assets verapdf
+install-test: system-test $(VENV)/.installed-test assets verapdf
 
 system:
 	scripts/install-system.sh run
 system-test:
 	scripts/install-system.sh test
+
+# veraPDF (Java, from Maven Central) built once into verapdf/build/ for the warm pool.
+verapdf:
+	scripts/build-verapdf.sh
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -73,6 +73,9 @@ class VeraResult:
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (clause, test, description)
     not_checked_reason: str | None = None
     version: str = ""
+    # the warm pool's detail per failed rule: specification, part, clause, test,
+    # description, failed_checks, context (first failing object), message
+    rules: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -232,7 +235,7 @@ def _run_group(exe: str, flavour: str, items: list[tuple[int, bytes]], results: 
                               for spec, clause, test, desc in job.failures]
                 r.failed_clauses = sorted({f"{_part(spec, flavour)}:{clause}-{test}"
                                            for spec, clause, test, _ in job.failures},
-                                          key=_clause_key)
+                                          key=clause_key)
             elif job is not None and job.error:
                 r.not_checked_reason = job.error if code in (0, 1) else f"{reason}: {job.error}"
             elif code not in (0, 1):
@@ -267,7 +270,8 @@ def _part(specification: str, flavour: str) -> str:
     return m.group(1) if m else flavour[:1]
 
 
-def _clause_key(s: str) -> tuple:
+def clause_key(s: str) -> tuple:
+    """Sort key of "2:6.2.11.4.1-1": numbers compared as numbers."""
     return tuple(int(x) if x.isdigit() else x for x in re.split(r"[:.\-]", s))
 
 

@@ -1,7 +1,12 @@
-"""The veraPDF wrapper: report parsing on documents written to veraPDF's published schema,
-and process handling (absent, timeout, crash, exit codes) with REAL processes: the scripts
-in tests/fake_verapdf/ behave like the veraPDF launcher for the wrapper. They test our
-process handling, not PDF/A validation (veraPDF is not installable here)."""
+"""The EXTERNAL-LAUNCHER path (checker/verapdf.py, a `verapdf` script named by VERAPDF):
+report parsing on documents written to veraPDF's published schema, and process handling
+(absent, timeout, crash, exit codes) with real processes. The scripts in
+tests/fake_verapdf/ are stand-in launchers: these tests check our process handling and
+say nothing about what veraPDF decides. veraPDF's own behaviour is tested with the real
+veraPDF, through the warm pool, in tests/test_verapdf_warm.py.
+
+Every test here hides the warm pool (PEC_PRECHECK_VERAPDF_HOME -> an empty folder), since
+the check prefers the pool whenever it is built."""
 from __future__ import annotations
 
 import io
@@ -18,6 +23,12 @@ from checker.checks import settings_from_env
 from checker.model import InputFile, Severity, Submission
 
 FAKE = Path(__file__).resolve().parent / "fake_verapdf"
+NO_POOL = "/nonexistent/verapdf-build"
+
+
+@pytest.fixture(autouse=True)
+def _launcher_only(monkeypatch):
+    monkeypatch.setenv("PEC_PRECHECK_VERAPDF_HOME", NO_POOL)
 REPORT, SLEEP, EXIT7, CRASH, GARBAGE = (str(FAKE / n) for n in (
     "verapdf_report", "verapdf_sleep", "verapdf_exit7", "verapdf_crash", "verapdf_garbage"))
 
@@ -250,7 +261,7 @@ def _check(files, **settings):
     return engine.check_submission(Submission(files=[InputFile(n, d) for n, d in files]), merged)
 
 
-def test_engine_uses_verapdf_verdict_and_drops_builtin_pdfa_findings():
+def test_engine_uses_the_launchers_verdict_and_drops_builtin_pdfa_findings():
     report = _check([("buono.pdf", _pdfa()), ("cattivo.pdf", _pdfa(b"FAKE-NONCOMPLIANT"))],
                     verapdf=REPORT)
     good, bad = report.documents
@@ -264,7 +275,7 @@ def test_engine_uses_verapdf_verdict_and_drops_builtin_pdfa_findings():
     assert failed[0].severity is Severity.ERROR and "font programs" in failed[0].detail
 
 
-def test_engine_keeps_builtin_findings_when_verapdf_times_out():
+def test_engine_keeps_builtin_findings_when_the_launcher_times_out():
     report = _check([("a.pdf", _pdfa())], verapdf=SLEEP, verapdf_timeout=1)
     (doc,) = report.documents
     (nc,) = [f for f in doc.findings if f.code == "VPDF002"]
@@ -278,12 +289,15 @@ def test_engine_keeps_builtin_findings_when_verapdf_times_out():
     assert catalogue.rule("VPDF002").title_it not in report.reasons
 
 
-def test_engine_without_verapdf_returns_nothing_from_it(monkeypatch, tmp_path):
+def test_engine_without_any_verapdf_says_it_was_not_run(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", os.pathsep.join([str(tmp_path), "/usr/bin", "/bin"]))
+    monkeypatch.delenv("VERAPDF", raising=False)
     report = _check([("a.pdf", _pdfa())], verapdf="")
     (doc,) = report.documents
-    assert not [f for f in doc.findings if f.check == "verapdf"]
-    assert "verapdf" not in doc.engines
+    (nc,) = [f for f in doc.findings if f.check == "verapdf"]
+    assert nc.code == "VPDF002" and nc.severity is Severity.NOT_CHECKED
+    assert "non installato" in nc.detail and "make install" in nc.detail
+    assert "verapdf" not in doc.engines and "pdfa" in doc.engines  # the built-in verdict stands
 
 
 def test_heap_cap_comes_from_the_environment(tmp_path):
@@ -296,6 +310,7 @@ def test_heap_cap_comes_from_the_environment(tmp_path):
     run = subprocess.run([sys.executable, "-m", "checker", "check", str(pdf), "--json"],
                          capture_output=True, text=True, timeout=120,
                          env={**os.environ, "VERAPDF": REPORT, "FAKE_VERAPDF_LOG": str(log),
+                              "PEC_PRECHECK_VERAPDF_HOME": NO_POOL,
                               "PEC_PRECHECK_VERAPDF_HEAP_MB": "300"})
     [document] = json.loads(run.stdout)["documents"]
     assert document["engines"]["verapdf"] == "veraPDF 1.26.2"

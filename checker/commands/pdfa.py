@@ -1,18 +1,30 @@
-"""`pec-precheck pdfa FILE... [--flavour F] [--json]` — PDF/A conformance of each file.
+"""`pec-precheck pdfa FILE... [--flavour F] [--engine auto|builtin|verapdf] [--json]`.
 
-Uses veraPDF when checker.verapdf finds it, else the built-in validator. With --json
-prints one object per file: file, flavour, compliant, engine, failed_clauses.
+PDF/A conformance of each file. --engine auto (default): veraPDF when installed (the warm
+pool built by `make install`, else an external VERAPDF launcher), else the built-in
+validator; builtin: the built-in validator only; verapdf: veraPDF only (undecided, exit 3,
+when it is not installed). With --json prints one object per file: file, flavour,
+compliant, engine ("verapdf" or "builtin"), failed_clauses, plus reason and engine_version.
 Exit status: 0 all compliant, 1 some non-compliant, 3 some undecided, 2 usage.
 """
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
 
-from .. import pdfa
+import pikepdf
+
+from .. import pdfa, verapdf, verapdf_pool
 from ..pdfa import clauses
 from ..pdfa.model import Flavour
+
+ENGINES = ("auto", "builtin", "verapdf")
+# the JSON contract: these keys, always; "reason" and "engine_version" were added later
+JSON_KEYS = ("file", "flavour", "compliant", "engine", "failed_clauses", "reason",
+             "engine_version")
+NOT_INSTALLED = f"veraPDF not installed: {verapdf_pool.INSTALL_HINT}"
 
 
 def register(sub) -> None:
@@ -21,20 +33,11 @@ def register(sub) -> None:
     p.add_argument("--flavour", default=None,
                    help="livello da verificare (1a, 1b, 2a, 2b, 2u, 3b...); "
                         "predefinito: quello dichiarato nel file")
+    p.add_argument("--engine", choices=ENGINES, default="auto",
+                   help="auto: veraPDF se installato, altrimenti il validatore interno; "
+                        "builtin: solo il validatore interno; verapdf: solo veraPDF")
     p.add_argument("--json", action="store_true", help="risultato JSON")
     p.set_defaults(func=run)
-
-
-def _verapdf():
-    """checker.verapdf when it is importable and finds a launcher, else None."""
-    try:
-        from .. import verapdf  # written by the veraPDF helper; optional
-    except ImportError:
-        return None
-    try:
-        return verapdf if verapdf.locate() else None
-    except Exception:  # noqa: BLE001 - a broken install means: use the built-in one
-        return None
 
 
 def run(args) -> int:
@@ -49,16 +52,32 @@ def run(args) -> int:
         except OSError as exc:
             print(f"pec-precheck: {name}: {exc.strerror}", file=sys.stderr)
             return 2
-    results = _with_verapdf(items, args.flavour) or [_builtin(n, d, args.flavour) for n, d in items]
+    results = _results(items, args.flavour, getattr(args, "engine", "auto"))
     if args.json:
-        json.dump([{k: r[k] for k in ("file", "flavour", "compliant", "engine", "failed_clauses")}
-                   for r in results], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([{k: r[k] for k in JSON_KEYS} for r in results],
+                  sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(_text(results))
     if any(r["compliant"] is None for r in results):
         return 3
     return 0 if all(r["compliant"] for r in results) else 1
+
+
+def _results(items: list[tuple[str, bytes]], flavour: str | None, engine: str) -> list[dict]:
+    if engine == "builtin":
+        return [_builtin(n, d, flavour) for n, d in items]
+    found = _verapdf_results(items, flavour)
+    if found is None:  # veraPDF is not installed
+        if engine == "verapdf":
+            return [_undecided(n, flavour, NOT_INSTALLED) for n, _ in items]
+        return [_builtin(n, d, flavour) for n, d in items]
+    if engine == "verapdf":
+        return found
+    # auto: where veraPDF could not run on a file (timeout, crash, parse error) the built-in
+    # validator answers; "no PDF/A claim" is veraPDF's answer about the file and stands
+    return [r if r["compliant"] is not None or r["reason"] == verapdf.NO_CLAIM
+            else _builtin(n, d, flavour) for (n, d), r in zip(items, found)]
 
 
 def _builtin(name: str, data: bytes, flavour: str | None) -> dict:
@@ -68,45 +87,52 @@ def _builtin(name: str, data: bytes, flavour: str | None) -> dict:
             "failed_clauses": report.failed_clauses,
             "details": [f"{clauses.citation(f)} (test {f.test}): {f.detail}"
                         + (f" [{f.location}]" if f.location else "") for f in report.failures],
-            "reason": report.not_checked_reason}
+            "reason": report.not_checked_reason, "engine_version": ""}
 
 
-def _with_verapdf(items: list[tuple[str, bytes]], flavour: str | None) -> list[dict] | None:
-    vera = _verapdf()
-    if vera is None:
-        return None
-    flavours = [flavour or _claim(data) for _, data in items]
-    try:
-        results = vera.validate([(Path(n).name, d) for n, d in items], flavours)
-    except Exception:  # noqa: BLE001 - veraPDF failing: fall back to the built-in validator
+def _undecided(name: str, flavour: str | None, reason: str) -> dict:
+    return {"file": name, "flavour": flavour, "compliant": None, "engine": "verapdf",
+            "failed_clauses": [], "details": [], "reason": reason, "engine_version": ""}
+
+
+def _verapdf_results(items: list[tuple[str, bytes]], flavour: str | None) -> list[dict] | None:
+    """veraPDF's answer per file: the warm pool when built, else an external launcher;
+    None when neither is installed."""
+    if verapdf_pool.installed():
+        # the pool reads the claim itself ("auto") and answers "no PDF/A claim" without one
+        results = verapdf_pool.validate([(Path(n).name, d) for n, d in items],
+                                        [flavour] * len(items))
+    elif verapdf.locate():
+        results = verapdf.validate([(Path(n).name, d) for n, d in items],
+                                   [flavour or _claim(d) for _, d in items])
+    else:
         return None
     out = []
-    for (name, data), fl, r in zip(items, flavours, results):
-        if r.compliant is None:  # veraPDF could not decide this file: the built-in one tries
-            out.append(_builtin(name, data, flavour))
-            continue
-        out.append({"file": name, "flavour": r.flavour or fl, "compliant": r.compliant,
+    for (name, _), r in zip(items, results):
+        details = [f"{rule.get('specification', '')} {rule.get('clause', '')}-{rule.get('test', '')}"
+                   f" ({rule.get('failed_checks', 1)}x): {rule.get('description', '')}"
+                   + (f" [{rule['context']}]" if rule.get("context") else "") for rule in r.rules]
+        out.append({"file": name, "flavour": r.flavour, "compliant": r.compliant,
                     "engine": "verapdf", "failed_clauses": list(r.failed_clauses),
-                    "details": [f"{c}-{t}: {d}" for c, t, d in r.failures],
-                    "reason": r.not_checked_reason})
+                    "details": details or [f"{c}-{t}: {d}" for c, t, d in r.failures],
+                    "reason": r.not_checked_reason, "engine_version": r.version})
     return out
 
 
 def _claim(data: bytes) -> str | None:
-    import io
-
-    import pikepdf
+    """The XMP claim, for the external launcher that needs the flavour named."""
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             return pdfa.metadata.claimed_flavour(pdf)
-    except Exception:  # noqa: BLE001 - unreadable: no claim
+    except (pikepdf.PdfError, OSError, ValueError):  # unreadable: no claim read
         return None
 
 
 def _text(results: list[dict]) -> str:
     lines = []
     for r in results:
-        engine = "veraPDF" if r["engine"] == "verapdf" else "validatore interno (pre-verifica)"
+        engine = (f"veraPDF {r['engine_version']}".strip() if r["engine"] == "verapdf"
+                  else "validatore interno (pre-verifica)")
         flavour = f"PDF/A-{r['flavour']}" if r["flavour"] else "nessun livello PDF/A dichiarato"
         verdict = {True: "CONFORME", False: "NON CONFORME", None: "NON VERIFICABILE"}[r["compliant"]]
         lines.append(f"{r['file']}: {verdict} — {flavour} — {engine}")
