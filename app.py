@@ -26,7 +26,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
-from checker import isolation
+from checker import isolation, verapdf_pool
 from checker.web import api, errors, present, security, triage, views
 from checker.web.uploads import InMemoryRequest
 
@@ -73,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config.get("WARM_UP", not app.testing):
         # the checks' worker pool starts in the background: the server answers meanwhile
         threading.Thread(target=isolation.warm_up, name="warm-up", daemon=True).start()
+        verapdf_pool.prestart_in_background()  # the first PDF/A check does not wait for a JVM
     return app
 
 

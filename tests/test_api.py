@@ -170,6 +170,7 @@ def test_healthz_reports_checks_and_tools(client, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))         # no verapdf on PATH
     monkeypatch.delenv("VERAPDF", raising=False)
     monkeypatch.delenv("PEC_PRECHECK_CLAMD", raising=False)
+    monkeypatch.setenv("PEC_PRECHECK_VERAPDF_HOME", str(tmp_path / "no-verapdf-build"))
     r = client.get("/healthz")
     assert r.status_code == 200
     body = r.get_json()
@@ -184,6 +185,11 @@ def test_healthz_reports_checks_and_tools(client, monkeypatch, tmp_path):
     monkeypatch.setenv("PEC_PRECHECK_CLAMD", "unix:/nonexistent/clamd.sock")
     body = client.get("/healthz").get_json()
     assert (body["verapdf"], body["antivirus"]) == ("found", "configured")
+    assert set(body["pdfa_disagreements"]) >= {"compared", "builtin_stricter", "builtin_missed"}
+    # the warm veraPDF server that `make test` built takes precedence over a launcher
+    monkeypatch.delenv("PEC_PRECHECK_VERAPDF_HOME")
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")   # java
+    assert client.get("/healthz").get_json()["verapdf"] == "warm"
 
 
 def test_rules_json_lists_every_catalogue_code_and_profile_overrides(client):

@@ -6,7 +6,7 @@ from importlib import metadata
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import checks, engine, profiles, report, verapdf
+from .. import checks, engine, pdfa_disagreements, profiles, report, verapdf, verapdf_pool
 from ..model import Submission
 from . import present
 from .responses import api_error
@@ -48,13 +48,20 @@ def check():
 @bp.get("/healthz")
 def healthz():
     settings = checks.settings_from_env()
-    verapdf_found = verapdf.locate(settings) is not None
+    if verapdf_pool.installed():
+        verapdf_state = "warm"      # our long-running veraPDF server (verapdf/build)
+    elif verapdf.locate(settings) is not None:
+        verapdf_state = "found"     # an external launcher, one JVM per submission
+    else:
+        verapdf_state = "absent"
     return jsonify({
         "status": "ok",
         "version": _version(),
         "checks": sorted([c.name for c in checks.CHECKS] + [b.name for b in checks.BATCH_CHECKS]),
         "profiles": list(profiles.load_all()),
-        "verapdf": "found" if verapdf_found else "absent",
+        "verapdf": verapdf_state,
+        # built-in PDF/A validator vs veraPDF, since this process started
+        "pdfa_disagreements": pdfa_disagreements.counts(),
         "antivirus": "configured" if settings.get("clamd") else "absent",
         "max_upload_mb": current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
         "max_files": current_app.config["MAX_FILES"],
