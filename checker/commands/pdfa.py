@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .. import pdfa
+from ..pdf import claimed_flavour
 from ..pdfa import clauses
 from ..pdfa.model import Flavour
 
@@ -98,7 +99,7 @@ def _claim(data: bytes) -> str | None:
     import pikepdf
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            return pdfa.metadata.claimed_flavour(pdf)
+            return claimed_flavour(pdf)
     except Exception:  # noqa: BLE001 - unreadable: no claim
         return None
 
