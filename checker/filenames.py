@@ -2,7 +2,7 @@
 
 Only name-level aspects live here. Whether the extension agrees with the
 content, and dangerous double extensions such as .pdf.exe, are judged by
-identification (checker/identify.py) from the bytes.
+identification (checker/identify/) from the bytes.
 """
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ unsafe or suspicious to open:
 Nested archives are inspected recursively only once the outer archive is
 known to be safe, reading each nested member with a bounded read.
 
-Used by identification (checker/identify.py) and by the office/ODF checks:
+Used by identification (checker/identify/) and by the office/ODF checks:
 open an archive only when `report.safe_to_read`, and read members with
 `read_member`, which never returns more than it is asked for.
 """

@@ -1,4 +1,4 @@
-"""Format identification by content (checker/identify.py) on files made with real libraries
+"""Format identification by content (checker/identify/) on files made with real libraries
 (samples/gen_formats.py): every format is identified with its right extension and flagged
 with a wrong one; hostile files raise their FMT findings; acceptance follows the profile."""
 from __future__ import annotations
@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from checker import catalogue, identify, profiles
-from checker.model import InputFile, Severity
+from checker import catalogue, filenames, identify, profiles
+from checker.identify import content
+from checker.model import FormatInfo, InputFile, Severity
+from checker.pdf import pdfa_claim
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("gen_formats", ROOT / "samples" / "gen_formats.py")
@@ -28,7 +30,7 @@ def built() -> dict[str, bytes]:
     return gen.build()
 
 
-def codes_for(name: str, data: bytes, profile=GENERIC) -> tuple[identify.FormatInfo, set[str]]:
+def codes_for(name: str, data: bytes, profile=GENERIC) -> tuple[FormatInfo, set[str]]:
     fmt, findings = identify.identify(InputFile(name, data))
     findings = findings + identify.judge(fmt, name, profile.accepted_formats)
     return fmt, {f.code for f in findings}
@@ -150,9 +152,9 @@ def test_pdfa_claim_from_utf16_and_utf32_xmp(built, codec):
 
 
 def test_pdfa_claim_from_malformed_xmp_falls_back_to_plain_spelling():
-    claim = identify.pdfa_claim(b'<x:xmpmeta><rdf:Description pdfaid:part="2" '
-                                b'pdfaid:conformance="U"><broken></x:xmpmeta>')
-    assert claim["pdfa"] == "2u" and claim["xmp_malformed"] is True
+    claim = pdfa_claim(b'<x:xmpmeta><rdf:Description pdfaid:part="2" '
+                       b'pdfaid:conformance="U"><broken></x:xmpmeta>')
+    assert claim and claim.flavour == "2u" and claim.malformed is True
 
 
 def test_metadata_deflate_bomb_is_not_inflated(built):
@@ -507,7 +509,7 @@ def test_FMT008_not_raised_when_the_signed_document_is_beside_it(built):
     assert identify.judge(fmt, "domanda.pdf.p7s", ("pdf",), ("domanda.pdf", "nota.txt")) == []
     alone = identify.judge(fmt, "domanda.pdf.p7s", ("pdf",), ("altro.pdf",))
     assert [f.code for f in alone] == ["FMT008"]
-    assert identify.detached_target("Domanda.PDF.P7S") == "Domanda.PDF"
+    assert filenames.detached_target("Domanda.PDF.P7S") == "Domanda.PDF"
 
 
 def test_mutated_samples_never_reach_the_last_resort_handler(built):
@@ -516,7 +518,7 @@ def test_mutated_samples_never_reach_the_last_resort_handler(built):
     import random
 
     rng = random.Random(20240506)
-    for name, data in sorted(built.items()):
+    for _name, data in sorted(built.items()):
         if len(data) > 2_000_000:
             continue
         for _ in range(20):
@@ -530,7 +532,7 @@ def test_mutated_samples_never_reach_the_last_resort_handler(built):
                     mutated[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 16)))
                 else:
                     del mutated[at:at + rng.randint(1, 64)]
-            identify._sniff(bytes(mutated))
+            content.classify(bytes(mutated))
 
 
 @pytest.mark.parametrize("name", sorted(gen.HOSTILE))

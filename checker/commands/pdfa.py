@@ -17,6 +17,7 @@ from pathlib import Path
 import pikepdf
 
 from .. import pdfa, verapdf, verapdf_pool
+from ..pdf import claimed_flavour
 from ..pdfa import clauses
 from ..pdfa.model import Flavour
 
@@ -123,7 +124,7 @@ def _claim(data: bytes) -> str | None:
     """The XMP claim, for the external launcher that needs the flavour named."""
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            return pdfa.metadata.claimed_flavour(pdf)
+            return claimed_flavour(pdf)
     except (pikepdf.PdfError, OSError, ValueError):  # unreadable: no claim read
         return None
 

@@ -16,6 +16,7 @@ import logging
 
 import pikepdf
 
+from ..pdf import claimed_flavour
 from . import (embedded, interactive, fonts, graphics, logical, metadata, structure)
 from .document import Budget, Document
 from .model import Failure, Flavour, PdfaReport
@@ -45,7 +46,7 @@ def validate(data: bytes, flavour: str | Flavour | None = None) -> PdfaReport:
     except Exception as exc:  # noqa: BLE001 - unreadable file: not decided
         return PdfaReport(None, None, None, not_checked_reason=f"PDF illeggibile: {exc}"[:300])
     with pdf:
-        claimed = metadata.claimed_flavour(pdf)
+        claimed = claimed_flavour(pdf)
         chosen = flavour if isinstance(flavour, Flavour) else Flavour.parse(flavour or claimed)
         if chosen is None:
             reason = ("il file non dichiara la conformità PDF/A" if not claimed

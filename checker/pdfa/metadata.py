@@ -41,25 +41,6 @@ def xmp_packet(doc: Document):
         return stream, None, str(exc)
 
 
-def claimed_flavour(pdf: pikepdf.Pdf) -> str | None:
-    """'2b' when the catalog XMP says pdfaid:part=2, conformance=B; else None."""
-    try:
-        stream = pdf.Root.get("/Metadata")
-        if not isinstance(stream, pikepdf.Stream):
-            return None
-        data = read_stream(stream, limit=16 << 20)
-        if data is None:
-            return None
-        packet = xmp.parse(data)
-    except Exception:  # noqa: BLE001 - no claim readable
-        return None
-    part = xmp.simple_text(packet.get(S.NS_PDFAID, "part"))
-    level = xmp.simple_text(packet.get(S.NS_PDFAID, "conformance")) or ""
-    if not part or not part.strip().isdigit():
-        return None
-    return f"{int(part)}{level.strip().lower()}"
-
-
 def check(doc: Document) -> Iterator[Failure]:
     p = doc.part
     clause_md = "6.7.2" if p == 1 else "6.6.2.1"

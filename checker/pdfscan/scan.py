@@ -8,8 +8,8 @@ import time
 
 import pikepdf
 
+from ..pdf import read_claim, structure_stream_bomb
 from . import revisions, text
-from ..identify import pdfa_claim, structure_stream_bomb
 from .model import ACTIVE_KINDS, Hit, HitKind, Limits, ScanReport
 from .streams import TooLarge, bounded_bytes
 from .walk import _BROKEN, Walker
@@ -212,14 +212,10 @@ def _encryption(pdf: pikepdf.Pdf, report: ScanReport) -> None:
 
 def _pdfa_claim(pdf: pikepdf.Pdf, report: ScanReport) -> None:
     """The PDF/A part the XMP claims (embedded-file rules depend on it)."""
-    try:
-        meta = pdf.Root.get("/Metadata")
-        if isinstance(meta, pikepdf.Stream):
-            claim = pdfa_claim(bounded_bytes(meta, 4 << 20))
-            report.pdfa_part = claim.get("pdfa_part")
-            report.pdfa_conformance = claim.get("pdfa_conformance", "")
-    except (pikepdf.PdfError, ValueError, TypeError, TooLarge):
-        pass
+    claim = read_claim(pdf)
+    if claim:
+        report.pdfa_part = claim.part
+        report.pdfa_conformance = claim.conformance
 
 
 def _damage(pdf: pikepdf.Pdf, report: ScanReport) -> None:
