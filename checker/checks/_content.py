@@ -1,4 +1,4 @@
-"""Helpers shared by the content checks (office, odf, rtf, xmldoc, text): turning links
+"""Helpers shared by the content checks (office_ooxml, office_ole, odf, rtf, xmldoc, text): turning links
 found in text into findings without flooding the report, and reading zip parts safely."""
 from __future__ import annotations
 
