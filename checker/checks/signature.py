@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..filenames import detached_target
-from ..model import CheckResult, Finding, FormatInfo, InputFile
+from ..model import CheckResult, Finding, FormatInfo, Indication, InputFile, SubIndication
 from ..signatures import cms as cms_sig
 from ..signatures import timestamps
 from . import Check, CheckContext, Pair, PairCheck
@@ -106,8 +106,8 @@ def _run_m7m(file: InputFile, ctx: CheckContext) -> CheckResult:
 
 # Sub-indications a timestamp over the whole envelope can resolve (EN 319 102-1 5.6:
 # the signature is validated at the time the timestamp proves it existed).
-_POE_FIXABLE = {"OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "EXPIRED",
-                "CRYPTO_CONSTRAINTS_FAILURE_NO_POE", "REVOKED_NO_POE"}
+_POE_FIXABLE = {SubIndication.OUT_OF_BOUNDS_NO_POE, SubIndication.OUT_OF_BOUNDS_NOT_REVOKED, SubIndication.EXPIRED,
+                SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, SubIndication.REVOKED_NO_POE}
 
 
 def _stamped(file: InputFile, stamped: timestamps.Stamped, ctx: CheckContext, kind: str) -> CheckResult:
@@ -123,7 +123,7 @@ def _stamped(file: InputFile, stamped: timestamps.Stamped, ctx: CheckContext, ki
     for token in stamped.tokens:
         stamp = timestamps.validate_token(token, stamped.content, ctx.settings)
         _add_signers(result, [stamp])
-        if stamp.info.indication == "PASSED" and stamp.info.signing_time:
+        if stamp.info.indication is Indication.PASSED and stamp.info.signing_time:
             proofs.append(stamp.info.signing_time)
     name = inner_name(file.name)
     if name == file.name and stamped.file_name:

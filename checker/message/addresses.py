@@ -4,7 +4,7 @@ sector's or someone else's (MSG015, MSG023-MSG026). Address knowledge is pecdoma
 from __future__ import annotations
 
 from .. import pecdomains
-from ..model import Document, Finding, Submission
+from ..model import Document, Finding, Indication, Submission
 from ..pecdomains import PecStatus
 from ..profiles import Profile
 from .registry import message_rule
@@ -62,7 +62,7 @@ def _signed_document_policy(documents: list[Document], args: dict[str, str]) -> 
         return Finding("MSG018", args={**args, "state_it": "nessun documento è firmato",
                                        "state_en": "no document is signed"})
     args = {**args, "state_it": outcome.state_it, "state_en": outcome.state_en}
-    code = {"PASSED": "MSG022", "FAILED": "MSG018"}.get(outcome.indication, "MSG019")
+    code = {Indication.PASSED: "MSG022", Indication.FAILED: "MSG018"}.get(outcome.indication, "MSG019")
     return Finding(code, args=args, location=outcome.document)
 
 

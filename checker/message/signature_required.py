@@ -8,13 +8,10 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..filenames import detached_target
-from ..model import Document, Finding, SignatureInfo, Submission
+from ..model import Document, Finding, Indication, SignatureInfo, Submission
 from ..profiles import Profile
 from .registry import message_rule
 from .text import main_name
-
-_PASSED, _FAILED, _INDETERMINATE = "PASSED", "FAILED", "INDETERMINATE"
-
 
 @message_rule("signature_required", codes=("MSG027", "MSG028", "MSG029", "MSG030", "MSG031"), order=90)
 def signature_required(sub: Submission, documents: list[Document], profile: Profile) -> list[Finding]:
@@ -36,9 +33,9 @@ def signature_required(sub: Submission, documents: list[Document], profile: Prof
         judged_root = main if main is not None else next(r for r in roots if r.name in signed_roots)
         judged = _tree_signatures(judged_root, documents)
     outcome = SignatureOutcome.best(judged)
-    if outcome is not None and outcome.indication != _PASSED:
+    if outcome is not None and outcome.indication is not Indication.PASSED:
         args = {**office, "state_it": outcome.state_it, "state_en": outcome.state_en}
-        code = "MSG028" if outcome.indication == _FAILED else "MSG029"
+        code = "MSG028" if outcome.indication is Indication.FAILED else "MSG029"
         findings.append(Finding(code, args=args, location=outcome.document))
     unsigned = [r.name for r in roots if r.name not in signed_roots and r.format.id != "p7s"
                 and (main is None or r.name != main.name)]
@@ -71,16 +68,17 @@ def _tree_signatures(root: Document, documents: list[Document]) -> list[tuple[st
 @dataclass(frozen=True)
 class SignatureOutcome:
     """The best signature among several (ETSI EN 319 102-1 indication), said in words."""
-    indication: str        # PASSED / INDETERMINATE / FAILED
+    indication: Indication
     state_it: str          # "firma valida PASSED, ROSSI MARIO"
     state_en: str
     document: str          # the document that carries it
 
-    _RANK: ClassVar[dict[str, int]] = {_PASSED: 0, _INDETERMINATE: 1, _FAILED: 2}
-    _WORDS: ClassVar[dict[str, tuple[str, str]]] = {
-        _PASSED: ("firma valida", "valid signature"),
-        _FAILED: ("firma non valida", "invalid signature"),
-        _INDETERMINATE: ("esito indeterminato", "indeterminate outcome")}
+    _RANK: ClassVar[dict[Indication, int]] = {Indication.PASSED: 0, Indication.INDETERMINATE: 1,
+                                              Indication.FAILED: 2}
+    _WORDS: ClassVar[dict[Indication, tuple[str, str]]] = {
+        Indication.PASSED: ("firma valida", "valid signature"),
+        Indication.FAILED: ("firma non valida", "invalid signature"),
+        Indication.INDETERMINATE: ("esito indeterminato", "indeterminate outcome")}
 
     @classmethod
     def best(cls, pairs: Iterable[tuple[str, SignatureInfo]]) -> SignatureOutcome | None:
@@ -91,8 +89,9 @@ class SignatureOutcome:
         if chosen is None:
             return None
         document, sig = chosen
-        indication = sig.indication if sig.indication in cls._RANK else _INDETERMINATE
-        code = indication + (f"/{sig.sub_indication}" if sig.sub_indication else "")
+        indication = sig.indication
+        # the ETSI strings, as the report shows them: "INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND"
+        code = indication.value + (f"/{sig.sub_indication.value}" if sig.sub_indication else "")
         it, en = cls._WORDS[indication]
         return cls(indication, f"{it} {code}, {sig.signer or 'firmatario non indicato'}",
                    f"{en} {code}, {sig.signer or 'signer not given'}", document)
