@@ -1,5 +1,10 @@
 """The check interface and registry.
 
+Owns the per-document checks (adapters: call a validator, turn its answer into Findings).
+A check may import the validators and format parsers (identify, pdf, pdfa, pdfscan,
+signatures, zipinspect, linkfinder, textfacts, ...) and the base (model, catalogue,
+profiles); never the engine, isolation or report.
+
 A check module in this package exposes module-level lists:
 
     CHECKS = [Check(name="pdf_active", formats={"pdf"}, run=run)]
