@@ -40,7 +40,7 @@ def check_submission(sub: Submission, settings: dict[str, Any] | None = None) ->
                     for f in level]
         docs = _identify(level, contexts, timings)
         children = _run_checks(level, docs, contexts, timings)
-        for f, doc in zip(level, docs):
+        for f, doc in zip(level, docs, strict=True):
             doc.is_main = f.depth == 0 and f.name == main_name
             documents.append(doc)
             inputs.append(f)
@@ -68,13 +68,14 @@ def check_submission(sub: Submission, settings: dict[str, Any] | None = None) ->
                   timings=timings)
 
 
-def _identify(files: list[InputFile], contexts, timings) -> list[Document]:
+def _identify(files: list[InputFile], contexts: list[checks.CheckContext],
+              timings: dict[str, float]) -> list[Document]:
     jobs = [isolation.Job(label="identify", fn=identify.identify_job, args=(f, ctx), key=i,
                           timeout=10)
-            for i, (f, ctx) in enumerate(zip(files, contexts))]
+            for i, (f, ctx) in enumerate(zip(files, contexts, strict=True))]
     isolation.run_jobs(jobs)
     docs = []
-    for f, job in zip(files, jobs):
+    for f, job in zip(files, jobs, strict=True):
         result = job.result or CheckResult()
         timings["identify"] = timings.get("identify", 0.0) + job.seconds
         doc = Document(name=f.name, sha256=f.sha256, size=len(f.data), parent=f.parent,
@@ -84,9 +85,10 @@ def _identify(files: list[InputFile], contexts, timings) -> list[Document]:
     return docs
 
 
-def _run_checks(files, docs, contexts, timings) -> list[tuple[Document, list[InputFile]]]:
+def _run_checks(files: list[InputFile], docs: list[Document], contexts: list[checks.CheckContext],
+                timings: dict[str, float]) -> list[tuple[Document, list[InputFile]]]:
     jobs = []
-    for i, (f, doc, ctx) in enumerate(zip(files, docs, contexts)):
+    for i, (f, doc, ctx) in enumerate(zip(files, docs, contexts, strict=True)):
         for check in checks.for_format(doc.format):
             job = isolation.Job(label=check.name, fn=check.run, args=(f, doc.format, ctx), key=i)
             if check.timeout:
@@ -107,15 +109,18 @@ def _run_checks(files, docs, contexts, timings) -> list[tuple[Document, list[Inp
     return [(docs[i], kids) for i, kids in sorted(children.items())]
 
 
-def _run_batch_checks(inputs, documents, profile, settings, timings) -> None:
+def _run_batch_checks(inputs: list[InputFile], documents: list[Document], profile: profiles.Profile,
+                      settings: dict[str, Any], timings: dict[str, float]) -> None:
     for batch in checks.BATCH_CHECKS:
         picked = [i for i, d in enumerate(documents) if batch.applies_to(d.format)]
         if not picked:
             continue
         t = time.monotonic()
         ctx = checks.CheckContext(profile, settings)
+        items = [(inputs[i], documents[i].format) for i in picked]
         try:
-            results = batch.run([(inputs[i], documents[i].format) for i in picked], ctx)
+            results = (_run_pairs(batch, items, ctx) if isinstance(batch, checks.PairCheck)
+                       else batch.run(items, ctx))
         except Exception as exc:  # noqa: BLE001 - a failing tool is a finding, not a 500
             detail = f"{type(exc).__name__}: {exc}"[:500]
             results = {n: CheckResult(findings=[Finding("SYS003", detail=detail,
@@ -124,10 +129,33 @@ def _run_batch_checks(inputs, documents, profile, settings, timings) -> None:
         timings[batch.name] = timings.get(batch.name, 0.0) + time.monotonic() - t
         for n, result in results.items():
             doc = documents[picked[n]]
-            if batch.supersedes and not any(f.severity is Severity.NOT_CHECKED
-                                            for f in result.findings):
+            if (isinstance(batch, checks.BatchCheck) and batch.supersedes
+                    and not any(f.severity is Severity.NOT_CHECKED for f in result.findings)):
                 _supersede(doc, batch.supersedes, batch.name, result)
             _merge(doc, result, batch.name)
+
+
+def _run_pairs(check: checks.PairCheck, items: list[tuple[InputFile, FormatInfo]],
+               ctx: checks.CheckContext) -> dict[int, CheckResult]:
+    """Each pair the check names, in its own bounded worker; the result is filed under the
+    pair's subject, its findings under the check it reports as."""
+    label = check.report_as or check.name
+    jobs = []
+    for pair in check.pairs(items):
+        job = isolation.Job(label=label, fn=check.run, key=pair.subject,
+                            args=(items[pair.subject][0], items[pair.partner][0], ctx))
+        if check.timeout:
+            job.timeout = check.timeout
+        if check.memory_mb:
+            job.memory_mb = check.memory_mb
+        jobs.append(job)
+    isolation.run_jobs(jobs)
+    results: dict[int, CheckResult] = {}
+    for job in jobs:
+        result = job.result or CheckResult()
+        result.findings = [f.with_check(label) for f in result.findings]
+        results[job.key] = result
+    return results
 
 
 def _supersede(doc: Document, loser: str, winner: str, result: CheckResult) -> None:
@@ -151,16 +179,16 @@ def _merge(doc: Document, result: CheckResult, check: str) -> None:
 
 def _resolve(findings: list[Finding], profile: profiles.Profile) -> list[Finding]:
     """Give every finding its final severity (check's own, catalogue, profile override); drop 'off'."""
-    out = []
+    ranked: list[tuple[int, Finding]] = []
     for f in findings:
         rule = catalogue.rule(f.code)
         default = f.severity or rule.severity
         severity = profile.severity_for(f.code, default) if f.code in profile.severity else default
         if severity is None:
             continue
-        out.append(Finding(f.code, severity, f.detail, f.location, f.args, f.check))
-    out.sort(key=lambda f: f.severity.rank)
-    return out
+        ranked.append((severity.rank, Finding(f.code, severity, f.detail, f.location, f.args, f.check)))
+    ranked.sort(key=lambda pair: pair[0])  # stable: within a severity, the order found
+    return [f for _, f in ranked]
 
 
 def decide(documents: list[Document], message_findings: list[Finding],

@@ -64,6 +64,44 @@ class FormatInfo:
     details: dict[str, Any] = field(default_factory=dict)  # e.g. {"pdfa": "2b"}
 
 
+class Indication(enum.StrEnum):
+    """ETSI EN 319 102-1 main indication of a signature validation. A StrEnum: str() and
+    format() give the ETSI string, which is what reaches the JSON and the report."""
+    PASSED = "PASSED"
+    INDETERMINATE = "INDETERMINATE"
+    FAILED = "FAILED"
+
+
+class SubIndication(enum.StrEnum):
+    """ETSI EN 319 102-1 sub-indications, of FAILED and of INDETERMINATE (FORMAT_FAILURE and
+    NOT_YET_VALID belong to both); the names are pyHanko's standard names."""
+    FORMAT_FAILURE = "FORMAT_FAILURE"
+    HASH_FAILURE = "HASH_FAILURE"
+    SIG_CRYPTO_FAILURE = "SIG_CRYPTO_FAILURE"
+    REVOKED = "REVOKED"
+    NOT_YET_VALID = "NOT_YET_VALID"
+    SIG_CONSTRAINTS_FAILURE = "SIG_CONSTRAINTS_FAILURE"
+    CHAIN_CONSTRAINTS_FAILURE = "CHAIN_CONSTRAINTS_FAILURE"
+    CERTIFICATE_CHAIN_GENERAL_FAILURE = "CERTIFICATE_CHAIN_GENERAL_FAILURE"
+    CRYPTO_CONSTRAINTS_FAILURE = "CRYPTO_CONSTRAINTS_FAILURE"
+    EXPIRED = "EXPIRED"
+    POLICY_PROCESSING_ERROR = "POLICY_PROCESSING_ERROR"
+    SIGNATURE_POLICY_NOT_AVAILABLE = "SIGNATURE_POLICY_NOT_AVAILABLE"
+    TIMESTAMP_ORDER_FAILURE = "TIMESTAMP_ORDER_FAILURE"
+    NO_SIGNING_CERTIFICATE_FOUND = "NO_SIGNING_CERTIFICATE_FOUND"
+    NO_CERTIFICATE_CHAIN_FOUND = "NO_CERTIFICATE_CHAIN_FOUND"
+    REVOKED_NO_POE = "REVOKED_NO_POE"
+    REVOKED_CA_NO_POE = "REVOKED_CA_NO_POE"
+    OUT_OF_BOUNDS_NO_POE = "OUT_OF_BOUNDS_NO_POE"
+    REVOCATION_OUT_OF_BOUNDS_NO_POE = "REVOCATION_OUT_OF_BOUNDS_NO_POE"
+    OUT_OF_BOUNDS_NOT_REVOKED = "OUT_OF_BOUNDS_NOT_REVOKED"
+    CRYPTO_CONSTRAINTS_FAILURE_NO_POE = "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"
+    NO_POE = "NO_POE"
+    TRY_LATER = "TRY_LATER"
+    SIGNED_DATA_NOT_FOUND = "SIGNED_DATA_NOT_FOUND"
+    GENERIC = "GENERIC"
+
+
 @dataclass(frozen=True)
 class SignatureInfo:
     """One signature found in a document (CAdES signer, PAdES field, XAdES)."""
@@ -73,9 +111,15 @@ class SignatureInfo:
     issuer: str | None = None
     signing_time: str | None = None    # ISO 8601
     qualified: bool | None = None
-    indication: str = "INDETERMINATE"  # PASSED / INDETERMINATE / FAILED (ETSI EN 319 102-1)
-    sub_indication: str | None = None
+    indication: Indication = Indication.INDETERMINATE
+    sub_indication: SubIndication | None = None
     details: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # an ETSI string given for either (as tests write them) becomes the enum
+        object.__setattr__(self, "indication", Indication(self.indication))
+        if self.sub_indication is not None:
+            object.__setattr__(self, "sub_indication", SubIndication(self.sub_indication))
 
 
 @dataclass

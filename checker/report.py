@@ -41,7 +41,11 @@ def finding_json(f: Finding) -> dict[str, Any]:
 
 
 def signature_json(s: SignatureInfo) -> dict[str, Any]:
-    return _plain(dataclasses.asdict(s))
+    plain: dict[str, Any] = _plain(dataclasses.asdict(s))
+    # the indication enums become the ETSI strings they stand for
+    plain["indication"] = s.indication.value
+    plain["sub_indication"] = s.sub_indication.value if s.sub_indication else None
+    return plain
 
 
 def document_json(d: Document) -> dict[str, Any]:

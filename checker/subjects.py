@@ -1,6 +1,6 @@
 """Reading the words of a message: subject, document type, procedures, non-official wording.
 
-Pure text functions, no I/O: message.py turns their answers into findings.
+Pure text functions, no I/O: the message rules (checker/message/) turn their answers into findings.
 Every comparison is made on folded text (lowercase, accents removed, spaces
 collapsed) so "Richiesta di accesso agli atti", "RICHIESTA DI ACCESSO AGLI ATTI"
 and "richiesta  di  accèsso agli atti" read the same.

@@ -1,7 +1,7 @@
 """Facts read from a document's text that message rules use (one-procedure rule).
 
 Checks that extract text (PDF pages, TXT, DOCX, ODT, ...) call `text_facts(text)`
-and merge the result into CheckResult.facts, so message.py never parses files.
+and merge the result into CheckResult.facts, so the message rules (checker/message/) never parse files.
 """
 from __future__ import annotations
 

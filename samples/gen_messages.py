@@ -1,4 +1,4 @@
-"""Sample submissions for the message rules and office profiles (checker/message.py).
+"""Sample submissions for the message rules and office profiles (checker/message/).
 
 Writes into outdir/messages/<scenario>/: the attachments (small real PDFs drawn with
 reportlab, text files, a KML) and submission.json with the message facts the sender

@@ -1,4 +1,4 @@
-"""Message-level rules (checker/message.py and its helpers), unit level.
+"""Message-level rules (checker/message/ and its helpers), unit level.
 
 Subjects, addresses, names and sizes are pure functions tested on many real-world cases;
 the rules are tested through check_message() on typed Submission/Document values, the

@@ -1,4 +1,5 @@
-"""checks/office.py on Word and Excel files made with python-docx, openpyxl and msoffcrypto-tool
+"""checks/office_ooxml.py and checks/office_ole.py on Word and Excel files made with python-docx,
+openpyxl and msoffcrypto-tool
 (raw zip edits only for structures no library writes): every dirty file is reported with
 what and where, every clean one passes."""
 from __future__ import annotations
@@ -133,7 +134,7 @@ def test_OFF002_xlm_macro_sheet_with_its_formulas():
 
 
 def test_encrypted_docx_is_told_apart_by_msoffcrypto():
-    from checker.checks import office as office_module
+    from checker.checks import office_ooxml as office_module
     from checker.model import FormatInfo, InputFile
     data = gen_content.encrypted_docx()
     # identification calls it an OLE container (FMT026); the office check on the same bytes agrees
@@ -147,7 +148,7 @@ def test_encrypted_docx_is_told_apart_by_msoffcrypto():
     lambda d: b"PK\x03\x04" + bytes(100),           # garbage zip
 ])
 def test_corrupt_docx_is_a_finding_not_a_crash(mangle):
-    from checker.checks import office as office_module
+    from checker.checks import office_ooxml as office_module
     from checker.model import FormatInfo, InputFile
     result = office_module.run(InputFile("x.docx", mangle(case("pulito.docx"))), FormatInfo(id="docx"), None)
     assert codes(result) & {"OFF011", "ARC002"}
@@ -167,7 +168,7 @@ def test_docx_part_with_doctype_is_refused_before_parsing():
 
 
 def test_ole_garbage_is_unreadable_not_a_crash():
-    from checker.checks import office as office_module
+    from checker.checks import office_ole as office_module
     from checker.model import FormatInfo, InputFile
     result = office_module.run(InputFile("x.doc", office_module.OLE_MAGIC + bytes(700)),
                                FormatInfo(id="doc"), None)
@@ -253,7 +254,7 @@ def test_OFF005_altchunk_imported_document():
 
 
 def test_OFF_bomb_member_is_refused_before_decompression():
-    from checker.checks import office as office_module
+    from checker.checks import office_ooxml as office_module
     from checker.model import FormatInfo, InputFile
     data = gen_content._rezip(case("pulito.docx"), add={"word/media/zeri.bin": bytes(80 << 20)})
     result = office_module.run(InputFile("bomba.docx", data), FormatInfo(id="docx"), None)
@@ -262,7 +263,7 @@ def test_OFF_bomb_member_is_refused_before_decompression():
 
 
 def test_word97_fields_and_object_pool_are_found_in_the_ole_streams():
-    from checker.checks import office as office_module
+    from checker.checks import office_ole as office_module
     from checker.model import FormatInfo, InputFile
     body = (b"\xec\xa5" + bytes(600) + b"Vedi \x13 HYPERLINK \"http://www.example.org/x\" \x14qui\x15 e "
             + "\x13 DDEAUTO cmd \"/c calc\" \x14\x15".encode("utf-16-le")).ljust(5000, b"\0")

@@ -1,9 +1,15 @@
 """The check interface and registry.
 
+Owns the per-document checks (adapters: call a validator, turn its answer into Findings).
+A check may import the validators and format parsers (identify, pdf, pdfa, pdfscan,
+signatures, zipinspect, linkfinder, textfacts, ...) and the base (model, catalogue,
+profiles); never the engine, isolation or report.
+
 A check module in this package exposes module-level lists:
 
     CHECKS = [Check(name="pdf_active", formats={"pdf"}, run=run)]
-    BATCH_CHECKS = [BatchCheck(name="verapdf", formats={"pdf"}, run=run_batch)]
+    BATCH_CHECKS = [BatchCheck(name="verapdf", formats={"pdf"}, run=run_batch),
+                    PairCheck(name="signature_detached", formats={"*"}, pairs=pairs, run=run_pair)]
 
 `Check.run(file, fmt, ctx) -> CheckResult` runs in a bounded worker process
 (isolation.py), once per document whose format id is in `formats` ("*" = every
@@ -15,6 +21,12 @@ must not raise for a bad file: a file it cannot parse is itself a finding
 submission in the parent process, for checks that drive an external program or
 service over all documents at once (one veraPDF JVM, one clamd connection). It
 must bound its own time (subprocess timeouts, socket timeouts).
+
+`PairCheck` judges two documents of one submission together (a detached .p7s and the
+document it signs): `pairs(items)` runs in the parent on names and formats only and
+says which documents go together; the engine runs `run(subject, partner, ctx)` for each
+pair in a bounded worker, as it does a Check. Only the engine schedules workers: no
+check imports checker.isolation.
 
 Modules are discovered automatically: adding a check is adding a module.
 """
@@ -70,6 +82,30 @@ class BatchCheck:
         return "*" in self.formats or fmt.id in self.formats
 
 
+@dataclass(frozen=True)
+class Pair:
+    """Two documents judged together, as indices into the items a PairCheck was given."""
+    subject: int      # the document the result is filed under (the .p7s)
+    partner: int      # the other one (the document it signs)
+
+
+@dataclass(frozen=True)
+class PairCheck:
+    name: str
+    formats: frozenset[str] | set[str]   # the documents pairs() is shown
+    pairs: Callable[[list[tuple[InputFile, FormatInfo]]], list[Pair]]
+    run: Callable[[InputFile, InputFile, CheckContext], CheckResult]  # module-level, like Check.run
+    timeout: float | None = None     # seconds; None = isolation default
+    memory_mb: int | None = None     # None = isolation default
+    label_it: str = ""
+    # the check its findings (and a worker's failure) are reported under, when that is another
+    # check's name: a detached signature's findings are the "signature" check's
+    report_as: str = ""
+
+    def applies_to(self, fmt: FormatInfo) -> bool:
+        return "*" in self.formats or fmt.id in self.formats
+
+
 def settings_from_env() -> dict[str, Any]:
     """Deployment settings every check may read (strings, picklable)."""
     return {
@@ -81,9 +117,9 @@ def settings_from_env() -> dict[str, Any]:
     }
 
 
-def _discover() -> tuple[list[Check], list[BatchCheck]]:
+def _discover() -> tuple[list[Check], list[BatchCheck | PairCheck]]:
     checks: list[Check] = []
-    batch: list[BatchCheck] = []
+    batch: list[BatchCheck | PairCheck] = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue

@@ -1,4 +1,4 @@
-"""Helpers shared by the content checks (office, odf, rtf, xmldoc, text): turning links
+"""Helpers shared by the content checks (office_ooxml, office_ole, odf, rtf, xmldoc, text): turning links
 found in text into findings without flooding the report, and reading zip parts safely."""
 from __future__ import annotations
 
@@ -20,13 +20,12 @@ def capped(findings: list[Finding], limit: int = MAX_FINDINGS_PER_CODE,
     out: list[Finding] = []
     for code, group in by_code.items():
         extra = max(0, len(group) - limit) + hidden.get(code, 0)
+        keep = group[:limit] if extra else group
         if extra:
-            keep = group[:limit]
             last = keep[-1]
             keep[-1] = Finding(last.code, last.severity, f"{last.detail} (e altri {extra} casi simili)",
                                last.location, dict(last.args))
-            group = keep
-        out.extend(group)
+        out.extend(keep)
     return out
 
 

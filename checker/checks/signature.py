@@ -5,17 +5,19 @@ Each signature becomes a SignatureInfo with its ETSI indication and one finding 
 states its verdict; envelopes return the document inside as a child InputFile named
 after the envelope minus its extension ("domanda.pdf.p7m" → "domanda.pdf"), which the
 engine identifies and checks with every document rule (and unwraps again when it is
-itself an envelope). A detached .p7s is paired with its document by name in the batch
-check "signature_detached", which sees the whole submission.
+itself an envelope). A detached .p7s is paired with its document by name in the pair
+check "signature_detached", which sees the whole submission; the engine validates each
+pair in a worker and reports its findings as the "signature" check's.
 """
 from __future__ import annotations
 
 import re
 
-from ..model import CheckResult, Finding, FormatInfo, InputFile
+from ..filenames import detached_target
+from ..model import CheckResult, Finding, FormatInfo, Indication, InputFile, SubIndication
 from ..signatures import cms as cms_sig
 from ..signatures import timestamps
-from . import BatchCheck, Check, CheckContext
+from . import Check, CheckContext, Pair, PairCheck
 
 ENGINE = "pyHanko (ETSI EN 319 102-1)"
 _ENVELOPE_EXT = re.compile(r"\.(p7m|p7s|tsd|m7m|p7c|p7)\s*$", re.IGNORECASE)
@@ -66,9 +68,8 @@ def _run_p7m(file: InputFile, ctx: CheckContext) -> CheckResult:
 
 
 def _child(file: InputFile, content: bytes, name: str | None = None) -> InputFile:
-    child = InputFile(name=name or inner_name(file.name), data=content, parent=file.name,
-                      depth=file.depth + 1)
-    return child
+    return InputFile(name=name or inner_name(file.name), data=content, parent=file.name,
+                     depth=file.depth + 1)
 
 
 def _add_signers(result: CheckResult, signers) -> None:
@@ -78,7 +79,7 @@ def _add_signers(result: CheckResult, signers) -> None:
 
 
 def _run_p7s_alone(file: InputFile) -> CheckResult:
-    """Readability only: validation needs the signed document (see run_detached)."""
+    """Readability only: validation needs the signed document (see detached_pairs)."""
     try:
         env = cms_sig.load_envelope(file.data)
     except cms_sig.EnvelopeError as exc:
@@ -105,8 +106,8 @@ def _run_m7m(file: InputFile, ctx: CheckContext) -> CheckResult:
 
 # Sub-indications a timestamp over the whole envelope can resolve (EN 319 102-1 5.6:
 # the signature is validated at the time the timestamp proves it existed).
-_POE_FIXABLE = {"OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "EXPIRED",
-                "CRYPTO_CONSTRAINTS_FAILURE_NO_POE", "REVOKED_NO_POE"}
+_POE_FIXABLE = {SubIndication.OUT_OF_BOUNDS_NO_POE, SubIndication.OUT_OF_BOUNDS_NOT_REVOKED, SubIndication.EXPIRED,
+                SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, SubIndication.REVOKED_NO_POE}
 
 
 def _stamped(file: InputFile, stamped: timestamps.Stamped, ctx: CheckContext, kind: str) -> CheckResult:
@@ -122,7 +123,7 @@ def _stamped(file: InputFile, stamped: timestamps.Stamped, ctx: CheckContext, ki
     for token in stamped.tokens:
         stamp = timestamps.validate_token(token, stamped.content, ctx.settings)
         _add_signers(result, [stamp])
-        if stamp.info.indication == "PASSED" and stamp.info.signing_time:
+        if stamp.info.indication is Indication.PASSED and stamp.info.signing_time:
             proofs.append(stamp.info.signing_time)
     name = inner_name(file.name)
     if name == file.name and stamped.file_name:
@@ -140,7 +141,7 @@ def _stamped(file: InputFile, stamped: timestamps.Stamped, ctx: CheckContext, ki
         at_proof = cms_sig.validate_signers(env.signed_data, env.content,
                                             {**ctx.settings, "validation_time": earliest})
         signers = [again if first.info.sub_indication in _POE_FIXABLE else first
-                   for first, again in zip(signers, at_proof)]
+                   for first, again in zip(signers, at_proof, strict=False)]
         for s in signers:
             s.info.details.setdefault("proof_of_existence", earliest)
     _add_signers(result, signers)
@@ -151,8 +152,8 @@ def _stamped(file: InputFile, stamped: timestamps.Stamped, ctx: CheckContext, ki
 
 # ----------------------------------------------------------------- detached .p7s pairs
 
-def validate_detached_job(signature: InputFile, content: InputFile, ctx: CheckContext) -> CheckResult:
-    """Worker job: one .p7s over the document it is named after."""
+def validate_detached(signature: InputFile, content: InputFile, ctx: CheckContext) -> CheckResult:
+    """One .p7s over the document it is named after (run by the engine in a worker)."""
     try:
         env = cms_sig.load_envelope(signature.data)
     except cms_sig.EnvelopeError as exc:
@@ -165,24 +166,19 @@ def validate_detached_job(signature: InputFile, content: InputFile, ctx: CheckCo
     return result
 
 
-def run_detached(items: list[tuple[InputFile, FormatInfo]], ctx: CheckContext) -> dict[int, CheckResult]:
-    from .. import isolation
-    by_name = {(f.parent, f.name): f for f, _ in items}
-    jobs, results = [], {}
+def detached_pairs(items: list[tuple[InputFile, FormatInfo]]) -> list[Pair]:
+    """Each .p7s with the document beside it that it is named after (domanda.pdf.p7s →
+    domanda.pdf), by name only: the engine validates each pair in a worker."""
+    by_name = {(f.parent, f.name): index for index, (f, _) in enumerate(items)}
+    pairs = []
     for index, (f, fmt) in enumerate(items):
         if fmt.id != "p7s":
             continue
-        target = by_name.get((f.parent, inner_name(f.name)))
-        if target is None or target is f:
+        target = by_name.get((f.parent, detached_target(f.name)))
+        if target is None or target == index:
             continue  # a .p7s without its document: identification's FMT008 says so
-        jobs.append(isolation.Job(label="signature", fn=validate_detached_job,
-                                  args=(f, target, ctx), key=index))
-    isolation.run_jobs(jobs)
-    for job in jobs:
-        res = job.result or CheckResult()
-        res.findings = [f.with_check("signature") for f in res.findings]
-        results[job.key] = res
-    return results
+        pairs.append(Pair(subject=index, partner=target))
+    return pairs
 
 
 def _warm_trust_cache() -> None:
@@ -199,5 +195,6 @@ _warm_trust_cache()
 
 CHECKS = [Check(name="signature", formats={"p7m", "p7s", "tsd", "m7m", "pdf", "xml"}, run=run,
                 label_it="Firma digitale", memory_mb=1024, timeout=60)]
-BATCH_CHECKS = [BatchCheck(name="signature_detached", formats={"*"}, run=run_detached,
-                           label_it="Firma digitale separata (.p7s)")]
+BATCH_CHECKS = [PairCheck(name="signature_detached", formats={"*"}, pairs=detached_pairs,
+                          run=validate_detached, report_as="signature",
+                          label_it="Firma digitale separata (.p7s)")]

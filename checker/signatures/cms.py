@@ -28,7 +28,7 @@ from asn1crypto import algos, cms, core, crl, pem
 from asn1crypto import ocsp as asn1_ocsp
 from pyhanko_certvalidator.policy_decl import AlgorithmUsageConstraint, AlgorithmUsagePolicy
 
-from ..model import Finding, SignatureInfo
+from ..model import Finding, Indication, SignatureInfo, SubIndication
 from . import certinfo, indications, revocation
 from .trust import TrustStore, load_trust, qualified_at
 
@@ -138,7 +138,7 @@ def verify_detached(signature_der: bytes, content: bytes, settings: dict) -> lis
     try:
         env = load_envelope(signature_der)
     except EnvelopeError as exc:
-        return [SignatureInfo(kind="cades", indication="FAILED", sub_indication="FORMAT_FAILURE",
+        return [SignatureInfo(kind="cades", indication=Indication.FAILED, sub_indication=SubIndication.FORMAT_FAILURE,
                               details={"error": str(exc)})]
     return [r.info for r in validate_signers(env.signed_data, content, settings,
                                              key_usage="any")]
@@ -178,7 +178,7 @@ def validate_signers(sd: cms.SignedData, content: bytes | None, settings: dict |
 
 
 def _format_failure(kind: str, detail: str, index: int) -> SignerResult:
-    info = SignatureInfo(kind=kind, indication="FAILED", sub_indication="FORMAT_FAILURE",
+    info = SignatureInfo(kind=kind, indication=Indication.FAILED, sub_indication=SubIndication.FORMAT_FAILURE,
                          details={"error": detail, "signer_index": index})
     return SignerResult(info, [indications.finding_for(info)])
 
@@ -319,8 +319,8 @@ def _validate_one(sd, si, content, store: TrustStore, settings, kind, key_usage)
     from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
 
     if content is None:
-        info = SignatureInfo(kind=kind, indication="INDETERMINATE",
-                             sub_indication="SIGNED_DATA_NOT_FOUND")
+        info = SignatureInfo(kind=kind, indication=Indication.INDETERMINATE,
+                             sub_indication=SubIndication.SIGNED_DATA_NOT_FOUND)
         return SignerResult(info, [indications.finding_for(info)])
     md = si["digest_algorithm"]["algorithm"].native
     raw_digest = _digest(content, md)
@@ -367,8 +367,7 @@ def _to_result(result, si, store: TrustStore, kind, resorted, key_usage,
                revinfo: revocation.Revinfo | None, settings) -> SignerResult:
     status = result.api_status
     subindic = result.ades_subindic
-    indication = subindic.status.name
-    sub = None if indication == "PASSED" else subindic.standard_name
+    indication, sub = indications.from_pyhanko(subindic)
     details: dict[str, Any] = {"digest_algorithm": si["digest_algorithm"]["algorithm"].native}
     signer = codice = issuer = None
     qualified = None
@@ -396,11 +395,11 @@ def _to_result(result, si, store: TrustStore, kind, resorted, key_usage,
                                         described.key_bits, timestamp_time or signing_time)
         if weak:
             details["weak_algorithms"] = weak
-        if key_usage == "signature" and qualified is False and indication == "PASSED":
+        if key_usage == "signature" and qualified is False and indication is Indication.PASSED:
             findings.append(Finding("SIG013", args={"signer": signer or "?"}))
         if key_usage == "signature" and not described.non_repudiation:
             findings.append(Finding("SIG010", args={"signer": signer or "?"}))
-        if status.revocation_details is None and indication != "FAILED" and path is not None:
+        if status.revocation_details is None and indication is not Indication.FAILED and path is not None:
             checked, unchecked = revocation.outcome(cert, store, revinfo, settings, signer, sub)
             details.update(checked)
             findings.append(unchecked)
@@ -418,7 +417,7 @@ def _to_result(result, si, store: TrustStore, kind, resorted, key_usage,
                          if (timestamp_time or signing_time) else None,
                          qualified=qualified, indication=indication, sub_indication=sub,
                          details=details)
-    if not store.configured and indication == "INDETERMINATE":
+    if not store.configured and indication is Indication.INDETERMINATE:
         details["trust"] = "not_configured"
     findings.insert(0, indications.finding_for(info, trust_configured=store.configured))
     return SignerResult(info, [f for f in findings if f is not None])

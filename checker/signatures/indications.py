@@ -7,8 +7,12 @@ configured" is kept apart from "not trusted" and from "broken".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..model import Finding, SignatureInfo
+from ..model import Finding, Indication, SignatureInfo, SubIndication
+
+if TYPE_CHECKING:
+    from pyhanko.sign.ades.report import AdESSubIndic
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,8 @@ class Explanation:
     en: str
 
 
-_ALTERED = Explanation("SIG002", "Il contenuto non corrisponde più a quello firmato: il documento è stato modificato dopo la firma, oppure la firma è danneggiata.",
+_ALTERED = Explanation("SIG002", "Il contenuto non corrisponde più a quello firmato: il documento è stato modificato "
+                                 "dopo la firma, oppure la firma è danneggiata.",
                        "Firma di nuovo il documento originale e invia il nuovo file firmato.",
                        "The content no longer matches what was signed.")
 _FORMAT = Explanation("SIG003", "La busta di firma è danneggiata o non è una firma CAdES/PAdES/XAdES leggibile.",
@@ -28,16 +33,23 @@ _FORMAT = Explanation("SIG003", "La busta di firma è danneggiata o non è una f
 _REVOKED = Explanation("SIG004", "Il certificato del firmatario era revocato quando il documento è stato firmato.",
                        "Chiedi al firmatario di rinnovare il certificato e di firmare di nuovo.",
                        "The signer's certificate was revoked.")
-_NO_TRUST = Explanation("SIG005", "Non verificabile: nessun elenco di fiducia configurato. La firma non è rotta: manca solo l'elenco dei certificatori di cui fidarsi.",
-                        "Chi gestisce il servizio configuri l'elenco di fiducia italiano (pec-precheck trust update, oppure --trust).",
+_NO_TRUST = Explanation("SIG005", "Non verificabile: nessun elenco di fiducia configurato. La firma non è rotta: "
+                                  "manca solo l'elenco dei certificatori di cui fidarsi.",
+                        "Chi gestisce il servizio configuri l'elenco di fiducia italiano (pec-precheck trust update, "
+                        "oppure --trust).",
                         "Not verifiable: no trusted list configured.")
-_UNTRUSTED = Explanation("SIG006", "Il certificato non è emesso da un certificatore presente nell'elenco di fiducia: la firma non vale come firma digitale qualificata.",
-                         "Firma con un dispositivo di firma digitale rilasciato da un certificatore accreditato (elenco AgID).",
+_UNTRUSTED = Explanation("SIG006", "Il certificato non è emesso da un certificatore presente nell'elenco di fiducia: "
+                                   "la firma non vale come firma digitale qualificata.",
+                         "Firma con un dispositivo di firma digitale rilasciato da un certificatore accreditato "
+                         "(elenco AgID).",
                          "The certificate does not chain to a trusted provider.")
-_OUT_OF_BOUNDS = Explanation("SIG007", "Il certificato del firmatario era scaduto (o non ancora valido) e nessuna marca temporale prova che la firma sia stata apposta mentre era valido.",
-                             "Firma di nuovo con un certificato valido; per i documenti da conservare aggiungi una marca temporale.",
+_OUT_OF_BOUNDS = Explanation("SIG007", "Il certificato del firmatario era scaduto (o non ancora valido) e nessuna "
+                                       "marca temporale prova che la firma sia stata apposta mentre era valido.",
+                             "Firma di nuovo con un certificato valido; per i documenti da conservare aggiungi una "
+                             "marca temporale.",
                              "The certificate was outside its validity and no proof of existence is available.")
-_CRYPTO = Explanation("SIG008", "La firma usa un algoritmo non più sicuro alla data della firma (per esempio SHA-1 dopo il 2011 o chiavi RSA più corte di 2048 bit dopo il 2015).",
+_CRYPTO = Explanation("SIG008", "La firma usa un algoritmo non più sicuro alla data della firma (per esempio SHA-1 "
+                                "dopo il 2011 o chiavi RSA più corte di 2048 bit dopo il 2015).",
                       "Firma di nuovo con un dispositivo e un programma aggiornati (SHA-256, RSA 2048 bit o più).",
                       "The signature uses an algorithm no longer secure at signing time.")
 _OTHER = Explanation("SIG009", "La validità della firma non si può stabilire con le informazioni disponibili.",
@@ -45,16 +57,17 @@ _OTHER = Explanation("SIG009", "La validità della firma non si può stabilire c
                      "The signature's validity cannot be established.")
 
 _BY_SUB = {
-    "HASH_FAILURE": _ALTERED, "SIG_CRYPTO_FAILURE": _ALTERED,
-    "FORMAT_FAILURE": _FORMAT, "SIGNED_DATA_NOT_FOUND": _OTHER,
-    "REVOKED": _REVOKED, "REVOKED_NO_POE": _REVOKED, "REVOKED_CA_NO_POE": _REVOKED,
-    "NO_CERTIFICATE_CHAIN_FOUND": _UNTRUSTED, "CERTIFICATE_CHAIN_GENERAL_FAILURE": _UNTRUSTED,
-    "CHAIN_CONSTRAINTS_FAILURE": _UNTRUSTED, "NO_SIGNING_CERTIFICATE_FOUND": _FORMAT,
-    "OUT_OF_BOUNDS_NO_POE": _OUT_OF_BOUNDS, "OUT_OF_BOUNDS_NOT_REVOKED": _OUT_OF_BOUNDS,
-    "EXPIRED": _OUT_OF_BOUNDS, "NOT_YET_VALID": _OUT_OF_BOUNDS,
-    "CRYPTO_CONSTRAINTS_FAILURE": _CRYPTO, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE": _CRYPTO,
+    SubIndication.HASH_FAILURE: _ALTERED, SubIndication.SIG_CRYPTO_FAILURE: _ALTERED,
+    SubIndication.FORMAT_FAILURE: _FORMAT, SubIndication.SIGNED_DATA_NOT_FOUND: _OTHER,
+    SubIndication.REVOKED: _REVOKED, SubIndication.REVOKED_NO_POE: _REVOKED, SubIndication.REVOKED_CA_NO_POE: _REVOKED,
+    SubIndication.NO_CERTIFICATE_CHAIN_FOUND: _UNTRUSTED, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE: _UNTRUSTED,
+    SubIndication.CHAIN_CONSTRAINTS_FAILURE: _UNTRUSTED, SubIndication.NO_SIGNING_CERTIFICATE_FOUND: _FORMAT,
+    SubIndication.OUT_OF_BOUNDS_NO_POE: _OUT_OF_BOUNDS, SubIndication.OUT_OF_BOUNDS_NOT_REVOKED: _OUT_OF_BOUNDS,
+    SubIndication.EXPIRED: _OUT_OF_BOUNDS, SubIndication.NOT_YET_VALID: _OUT_OF_BOUNDS,
+    SubIndication.CRYPTO_CONSTRAINTS_FAILURE: _CRYPTO, SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE: _CRYPTO,
 }
-_VALID = Explanation("SIG001", "La firma è valida: il documento è integro e il certificato era valido al momento della firma.",
+_VALID = Explanation("SIG001", "La firma è valida: il documento è integro e il certificato era valido al momento "
+                               "della firma.",
                      "Nessuna azione necessaria.", "The signature is valid.")
 
 
@@ -62,20 +75,27 @@ _KIND_LABEL = {"cades": "CAdES", "pades": "PAdES", "xades": "XAdES", "timestamp"
 
 
 def explain(info: SignatureInfo, trust_configured: bool = True) -> Explanation:
-    if info.indication == "PASSED":
+    if info.indication is Indication.PASSED:
         return _VALID
-    if info.sub_indication == "NO_CERTIFICATE_CHAIN_FOUND" and not trust_configured:
+    if info.sub_indication is SubIndication.NO_CERTIFICATE_CHAIN_FOUND and not trust_configured:
         return _NO_TRUST
-    return _BY_SUB.get(info.sub_indication or "", _OTHER)
+    return _BY_SUB.get(info.sub_indication, _OTHER) if info.sub_indication else _OTHER
 
 
 def finding_for(info: SignatureInfo, trust_configured: bool = True) -> Finding:
     """The one finding that states this signature's verdict."""
     ex = explain(info, trust_configured)
     args = {"signer": info.signer or "firmatario sconosciuto",
-            "indication": info.indication, "sub_indication": info.sub_indication or "-",
+            "indication": info.indication.value,
+            "sub_indication": info.sub_indication.value if info.sub_indication else "-",
             "kind": _KIND_LABEL.get(info.kind, info.kind)}
     detail = ex.it if ex.code in ("SIG009", "SIG003") else ""
     if info.details.get("error"):
         detail = f"{detail} ({info.details['error']})".strip()
     return Finding(ex.code, detail=detail, args=args)
+
+
+def from_pyhanko(subindic: AdESSubIndic) -> tuple[Indication, SubIndication | None]:
+    """pyHanko's AdES outcome as our enums; a PASSED outcome has no sub-indication."""
+    indication = Indication[subindic.status.name]
+    return indication, None if indication is Indication.PASSED else SubIndication(subindic.standard_name)

@@ -13,7 +13,7 @@ import asyncio
 import io
 from datetime import UTC
 
-from ..model import CheckResult, Finding, SignatureInfo
+from ..model import CheckResult, Finding, Indication, SignatureInfo, SubIndication
 from . import certinfo, indications, revocation
 from .cms import DatedAlgorithmPolicy, _validation_time, qualification, trust_from_settings
 from .trust import qualified_at
@@ -79,7 +79,7 @@ def _has_dss(reader) -> bool:
 
 
 def _failure(index: int, detail: str):
-    info = SignatureInfo(kind="pades", indication="FAILED", sub_indication="FORMAT_FAILURE",
+    info = SignatureInfo(kind="pades", indication=Indication.FAILED, sub_indication=SubIndication.FORMAT_FAILURE,
                          details={"error": detail, "field_index": index})
     return info, [indications.finding_for(info)]
 
@@ -128,12 +128,13 @@ def _validate(emb, store, settings):
     else:
         when = getattr(status, "signer_reported_dt", None)
     if not (status.intact and status.valid):
-        indication, sub = "FAILED", "HASH_FAILURE" if not status.intact else "SIG_CRYPTO_FAILURE"
+        indication = Indication.FAILED
+        sub = SubIndication.HASH_FAILURE if not status.intact else SubIndication.SIG_CRYPTO_FAILURE
     elif status.trust_problem_indic is not None:
-        indication = status.trust_problem_indic.status.name
-        sub = status.trust_problem_indic.standard_name
+        indication = Indication[status.trust_problem_indic.status.name]
+        sub = SubIndication(status.trust_problem_indic.standard_name)
     else:
-        indication, sub = "PASSED", None
+        indication, sub = Indication.PASSED, None
     qualified = None
     if not is_doc_ts:
         in_list = None
@@ -153,20 +154,20 @@ def _validate(emb, store, settings):
                          details=details)
     findings = []
     changes = _ALLOWED_CHANGES.get(modification, modification)
-    if indication != "FAILED" and (modification == "OTHER" or coverage == "UNCLEAR"
+    if indication is not Indication.FAILED and (modification == "OTHER" or coverage == "UNCLEAR"
                                    or status.docmdp_ok is False):
         details["modified_after_signing"] = True
-        info = SignatureInfo(**{**info.__dict__, "indication": "FAILED", "sub_indication": None})
+        info = SignatureInfo(**{**info.__dict__, "indication": Indication.FAILED, "sub_indication": None})
         findings.append(Finding("SIG016", args={"signer": described.signer or "?", "changes": changes},
                                 location=f"campo {field}"))
     else:
         verdict = indications.finding_for(info, trust_configured=store.configured)
         findings.append(Finding(verdict.code, detail=verdict.detail, args=verdict.args,
                                 location=f"campo {field}"))
-        if modification in ("LTA_UPDATES", "FORM_FILLING", "ANNOTATIONS") and indication != "FAILED":
+        if modification in ("LTA_UPDATES", "FORM_FILLING", "ANNOTATIONS") and indication is not Indication.FAILED:
             findings.append(Finding("SIG017", args={"signer": described.signer or "?",
                                                     "changes": changes}, location=f"campo {field}"))
-    if indication != "FAILED" and not is_doc_ts:
+    if indication is not Indication.FAILED and not is_doc_ts:
         if status.revocation_details is None and status.validation_path is not None:
             checked, unchecked = revocation.outcome(status.signing_cert, store, revinfo, settings,
                                                     described.signer, sub)
@@ -175,6 +176,6 @@ def _validate(emb, store, settings):
                 findings.append(unchecked)
         if not described.non_repudiation:
             findings.append(Finding("SIG010", args={"signer": described.signer or "?"}))
-        if qualified is False and indication == "PASSED":
+        if qualified is False and indication is Indication.PASSED:
             findings.append(Finding("SIG013", args={"signer": described.signer or "?"}))
     return info, findings

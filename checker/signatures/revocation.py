@@ -16,7 +16,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-from ..model import Finding
+from ..model import Finding, SubIndication
 
 ONLINE, OFFLINE = "online", "offline"
 PER_REQUEST_SECONDS = 4.0
@@ -192,11 +192,12 @@ def ocsps(revinfo: Revinfo | None) -> list[bytes]:
 
 
 # sub-indications by which a validation that required revocation data refused what it got
-_REVINFO_REFUSED = {"TRY_LATER", "CERTIFICATE_CHAIN_GENERAL_FAILURE", "REVOCATION_OUT_OF_BOUNDS_NO_POE"}
+_REVINFO_REFUSED = {SubIndication.TRY_LATER, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE,
+                    SubIndication.REVOCATION_OUT_OF_BOUNDS_NO_POE}
 
 
 def outcome(leaf, store, revinfo: Revinfo | None, settings: dict | None,
-            signer: str | None, sub_indication: str | None) -> tuple[dict, Finding | None]:
+            signer: str | None, sub_indication: SubIndication | None) -> tuple[dict, Finding | None]:
     """(details for the report, SIG011 or None) for a signer not found revoked on a
     trusted path; `sub_indication` is the validation's, made with what was fetched."""
     if revinfo is not None and revinfo.covers(leaf):

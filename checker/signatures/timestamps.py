@@ -17,8 +17,8 @@ from datetime import datetime, UTC
 
 from asn1crypto import cms, core, crl, tsp
 
-from ..model import Finding, SignatureInfo
-from . import certinfo
+from ..model import Finding, Indication, SignatureInfo, SubIndication
+from . import certinfo, indications
 from .cms import SignerResult, _present, _spec, _validation_time, trust_from_settings
 
 TSD_OID = "1.2.840.113549.1.9.16.1.31"
@@ -155,7 +155,8 @@ def validate_token(token: cms.ContentInfo, content: bytes, settings: dict | None
         gen_time: datetime = tst_info["gen_time"].native
         imprint_algo = tst_info["message_imprint"]["hash_algorithm"]["algorithm"].native
     except Exception as exc:  # noqa: BLE001
-        info = SignatureInfo(kind="timestamp", indication="FAILED", sub_indication="FORMAT_FAILURE",
+        info = SignatureInfo(kind="timestamp", indication=Indication.FAILED,
+                             sub_indication=SubIndication.FORMAT_FAILURE,
                              details={"error": f"{type(exc).__name__}: {exc}"[:200]})
         return SignerResult(info, [Finding("SIG015", args={"reason": "TSTInfo illeggibile"})])
 
@@ -170,11 +171,10 @@ def validate_token(token: cms.ContentInfo, content: bytes, settings: dict | None
         result = asyncio.run(ades_timestamp_validation(sd, _spec(store), imprint,
                                                        timing_info=timing))
         subindic = result.ades_subindic
-        indication = subindic.status.name
-        sub = None if indication == "PASSED" else subindic.standard_name
+        indication, sub = indications.from_pyhanko(subindic)
         status = result.api_status
     except Exception as exc:  # noqa: BLE001 - pyHanko raises on structural problems
-        indication, sub, status = "FAILED", "FORMAT_FAILURE", None
+        indication, sub, status = Indication.FAILED, SubIndication.FORMAT_FAILURE, None
         detail = f"{type(exc).__name__}: {exc}"[:200]
     else:
         detail = result.failure_msg or ""
@@ -190,11 +190,10 @@ def validate_token(token: cms.ContentInfo, content: bytes, settings: dict | None
     if status is not None and not status.intact:
         findings.append(Finding("SIG015", args={"reason": "l'impronta non corrisponde al documento"}))
     elif not intact:
-        findings.append(Finding("SIG015", args={"reason": sub or "firma della marca non valida"}))
+        findings.append(Finding("SIG015", args={"reason": sub.value if sub else "firma della marca non valida"}))
     else:
         findings.append(Finding("SIG014", args={"time": gen_time.strftime("%d/%m/%Y %H:%M:%S UTC"),
                                                 "tsa": tsa or "un'autorità di marcatura"}))
-        if indication != "PASSED":
-            from . import indications
+        if indication is not Indication.PASSED:
             findings.append(indications.finding_for(info, trust_configured=store.configured))
     return SignerResult(info, findings)

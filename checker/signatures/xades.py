@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, UTC
 
-from ..model import CheckResult, Finding, SignatureInfo
+from ..model import CheckResult, Finding, Indication, SignatureInfo, SubIndication
 from . import certinfo, indications, revocation
 from .cms import DatedAlgorithmPolicy, _validation_time, qualification, trust_from_settings
 from .trust import qualified_at
@@ -50,7 +50,7 @@ def check(file, settings: dict) -> CheckResult:
         return CheckResult()
     store = trust_from_settings(settings)
     result = CheckResult(engine=ENGINE, facts={"xades": {"signatures": len(signatures)}})
-    for index, sig in enumerate(signatures[:MAX_SIGNATURES]):
+    for sig in signatures[:MAX_SIGNATURES]:
         try:
             info, findings = _validate(file.data, sig, len(signatures), store, settings)
         except RecursionError:
@@ -65,7 +65,7 @@ def check(file, settings: dict) -> CheckResult:
 
 
 def _failure(detail: str):
-    info = SignatureInfo(kind="xades", indication="FAILED", sub_indication="FORMAT_FAILURE",
+    info = SignatureInfo(kind="xades", indication=Indication.FAILED, sub_indication=SubIndication.FORMAT_FAILURE,
                          details={"error": detail})
     return info, [indications.finding_for(info)]
 
@@ -119,26 +119,31 @@ def _transforms(sig) -> set[str]:
             sig.iterfind(f"{{{DS}}}SignedInfo/{{{DS}}}Reference/{{{DS}}}Transforms/{{{DS}}}Transform")}
 
 
-def _verify_xml(data: bytes, sig, leaf, several: bool) -> tuple[str, str | None, str]:
+# (indication, sub-indication, message) of the cryptographic check
+_Verdict = tuple[Indication, SubIndication | None, str]
+
+
+def _verify_xml(data: bytes, sig, leaf, several: bool) -> _Verdict:
     """The cryptographic verdict: (indication, sub_indication, message)."""
     if _transforms(sig) & XPATH_TRANSFORMS:
         return _verify_with_xmlsec(sig, leaf)
     return _verify_with_signxml(data, sig, leaf, several)
 
 
-def _verify_with_xmlsec(sig, leaf) -> tuple[str, str | None, str]:
+def _verify_with_xmlsec(sig, leaf) -> _Verdict:
     from cryptography.hazmat.primitives import serialization
     try:
         import xmlsec
     except Exception as exc:  # noqa: BLE001 - missing, or built against another libxml2
-        return "INDETERMINATE", "GENERIC", f"trasformazioni XPath: python-xmlsec non disponibile ({exc})"[:200]
+        return (Indication.INDETERMINATE, SubIndication.GENERIC,
+                f"trasformazioni XPath: python-xmlsec non disponibile ({exc})"[:200])
     unsafe = _transforms(sig) - SAFE_TRANSFORMS
     if unsafe:
-        return "INDETERMINATE", "GENERIC", f"trasformazione non ammessa: {sorted(unsafe)[0]}"[:200]
+        return Indication.INDETERMINATE, SubIndication.GENERIC, f"trasformazione non ammessa: {sorted(unsafe)[0]}"[:200]
     for ref in sig.iterfind(f"{{{DS}}}SignedInfo/{{{DS}}}Reference"):
         uri = ref.get("URI")
         if uri is None or (uri and not uri.startswith("#")):
-            return "INDETERMINATE", "GENERIC", f"riferimento a un contenuto esterno: {uri}"[:200]
+            return Indication.INDETERMINATE, SubIndication.GENERIC, f"riferimento a un contenuto esterno: {uri}"[:200]
     xmlsec.tree.add_ids(sig.getroottree().getroot(), ["Id", "ID", "id"])
     ctx = xmlsec.SignatureContext()
     try:
@@ -146,17 +151,17 @@ def _verify_with_xmlsec(sig, leaf) -> tuple[str, str | None, str]:
                                          xmlsec.constants.KeyDataFormatCertPem)
         ctx.verify(sig)
     except xmlsec.VerificationError:
-        return "FAILED", "HASH_FAILURE", "xmlsec: impronta o firma non corrispondente"
+        return Indication.FAILED, SubIndication.HASH_FAILURE, "xmlsec: impronta o firma non corrispondente"
     except xmlsec.Error as exc:
-        return "INDETERMINATE", "GENERIC", f"xmlsec: {exc}"[:200]
+        return Indication.INDETERMINATE, SubIndication.GENERIC, f"xmlsec: {exc}"[:200]
     if not _signing_certificate_matches(sig, leaf):
-        return "INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND", \
+        return Indication.INDETERMINATE, SubIndication.NO_SIGNING_CERTIFICATE_FOUND, \
             "SigningCertificate non corrisponde al certificato della firma"
     used = {el.get("Algorithm") or "" for el in sig.iterfind(f".//{{{DS}}}DigestMethod")} | {
         el.get("Algorithm") or "" for el in sig.iterfind(f"{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod")}
     if any(a.endswith("sha1") for a in used):
-        return "INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE", "SHA-1"
-    return "PASSED", None, ""
+        return Indication.INDETERMINATE, SubIndication.CRYPTO_CONSTRAINTS_FAILURE, "SHA-1"
+    return Indication.PASSED, None, ""
 
 
 def _signing_certificate_matches(sig, leaf) -> bool:
@@ -182,7 +187,7 @@ def _signing_certificate_matches(sig, leaf) -> bool:
     return False
 
 
-def _verify_with_signxml(data: bytes, sig, leaf, several: bool) -> tuple[str, str | None, str]:
+def _verify_with_signxml(data: bytes, sig, leaf, several: bool) -> _Verdict:
     from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
     from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
     config = XAdESSignatureConfiguration(require_x509=True, expect_references=True)
@@ -190,24 +195,24 @@ def _verify_with_signxml(data: bytes, sig, leaf, several: bool) -> tuple[str, st
         # verify this very signature: signxml looks for ds:Signature at `location`
         sig_id = sig.get("Id")
         if sig_id is None:
-            return "INDETERMINATE", "GENERIC", "more signatures without Id"
+            return Indication.INDETERMINATE, SubIndication.GENERIC, "more signatures without Id"
     try:
         XAdESVerifier().verify(data, x509_cert=leaf, expect_config=config)
-        return "PASSED", None, ""
+        return Indication.PASSED, None, ""
     except InvalidDigest as exc:
-        return "FAILED", "HASH_FAILURE", str(exc)[:200]
+        return Indication.FAILED, SubIndication.HASH_FAILURE, str(exc)[:200]
     except InvalidSignature as exc:
         message = str(exc)
         if "SHA1" in message.upper() or "SHA-1" in message.upper():
-            return "INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE", message[:200]
-        return "FAILED", "SIG_CRYPTO_FAILURE", message[:200]
+            return Indication.INDETERMINATE, SubIndication.CRYPTO_CONSTRAINTS_FAILURE, message[:200]
+        return Indication.FAILED, SubIndication.SIG_CRYPTO_FAILURE, message[:200]
     except InvalidInput as exc:
         message = str(exc)
         if "SHA1" in message.upper():
-            return "INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE", message[:200]
-        return "INDETERMINATE", "GENERIC", message[:200]
+            return Indication.INDETERMINATE, SubIndication.CRYPTO_CONSTRAINTS_FAILURE, message[:200]
+        return Indication.INDETERMINATE, SubIndication.GENERIC, message[:200]
     except SignXMLException as exc:
-        return "INDETERMINATE", "GENERIC", str(exc)[:200]
+        return Indication.INDETERMINATE, SubIndication.GENERIC, str(exc)[:200]
 
 
 def _validate(data: bytes, sig, count: int, store, settings):
@@ -215,8 +220,8 @@ def _validate(data: bytes, sig, count: int, store, settings):
     from cryptography.hazmat.primitives import serialization
     certs = _certificates(sig)
     if not certs:
-        info = SignatureInfo(kind="xades", indication="INDETERMINATE",
-                             sub_indication="NO_SIGNING_CERTIFICATE_FOUND")
+        info = SignatureInfo(kind="xades", indication=Indication.INDETERMINATE,
+                             sub_indication=SubIndication.NO_SIGNING_CERTIFICATE_FOUND)
         return info, [indications.finding_for(info)]
     leaf = _leaf(certs)
     indication, sub, message = _verify_xml(data, sig, leaf, count > 1)
@@ -225,7 +230,7 @@ def _validate(data: bytes, sig, count: int, store, settings):
     described = certinfo.describe(leaf_asn1)
     when = _signing_time(sig)
     path, revoked, revinfo = None, False, None
-    if indication == "PASSED":
+    if indication is Indication.PASSED:
         indication, sub, path, revoked = _validate_path(leaf_asn1, as_asn1, store, settings)
         revinfo = revocation.gather(path, leaf_asn1, store, settings)
         if revinfo and revinfo.covered:   # validate again, the answers now required
@@ -240,10 +245,10 @@ def _validate(data: bytes, sig, count: int, store, settings):
                          qualified=qualified, indication=indication, sub_indication=sub,
                          details={"key": f"{described.key_algorithm.upper()} {described.key_bits or '?'}",
                                   "not_after": described.not_after, "message": message})
-    if indication == "INDETERMINATE" and sub == "GENERIC":
+    if indication is Indication.INDETERMINATE and sub is SubIndication.GENERIC:
         info.details["error"] = message
     findings = [indications.finding_for(info, trust_configured=store.configured)]
-    if indication == "PASSED":
+    if indication is Indication.PASSED:
         if not revoked:
             checked, unchecked = revocation.outcome(leaf_asn1, store, revinfo, settings,
                                                     described.signer, sub)
@@ -271,16 +276,16 @@ def _validate_path(leaf, certs, store, settings, revinfo=None):
     validator = CertificateValidator(leaf, validation_context=context)
     try:
         path = asyncio.run(validator.async_validate_usage(set()))
-        return "PASSED", None, path, False
+        return Indication.PASSED, None, path, False
     except PathBuildingError:
-        return "INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND", None, False
+        return Indication.INDETERMINATE, SubIndication.NO_CERTIFICATE_CHAIN_FOUND, None, False
     except RevokedError:
-        return "INDETERMINATE", "REVOKED_NO_POE", None, True
+        return Indication.INDETERMINATE, SubIndication.REVOKED_NO_POE, None, True
     except ExpiredError:
-        return "INDETERMINATE", "OUT_OF_BOUNDS_NO_POE", None, False
+        return Indication.INDETERMINATE, SubIndication.OUT_OF_BOUNDS_NO_POE, None, False
     except DisallowedAlgorithmError:
-        return "INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE_NO_POE", None, False
+        return Indication.INDETERMINATE, SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, None, False
     except InsufficientRevinfoError:
-        return "INDETERMINATE", "TRY_LATER", None, False
+        return Indication.INDETERMINATE, SubIndication.TRY_LATER, None, False
     except PathValidationError:
-        return "INDETERMINATE", "CERTIFICATE_CHAIN_GENERAL_FAILURE", None, False
+        return Indication.INDETERMINATE, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE, None, False

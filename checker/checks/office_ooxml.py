@@ -1,17 +1,16 @@
-"""Microsoft Office documents: OOXML (docx, docm, xlsx, xlsm, xlsb, pptx, pptm) and OLE
-(doc, xls, ppt).
+"""Check "office": Microsoft Office documents. OOXML (docx, docm, xlsx, xlsm, xlsb, pptx,
+pptm) is read here; OLE compound files (doc, xls, ppt, and an encrypted .docx, which is one)
+are handed to office_ole.py, by content, whatever the format id.
 
 What is looked for, and where it is reported:
 - macros: VBA projects (content type, vbaProject.bin, oletools' olevba), Excel 4 (XLM)
-  macro sheets (OOXML content types; olevba's BIFF plugin for .xls — mraptor misses
-  XLM), macro-enabled content types;
-- active or foreign content: ActiveX controls, OLE embeddings and packages;
+  macro sheets (content types), macro-enabled content types;
+- active or foreign content: ActiveX controls, OLE embeddings and packages, altChunk;
 - fields: DDE/DDEAUTO (OFF006) and link fields HYPERLINK, INCLUDETEXT, INCLUDEPICTURE…
-  (OFF007), in w:fldSimple and in complex fields (w:instrText), and in .doc text;
+  (OFF007), in w:fldSimple and in complex fields (w:instrText);
 - relationships with TargetMode="External" (hyperlinks, remote templates, linked
   workbooks and pictures), by part;
-- spreadsheet formulas, by sheet!cell;
-- encryption (msoffcrypto-tool tells an encrypted file from a plain one).
+- spreadsheet formulas, by sheet!cell.
 
 Containers go through checker.zipinspect before any member is decompressed; members
 are read with a bounded size and parsed with defusedxml (no DTDs).
@@ -24,18 +23,15 @@ import re
 from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as DET
-import msoffcrypto
-import olefile
 from defusedxml import DefusedXmlException
-from oletools import olevba  # imported here so the worker forkserver preloads it
 
 from .. import zipinspect
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from ..textfacts import text_facts
-from . import Check, CheckContext
-from ._content import Tally, capped, classify_field, text_link_findings, zip_problem_it
+from . import Check, CheckContext, office_ole
+from ._content import Tally, capped, text_link_findings, zip_problem_it
+from ._office import engine, field_findings, olevba_findings
 
-OLE_MAGIC = olefile.MAGIC
 MAX_PART = 64 << 20          # one XML part, decompressed
 MAX_VBA_PART = 32 << 20
 
@@ -88,146 +84,10 @@ class _Ooxml:
 
 
 def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
-    data = file.data
-    if data[:8] == OLE_MAGIC:
-        findings = _check_ole(file.name, data)
-        return CheckResult(findings=capped(findings), engine=_engine())
-    return _check_ooxml(file.name, data, fmt)
+    if office_ole.is_ole(file.data):
+        return office_ole.run(file, fmt, ctx)
+    return _check_ooxml(file.name, file.data, fmt)
 
-
-def _engine() -> str:
-    return f"oletools olevba {olevba.__version__}"
-
-
-# ---------------------------------------------------------------- OLE (doc, xls, ppt)
-
-def _check_ole(name: str, data: bytes) -> list[Finding]:
-    try:
-        ole = olefile.OleFileIO(io.BytesIO(data))
-        streams = ["/".join(p) for p in ole.listdir(streams=True, storages=True)]
-    except Exception as exc:  # noqa: BLE001 - olefile raises many kinds on hostile input
-        return [Finding("OFF011", detail=f"{type(exc).__name__}: {exc}"[:300])]
-    findings: list[Finding] = []
-    encrypted = _ole_encrypted(data, streams)
-    if encrypted:
-        findings.append(Finding("OFF010", detail=encrypted))
-        return findings  # nothing else is readable
-    findings += _olevba_findings(name, data, location="")
-    if not any(f.code == "OFF002" for f in findings):
-        findings += _biff_macro_sheets(ole, streams)
-    for path in streams:
-        low = path.lower()
-        if low.startswith("objectpool/") and low.count("/") == 1:
-            findings.append(Finding("OFF005", detail=path.split("/")[1], location=path))
-        elif low.startswith("mbd") and "/" not in low:
-            findings.append(Finding("OFF005", detail=path, location=path))
-        if low.endswith("\x03ocxname") or low.endswith("ocxname"):
-            findings.append(Finding("OFF004", location=path))
-        if low.endswith("\x01ole10native") and not low.startswith("objectpool/"):
-            findings.append(Finding("OFF005", detail="pacchetto OLE", location=path))
-    if "WordDocument" in streams:
-        findings += _doc_fields(ole)
-    ole.close()
-    return findings
-
-
-def _ole_encrypted(data: bytes, streams: list[str]) -> str:
-    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
-        return "documento Office cifrato (EncryptedPackage)"
-    try:
-        office = msoffcrypto.OfficeFile(io.BytesIO(data))
-        if office.is_encrypted():
-            return "documento cifrato (msoffcrypto)"
-    except Exception:  # noqa: BLE001 - unknown or malformed: not proven encrypted
-        return ""
-    return ""
-
-
-def _olevba_findings(name: str, data: bytes, location: str) -> list[Finding]:
-    findings = []
-    try:
-        parser = olevba.VBA_Parser(name, data=data, relaxed=True)
-    except Exception:  # noqa: BLE001 - not an OLE/OOXML file olevba understands
-        return []
-    try:
-        if parser.detect_vba_macros():
-            modules: list[tuple[str, str]] = []
-            try:
-                modules = [(m[1], m[2]) for m in parser.extract_all_macros() if m[2]]
-            except Exception:  # noqa: BLE001 - project present, source unreadable
-                pass
-            names = sorted({name for _, name in modules})
-            detail = f"moduli: {', '.join(names[:10])}" if names else "progetto VBA presente"
-            where = location or (posixpath.dirname(modules[0][0]) if modules else "progetto VBA")
-            findings.append(Finding("OFF001", detail=detail, location=where))
-        if parser.detect_xlm_macros():
-            sheets = [_printable(line.split(" - ", 1)[-1]) for line in parser.xlm_macros
-                      if "macro sheet" in line.lower()]
-            findings.append(Finding("OFF002", detail="; ".join(sheets[:3])[:300] or "foglio macro",
-                                    location=location or "Workbook"))
-    except Exception:  # noqa: BLE001 - olevba on hostile input
-        pass
-    finally:
-        try:
-            parser.close()
-        except Exception:  # noqa: BLE001
-            pass
-    return findings
-
-
-def _printable(text: str) -> str:
-    return re.sub(r"[\x00-\x1f]", "", text)
-
-
-def _biff_macro_sheets(ole, streams: list[str]) -> list[Finding]:
-    """Excel 4 macro sheets in a BIFF workbook, read with oletools' BIFF plugin directly:
-    olevba only runs it when the root CLSID says Excel, and a hostile file may omit it."""
-    from oletools.thirdparty.oledump.plugin_biff import cBIFF
-    for stream in ("Workbook", "Book"):
-        if stream not in streams:
-            continue
-        try:
-            data = ole.openstream(stream).read(64 << 20)
-            lines = cBIFF(name=[stream], stream=data, options="-o BOUNDSHEET").Analyze()
-        except Exception:  # noqa: BLE001 - a broken BIFF stream is not proof of a macro
-            return []
-        sheets = [_printable(line.split(" - ", 1)[-1]) for line in lines if "Excel 4.0 macro sheet" in line]
-        if sheets:
-            return [Finding("OFF002", detail="; ".join(sheets)[:300], location=stream)]
-    return []
-
-
-_DOC_FIELD = re.compile(rb"\x13([^\x13\x14\x15]{1,600})[\x14\x15]")
-_DOC_FIELD16 = re.compile(rb"\x13\x00((?:[^\x13\x14\x15]\x00|[^\x00][^\x00]){1,600}?)[\x14\x15]\x00")
-
-
-def _doc_fields(ole) -> list[Finding]:
-    """Field instructions in a Word 97-2003 body: begin mark 0x13, instruction, 0x14/0x15.
-    Text is stored as cp1252 or UTF-16LE pieces; both are scanned."""
-    try:
-        body = ole.openstream("WordDocument").read(64 << 20)
-    except Exception:  # noqa: BLE001
-        return []
-    instructions = [m.group(1).decode("cp1252", "replace") for m in _DOC_FIELD.finditer(body)]
-    instructions += [m.group(1).decode("utf-16-le", "replace") for m in _DOC_FIELD16.finditer(body)]
-    return _field_findings(instructions, "WordDocument")
-
-
-def _field_findings(instructions, location: str) -> list[Finding]:
-    out = []
-    for instruction in instructions:
-        found = classify_field(instruction)
-        if not found:
-            continue
-        name, target = found
-        if name in ("DDE", "DDEAUTO"):
-            out.append(Finding("OFF006", detail=f"{name} {target}"[:300], location=location))
-        else:
-            out.append(Finding("OFF007", detail=target, location=location, args={"field": name}))
-    return out
-
-
-# ---------------------------------------------------------------- OOXML
 
 def _check_ooxml(name: str, data: bytes, fmt: FormatInfo) -> CheckResult:
     report = zipinspect.inspect(data)
@@ -249,7 +109,7 @@ def _check_ooxml(name: str, data: bytes, fmt: FormatInfo) -> CheckResult:
         doc.findings.append(Finding("OFF001", detail="progetto VBA (vbaProject.bin)", location=part))
     if vba_parts:
         # olevba names the modules when the project is readable
-        modules = [f for f in _olevba_findings(name, data, "") if f.code == "OFF001"
+        modules = [f for f in olevba_findings(name, data, "") if f.code == "OFF001"
                    and f.detail.startswith("moduli")]
         if modules:
             doc.findings[-1] = Finding("OFF001", detail=modules[0].detail, location=vba_parts[-1])
@@ -261,7 +121,7 @@ def _check_ooxml(name: str, data: bytes, fmt: FormatInfo) -> CheckResult:
     findings = capped(doc.findings + doc.formulas.findings
                       + text_link_findings("\n".join(doc.link_text), "OFF012"), hidden=doc.formulas.hidden)
     facts = text_facts(text) if fmt.id in ("docx", "docm") or doc.text else {}
-    return CheckResult(findings=findings, facts=facts, engine=_engine() if vba_parts else "")
+    return CheckResult(findings=findings, facts=facts, engine=engine() if vba_parts else "")
 
 
 def _read_xml(doc: _Ooxml, part: str):
@@ -369,13 +229,15 @@ def _check_word(doc: _Ooxml) -> None:
                 doc.rid_where.setdefault((part, el.get(R_ID)), f"{part}, paragrafo {paragraph}")
         fields += _complex_fields(root, part)
         for instruction, where in fields:
-            doc.findings.extend(_field_findings([instruction], where))
+            doc.findings.extend(field_findings([instruction], where))
 
 
 def _complex_fields(root, part: str) -> list[tuple[str, str]]:
     """Instructions of complex fields (the w:instrText runs between fldChar begin and
     separate/end), each with the paragraph where the field begins."""
-    out, current, depth, paragraph, where = [], [], 0, 0, part
+    out: list[tuple[str, str]] = []
+    current: list[str] = []
+    depth, paragraph, where = 0, 0, part
     for el in root.iter():
         if el.tag == f"{W}p":
             paragraph += 1
