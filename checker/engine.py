@@ -131,6 +131,8 @@ def _run_batch_checks(inputs: list[InputFile], documents: list[Document], profil
             doc = documents[picked[n]]
             if (isinstance(batch, checks.BatchCheck) and batch.supersedes
                     and not any(f.severity is Severity.NOT_CHECKED for f in result.findings)):
+                if batch.compare is not None:
+                    batch.compare(doc.name, doc.facts, result)
                 _supersede(doc, batch.supersedes, batch.name, result)
             _merge(doc, result, batch.name)
 

@@ -44,15 +44,6 @@ LAYERS: dict[str, int] = {
     "checker!": 6, "checker.model": 6, "checker.catalogue": 6, "checker.profiles": 6,
 }
 
-# (importer, imported) pairs left out of both checks: being fixed on other branches of issue 9;
-# empty this set once they are merged.
-#   checks.signature schedules isolation jobs itself (an upward import; moving into the engine);
-#   pdfscan.scan borrows PDF helpers from identify (moving into checker/pdf/; both are layer 5,
-#   so the table alone allows it, but a parser should not depend on format identification).
-KNOWN_VIOLATIONS: set[tuple[str, str]] = {
-    ("checker.checks.signature", "checker.isolation"),
-    ("checker.pdfscan.scan", "checker.identify"),
-}
 
 
 # --- the graph ---------------------------------------------------------------------------------
@@ -222,12 +213,12 @@ def project_graph() -> dict[str, set[str]]:
 # --- the tests ---------------------------------------------------------------------------------
 
 def test_no_import_cycles() -> None:
-    found = cycles(without(project_graph(), KNOWN_VIOLATIONS))
+    found = cycles(project_graph())
     assert not found, "import cycles:\n" + "\n".join(" -> ".join(c) for c in found)
 
 
 def test_imports_point_down_the_layers() -> None:
-    found = upward_imports(without(project_graph(), KNOWN_VIOLATIONS), LAYERS)
+    found = upward_imports(project_graph(), LAYERS)
     assert not found, "imports of a higher layer:\n" + "\n".join(found)
 
 
@@ -279,7 +270,7 @@ def test_the_checker_finds_a_cycle_of_two_and_ignores_self_imports(tmp_path: Pat
 
 
 if __name__ == "__main__":
-    g = without(project_graph(), KNOWN_VIOLATIONS)
+    g = project_graph()
     problems = [" -> ".join(c) for c in cycles(g)] + upward_imports(g, LAYERS) + \
         [f"{m}: no layer" for m in unplaced(g, LAYERS)]
     print("\n".join(problems) or "layers: ok")

@@ -77,6 +77,10 @@ class BatchCheck:
     # validator): where this check returns a result without "not_checked" findings, the
     # other check's findings on that document are dropped, and the difference is logged.
     supersedes: str = ""
+    # Called by the engine just before superseding, with the document's name, the facts the
+    # outranked check left on it and this check's result: where the two are compared
+    # (veraPDF's verdict against the built-in one already computed, never a second run).
+    compare: Callable[[str, dict[str, Any], CheckResult], None] | None = None
 
     def applies_to(self, fmt: FormatInfo) -> bool:
         return "*" in self.formats or fmt.id in self.formats

@@ -23,7 +23,8 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     report = pdfa.validate(file.data, override or None)
     return CheckResult(findings=findings_for(report), engine=ENGINE,
                        facts={"pdfa_flavour": report.flavour.id if report.flavour else None,
-                              "pdfa_compliant": report.compliant})
+                              "pdfa_compliant": report.compliant,
+                              "pdfa_failed_clauses": report.failed_clauses})
 
 
 def findings_for(report: pdfa.PdfaReport) -> list[Finding]:

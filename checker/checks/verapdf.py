@@ -9,15 +9,16 @@ would otherwise judge a plain PDF as PDF/A-1b); the built-in check reports the o
   (supersedes="pdfa") and the engine label names veraPDF and its version.
 - veraPDF absent, timed out, crashed or could not parse the file: a VPDF002 not_checked
   finding says so and the built-in findings and engine label stand. Never a silent pass.
-- Both decided: the built-in verdict, computed alongside in a bounded worker, is compared
-  rule by rule and differences are counted (checker/pdfa_disagreements.py).
+- Both decided: the engine hands over the built-in verdict the "pdfa" check already left on
+  the document, and compare() counts the differences rule by rule
+  (checker/pdfa_disagreements.py).
 """
 from __future__ import annotations
 
-import threading
 import time
+from typing import Any
 
-from .. import isolation, pdfa, pdfa_disagreements, verapdf, verapdf_pool
+from .. import pdfa_disagreements, verapdf, verapdf_pool
 from ..model import CheckResult, Finding, FormatInfo, InputFile, Severity
 from . import BatchCheck, CheckContext
 
@@ -47,12 +48,10 @@ def run_batch(items: list[tuple[InputFile, FormatInfo]], ctx: CheckContext) -> d
     exe = None if verapdf_pool.installed() else verapdf.locate(ctx.settings)
     if not verapdf_pool.installed() and exe is None:
         return {n: _not_checked(NOT_INSTALLED) for n, _, _ in picked}
-    builtin = _BuiltinAlongside(picked)  # uses the other core while veraPDF works
     if exe is None:
         results = _validate_warm(files, flavours, timeout)
     else:
         results = verapdf.validate(files, flavours, timeout=timeout, settings={"verapdf": exe})
-    verdicts = builtin.wait()
     out: dict[int, CheckResult] = {}
     fallback_version = ""
     if exe and any(r.compliant is not None and not r.version for r in results):
@@ -61,8 +60,6 @@ def run_batch(items: list[tuple[InputFile, FormatInfo]], ctx: CheckContext) -> d
         if res.not_checked_reason or res.compliant is None:
             out[n] = _not_checked(res.not_checked_reason or "nessun esito")
             continue
-        if n in verdicts:
-            pdfa_disagreements.record(f.name, *verdicts[n], res.compliant, res.failed_clauses)
         out[n] = _decided(res, str(fl), f"veraPDF {res.version or fallback_version}".strip())
     return out
 
@@ -99,34 +96,19 @@ def _decided(res: verapdf.VeraResult, flavour: str, engine: str) -> CheckResult:
         findings.append(Finding("VPDF001", detail="", args={"clause": "ISO 19005",
                                                             "flavour": flavour.upper()}))
     return CheckResult(findings=findings, engine=engine,
-                       facts={"pdfa_verapdf_compliant": res.compliant})
+                       facts={"pdfa_verapdf_compliant": res.compliant,
+                              "pdfa_verapdf_failed_clauses": list(res.failed_clauses)})
 
 
-def builtin_verdict(data: bytes, flavour: str) -> CheckResult:
-    """The built-in validator's verdict as facts (run in a bounded worker, for comparison)."""
-    report = pdfa.validate(data, flavour)
-    return CheckResult(facts={"compliant": report.compliant,
-                              "failed_clauses": report.failed_clauses})
+def compare(name: str, builtin_facts: dict[str, Any], result: CheckResult) -> None:
+    """Count where the built-in validator (the "pdfa" check's facts) and veraPDF disagree."""
+    if "pdfa_compliant" not in builtin_facts:
+        return  # the built-in did not validate this file (no claim, or it did not run)
+    pdfa_disagreements.record(name, builtin_facts["pdfa_compliant"],
+                              list(builtin_facts.get("pdfa_failed_clauses") or []),
+                              result.facts.get("pdfa_verapdf_compliant"),
+                              list(result.facts.get("pdfa_verapdf_failed_clauses") or []))
 
 
-class _BuiltinAlongside:
-    """The built-in verdicts of the picked files, computed in isolation workers in a thread."""
-
-    def __init__(self, picked: list[tuple[int, InputFile, str | None]]) -> None:
-        self.jobs = [isolation.Job(label="pdfa", fn=builtin_verdict, args=(f.data, fl), key=n)
-                     for n, f, fl in picked]
-        self.thread = threading.Thread(target=isolation.run_jobs, args=(self.jobs,), daemon=True)
-        self.thread.start()
-
-    def wait(self) -> dict[int, tuple[bool | None, list[str]]]:
-        self.thread.join()
-        verdicts = {}
-        for job in self.jobs:
-            facts = job.result.facts if job.result else {}
-            if "compliant" in facts:
-                verdicts[job.key] = (facts["compliant"], list(facts.get("failed_clauses") or []))
-        return verdicts
-
-
-BATCH_CHECKS = [BatchCheck(name="verapdf", formats={"pdf"}, run=run_batch, supersedes="pdfa",
+BATCH_CHECKS = [BatchCheck(name="verapdf", formats={"pdf"}, run=run_batch, supersedes="pdfa", compare=compare,
                            label_it="Conformità PDF/A (veraPDF)")]
