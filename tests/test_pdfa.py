@@ -60,7 +60,7 @@ def test_flavour_comes_from_xmp_and_can_be_overridden():
     assert pdfa.validate(data).flavour.id == "1b"
     overridden = pdfa.validate(data, "2b")
     assert overridden.flavour.id == "2b"
-    assert "2:6.6.4-1" in keys(overridden)  # pdfaid:part says 1
+    assert "2:6.6.4-2" in keys(overridden)  # pdfaid:part says 1
 
 
 def test_PDFA011_property_with_wrong_value_type():
@@ -428,7 +428,7 @@ def test_PDFA016_annotation_without_appearance_is_exempt_only_when_its_rect_is_a
 
 
 def test_PDFA019_pdfa3_attachment_without_relationship():
-    assert "3:6.8-4" in keys(pdfa.validate(make_pdf(part=3, tweak=_invoice_attachment(False))))
+    assert "3:6.8-3" in keys(pdfa.validate(make_pdf(part=3, tweak=_invoice_attachment(False))))
 
 
 def test_PDFA012_ocr_text_layer_does_not_excuse_visible_text_in_the_same_font():

@@ -18,11 +18,11 @@ def check(doc: Document) -> Iterator[Failure]:
     names = get(doc.root, "/Names")
     if p == 1:
         if get(names, "/EmbeddedFiles") is not None:
-            yield Failure(1, "6.1.11", 1, "il documento contiene file allegati (EmbeddedFiles)",
+            yield Failure(1, "6.1.11", 2, "il documento contiene file allegati (EmbeddedFiles)",
                           "catalogo")
         for spec in _filespecs(doc):
             if get(spec, "/EF") is not None:
-                yield Failure(1, "6.1.11", 2, "una specifica di file contiene un file incorporato (/EF)")
+                yield Failure(1, "6.1.11", 1, "una specifica di file contiene un file incorporato (/EF)")
                 break
         return
     if p == 3:
@@ -32,16 +32,16 @@ def check(doc: Document) -> Iterator[Failure]:
             if not is_dict(ef):
                 continue
             if get(spec, "/F") is None or get(spec, "/UF") is None:
-                yield Failure(3, "6.8", 1, "il file incorporato non ha entrambe le chiavi F e UF")
+                yield Failure(3, "6.8", 2, "il file incorporato non ha entrambe le chiavi F e UF")
             stream = get(ef, "/F") or get(ef, "/UF")
             if stream is not None and get(stream, "/Subtype") is None:
-                yield Failure(3, "6.8", 2, "il file incorporato non dichiara il tipo MIME (/Subtype)")
+                yield Failure(3, "6.8", 1, "il file incorporato non dichiara il tipo MIME (/Subtype)")
             key = objgen(spec)
             if key is not None and key not in associated:
-                yield Failure(3, "6.8", 5, "il file incorporato non è associato al documento"
+                yield Failure(3, "6.8", 4, "il file incorporato non è associato al documento"
                               " o a una sua parte (chiave /AF)")
             if get(spec, "/AFRelationship") is None:
-                yield Failure(3, "6.8", 4, "il file incorporato non dichiara la relazione (/AFRelationship)")
+                yield Failure(3, "6.8", 3, "il file incorporato non dichiara la relazione (/AFRelationship)")
 
 
 def _associated(doc: Document) -> set:

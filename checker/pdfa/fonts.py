@@ -91,7 +91,7 @@ def _embedding(doc: Document, use: TextUse) -> Iterator[Failure]:
         yield Failure(doc.part, clause, 1, f"il carattere {_label(font)} non è incorporato nel file",
                       use.where)
     elif doc.part == 1 and key == "/FontFile3" and name(get(program, "/Subtype")) == "OpenType":
-        yield Failure(1, clause, 2, f"il carattere {_label(font)} è incorporato come OpenType, "
+        yield Failure(1, "6.3.2", 7, f"il carattere {_label(font)} è incorporato come OpenType, "
                       "formato non ammesso in PDF/A-1", use.where)
 
 
@@ -212,7 +212,7 @@ def _encoding(doc: Document, use: TextUse) -> Iterator[Failure]:
     base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))
     if enc is None or (name(enc) is not None and base not in ("MacRomanEncoding", "WinAnsiEncoding")) \
             or (is_dict(enc) and base is not None and base not in ("MacRomanEncoding", "WinAnsiEncoding")):
-        yield Failure(p, clause, 1, f"il carattere TrueType {_label(font)} deve usare la codifica "
+        yield Failure(p, clause, 1 if p == 1 else 2, f"il carattere TrueType {_label(font)} deve usare la codifica "
                       "MacRomanEncoding o WinAnsiEncoding", use.where)
 
 

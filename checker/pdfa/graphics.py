@@ -53,11 +53,11 @@ def _output_intents(doc: Document):
         return None
     space = data[16:20].decode("latin-1")
     if space not in _ICC_SPACES:
-        yield Failure(p, clause, 3 if p == 1 else 2,
+        yield Failure(p, clause, 1,
                       f"il profilo di output dichiara uno spazio colore sconosciuto «{space}»", "catalogo")
     device_class = data[12:16].decode("latin-1")
     if device_class not in ("prtr", "mntr"):
-        yield Failure(p, clause, 3 if p > 1 else 1,
+        yield Failure(p, clause, 1,
                       f"il profilo di output è di classe «{device_class}» (ammesse prtr, mntr)",
                       "catalogo")
     if p == 1 and data[8] >= 4:
@@ -154,7 +154,8 @@ def _colour_spaces(doc: Document, intent_space: str | None) -> Iterator[Failure]
             if not ok:
                 reported.add(fam)
                 label = {"rgb": "DeviceRGB", "cmyk": "DeviceCMYK", "gray": "DeviceGray"}[fam]
-                test = {"rgb": 1, "cmyk": 2, "gray": 3}[fam]
+                # part 1: 6.2.3.3-1..3; parts 2/3: 6.2.4.3-2..4 (6.2.4.3-1 is not in the profiles)
+                test = {"rgb": 1, "cmyk": 2, "gray": 3}[fam] + (p >= 2)
                 yield Failure(p, clause, test,
                               f"usa lo spazio colore {label} senza un profilo di output "
                               f"PDF/A adatto né uno spazio {label.replace('Device', 'Default')}",
@@ -295,14 +296,14 @@ def _graphics_states(doc: Document) -> Iterator[Failure]:
                           f"intento di resa «{name(ri)}» non standard", use.where)
         if p >= 2:
             if get(gs, "/HTP") is not None:
-                yield Failure(p, clause, 1, "stato grafico con la voce HTP", use.where)
+                yield Failure(p, clause, 3, "stato grafico con la voce HTP", use.where)
             ht = get(gs, "/HT")
             if is_dict(ht):
                 htype = get(ht, "/HalftoneType")
                 if htype is not None and int(htype) not in (1, 5):
-                    yield Failure(p, clause, 3, f"retino di tipo {htype} (ammessi 1 e 5)", use.where)
+                    yield Failure(p, clause, 4, f"retino di tipo {htype} (ammessi 1 e 5)", use.where)
                 if get(ht, "/HalftoneName") is not None:
-                    yield Failure(p, clause, 4, "retino con HalftoneName", use.where)
+                    yield Failure(p, clause, 5, "retino con HalftoneName", use.where)
                 yield from _halftone_transfer(ht, p, clause, use.where)
     for use in usage(doc).rendering_intents:
         if name(use.obj) not in _INTENTS:
@@ -322,11 +323,11 @@ def _halftone_transfer(ht, p: int, clause: str, where: str) -> Iterator[Failure]
         return
     if htype != 5:
         if get(ht, "/TransferFunction") is not None:
-            yield Failure(p, clause, 5, "retino con funzione di trasferimento", where)
+            yield Failure(p, clause, 6, "retino con funzione di trasferimento", where)
         return
     for key, component in ht.items():
         if key in _PRIMARY and is_dict(component) and get(component, "/TransferFunction") is not None:
-            yield Failure(p, clause, 5, f"retino per il colore primario {key[1:]} con funzione di "
+            yield Failure(p, clause, 6, f"retino per il colore primario {key[1:]} con funzione di "
                           "trasferimento", where)
             return
 
@@ -353,7 +354,7 @@ def _images_and_xobjects(doc: Document) -> Iterator[Failure]:
         d = use.obj
         filters = [name(f) for f in as_list(get(d, "/F") or get(d, "/Filter"))] if is_dict(d) else []
         if any(f in ("LZW", "LZWDecode") or (p >= 2 and f == "Crypt") for f in filters):
-            yield Failure(p, "6.1.10", 1, "immagine in linea compressa con LZW", use.where)
+            yield Failure(p, "6.1.10", 2 if p == 1 else 1, "immagine in linea compressa con LZW", use.where)
         interp = get(d, "/I") if is_dict(d) else None
         if interp is None and is_dict(d):
             interp = get(d, "/Interpolate")
@@ -367,14 +368,14 @@ def _images_and_xobjects(doc: Document) -> Iterator[Failure]:
     for use in u.forms:
         x = use.obj
         if get(x, "/OPI") is not None or name(get(x, "/Subtype2")) == "PS" or get(x, "/PS") is not None:
-            yield Failure(p, form if p == 1 else "6.2.9.1", 1,
+            yield Failure(p, form, 1,
                           "oggetto grafico con codice PostScript o OPI", use.where)
         if get(x, "/Ref") is not None:
-            yield Failure(p, "6.2.6" if p == 1 else "6.2.9.2", 1,
+            yield Failure(p, "6.2.6" if p == 1 else "6.2.9", 1 if p == 1 else 2,
                           "oggetto grafico che rimanda a un altro file (Reference XObject)", use.where)
     for use in u.xobjects_other:
         sub = name(get(use.obj, "/Subtype"))
-        yield Failure(p, "6.2.7" if p == 1 else "6.2.9.3", 1,
+        yield Failure(p, "6.2.7" if p == 1 else "6.2.9", 1 if p == 1 else 3,
                       f"oggetto grafico di tipo «{sub}» non ammesso (PostScript)", use.where)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pikepdf
 
-from .document import Budget, Document, as_list, get, is_dict, name, objgen
+from .document import Budget, Document, as_list, get, is_dict, name, objgen, read_stream
 from .model import Failure
 
 _ANNOTS_1 = {"Text", "Link", "FreeText", "Line", "Square", "Circle", "Polygon", "PolyLine",
@@ -75,24 +75,39 @@ def _annotations(doc: Document) -> Iterator[Failure]:
                 yield Failure(p, "6.5.3" if p == 1 else "6.3.2", 2 if p == 1 else 2,
                               f"l'annotazione {subtype} non è stampabile o è nascosta (F={f})",
                               where)
-        if p >= 2:
-            yield from _appearance(annot, subtype, where, p)
+        if p == 1 and (get(annot, "/C") is not None or get(annot, "/IC") is not None) \
+                and _intent_space(doc) != "RGB ":
+            yield Failure(1, "6.5.3", 3, "annotazione con colori C/IC senza un profilo di output "
+                          "RGB", where)
+        yield from _appearance(annot, subtype, where, p)
+
+
+def _intent_space(doc: Document) -> str | None:
+    """The colour space of the PDF/A output intent's ICC profile ("RGB "), if any."""
+    for oi in as_list(get(doc.root, "/OutputIntents")):
+        profile = get(oi, "/DestOutputProfile")
+        if name(get(oi, "/S")) == "GTS_PDFA1" and isinstance(profile, pikepdf.Stream):
+            data = read_stream(profile, limit=8 << 20) or b""
+            return data[16:20].decode("latin-1") if len(data) >= 20 else None
+    return None
 
 
 def _appearance(annot, subtype: str, where: str, p: int) -> Iterator[Failure]:
+    # ISO 19005-1 6.5.3-4..6 and ISO 19005-2/3 6.3.3-2..4 say the same of the AP dictionary
+    clause, first = ("6.5.3", 3) if p == 1 else ("6.3.3", 1)
     ap = get(annot, "/AP")
     rect = [_number(x) for x in as_list(get(annot, "/Rect"))]
     # ISO 19005-2 6.3.3: exempt only when value 1 equals value 3 AND value 2 equals value 4
     zero = len(rect) == 4 and None not in rect and rect[0] == rect[2] and rect[1] == rect[3]
     if ap is None:
-        if subtype not in ("Popup", "Link") and not zero:
+        if p >= 2 and subtype not in ("Popup", "Link") and not zero:
             yield Failure(p, "6.3.3", 1, f"l'annotazione {subtype} non ha un aspetto (/AP)", where)
         return
     if not is_dict(ap):
         return
     keys = set(ap.keys())
     if keys - {"/N"}:
-        yield Failure(p, "6.3.3", 2, f"l'aspetto dell'annotazione {subtype} contiene "
+        yield Failure(p, clause, first + 1, f"l'aspetto dell'annotazione {subtype} contiene "
                       f"{', '.join(sorted(k[1:] for k in keys - {'/N'}))} oltre a N", where)
     normal = get(ap, "/N")
     if normal is None:
@@ -100,10 +115,11 @@ def _appearance(annot, subtype: str, where: str, p: int) -> Iterator[Failure]:
     field_type = name(get(annot, "/FT")) or name(get(get(annot, "/Parent"), "/FT"))
     if subtype == "Widget" and field_type == "Btn":
         if not isinstance(normal, pikepdf.Dictionary):
-            yield Failure(p, "6.3.3", 3, "l'aspetto di un pulsante deve essere un dizionario di stati",
+            yield Failure(p, clause, first + 2, "l'aspetto di un pulsante deve essere un dizionario di stati",
                           where)
     elif not isinstance(normal, pikepdf.Stream):
-        yield Failure(p, "6.3.3", 3, f"l'aspetto dell'annotazione {subtype} non è un flusso", where)
+        yield Failure(p, clause, first + 3, f"l'aspetto dell'annotazione {subtype} non è un flusso",
+                      where)
 
 
 def _number(obj) -> float | None:
@@ -160,7 +176,7 @@ def _actions(doc: Document) -> Iterator[Failure]:
     # additional actions (trigger events)
     trig = "6.6.2" if p == 1 else "6.5.2"
     if get(root, "/AA") is not None:
-        yield Failure(p, trig, 1 if p == 1 else 1, "il catalogo contiene azioni automatiche (/AA)",
+        yield Failure(p, trig, 3 if p == 1 else 1, "il catalogo contiene azioni automatiche (/AA)",
                       "catalogo")
     if p >= 2:
         for n, page in enumerate(doc.pages(), start=1):
@@ -169,11 +185,11 @@ def _actions(doc: Document) -> Iterator[Failure]:
                               f"pagina {n}")
     for annot, where in annotations(doc):
         if name(get(annot, "/Subtype")) == "Widget" and get(annot, "/AA") is not None:
-            yield Failure(p, trig, 2 if p == 1 else 3,
+            yield Failure(p, "6.6.2" if p == 1 else "6.4.1", 1,
                           "un campo del modulo contiene azioni automatiche (/AA)", where)
     for fld in _fields(doc, budget):
         if get(fld, "/AA") is not None:
-            yield Failure(p, trig, 3 if p == 1 else 3,
+            yield Failure(p, "6.6.2" if p == 1 else "6.4.1", 2,
                           "un campo del modulo contiene azioni automatiche (/AA)", "modulo")
 
 
@@ -222,7 +238,7 @@ def _forms(doc: Document) -> Iterator[Failure]:
     if is_dict(form):
         need = get(form, "/NeedAppearances")
         if need is not None and bool(need) is True and str(need) != "false":
-            yield Failure(p, "6.9" if p == 1 else "6.4.1", 1 if p == 1 else 2,
+            yield Failure(p, "6.9" if p == 1 else "6.4.1", 1 if p == 1 else 3,
                           "il modulo chiede al lettore di ricreare gli aspetti (NeedAppearances)",
                           "modulo")
         if p >= 2 and get(form, "/XFA") is not None:
@@ -234,10 +250,21 @@ def _forms(doc: Document) -> Iterator[Failure]:
         if name(get(annot, "/Subtype")) != "Widget":
             continue
         if get(annot, "/A") is not None:
-            yield Failure(p, "6.9" if p == 1 else "6.4.1", 2 if p == 1 else 1,
+            yield Failure(p, "6.6.1" if p == 1 else "6.4.1", 3 if p == 1 else 1,
                           "un campo del modulo contiene un'azione (/A)", where)
         if p == 1 and get(annot, "/FT") is not None and get(annot, "/AP") is None:
-            yield Failure(1, "6.9", 4, "un campo del modulo non ha un aspetto (/AP)", where)
+            yield Failure(1, "6.9", 2, "un campo del modulo non ha un aspetto (/AP)", where)
+
+
+def _ocgs(array, depth: int = 0) -> set:
+    """objgens of the optional content groups in an array (Order nests arrays)."""
+    found: set = set()
+    for item in as_list(array):
+        if isinstance(item, pikepdf.Array) and depth < 32:
+            found |= _ocgs(item, depth + 1)
+        elif objgen(item) is not None:
+            found.add(objgen(item))
+    return found
 
 
 def _optional_content(doc: Document) -> Iterator[Failure]:
@@ -259,7 +286,11 @@ def _optional_content(doc: Document) -> Iterator[Failure]:
         else:
             names.append(str(nm))
         if get(cfg, "/AS") is not None:
-            yield Failure(doc.part, "6.9", 3, "una configurazione dei livelli contiene /AS", "catalogo")
+            yield Failure(doc.part, "6.9", 4, "una configurazione dei livelli contiene /AS", "catalogo")
+        order = get(cfg, "/Order")
+        if order is not None and _ocgs(get(props, "/OCGs")) - _ocgs(order):
+            yield Failure(doc.part, "6.9", 3, "l'ordine dei livelli (/Order) non elenca tutti i "
+                          "livelli", "catalogo")
     if len(names) != len(set(names)):
         yield Failure(doc.part, "6.9", 2, "due configurazioni dei livelli hanno lo stesso nome",
                       "catalogo")

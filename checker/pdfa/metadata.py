@@ -52,7 +52,8 @@ def check(doc: Document) -> Iterator[Failure]:
     if p == 1 and get(stream, "/Filter") is not None:
         yield Failure(1, "6.7.2", 2, "il flusso dei metadati XMP è compresso (chiave /Filter)")
     if error:
-        yield Failure(p, "6.7.9" if p == 1 else "6.6.2.1", 1, f"metadati XMP non validi: {error}")
+        yield Failure(p, "6.7.9" if p == 1 else "6.6.2.1", 1 if p == 1 else 4,
+                      f"metadati XMP non validi: {error}")
         return
     yield from _header(doc, packet)
     yield from _identification(doc, packet)
@@ -67,7 +68,7 @@ def _header(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:
     if header is None:
         return
     if re.search(r"\sbytes\s*=", header):
-        yield Failure(doc.part, "6.7.5" if doc.part == 1 else "6.6.2.1", 1 if doc.part == 1 else 3,
+        yield Failure(doc.part, "6.7.5" if doc.part == 1 else "6.6.2.1", 1 if doc.part == 1 else 2,
                       "l'intestazione del pacchetto XMP usa l'attributo «bytes»")
     if re.search(r"\sencoding\s*=", header):
         yield Failure(doc.part, "6.7.5" if doc.part == 1 else "6.6.2.1", 2 if doc.part == 1 else 3,
@@ -83,12 +84,14 @@ def _identification(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:
         return
     part = xmp.simple_text(parts[0]) or ""
     if part.strip() != str(doc.part):
-        yield Failure(doc.part, clause, 1,
+        yield Failure(doc.part, clause, 2,
                       f"pdfaid:part vale «{part}», ma il documento è validato come PDF/A-{doc.part}")
     level = (xmp.simple_text(levels[0]) if levels else None) or ""
-    allowed = ("A", "B") if doc.part == 1 else ("A", "B", "U")
+    # a file may claim a higher level than the one it is validated against (veraPDF's test 3)
+    allowed = {"a": ("A",), "u": ("U", "A"),
+               "b": ("B", "A") if doc.part == 1 else ("B", "U", "A")}[doc.flavour.level]
     if level not in allowed:
-        yield Failure(doc.part, clause, 2,
+        yield Failure(doc.part, clause, 3,
                       f"pdfaid:conformance vale «{level}»: sono ammessi solo {', '.join(allowed)}")
 
 
@@ -110,45 +113,71 @@ def _extensions(doc: Document, packet: xmp.Packet):
     for uri, prefix in S.EXTENSION_PREFIXES.items():
         wrong = packet.used_prefixes.get(uri, set()) - {prefix}
         if wrong:
-            yield Failure(doc.part, clause, 7, f"lo schema {uri} usa il prefisso "
+            first_field = {S.NS_PDFA_EXTENSION: 2, S.NS_PDFA_SCHEMA: 3, S.NS_PDFA_PROPERTY: 8,
+                           S.NS_PDFA_TYPE: 12, S.NS_PDFA_FIELD: 17}[uri]
+            yield Failure(doc.part, clause, _ext_test(doc.part, first_field), f"lo schema {uri} usa il prefisso "
                           f"«{sorted(wrong)[0]}» invece di «{prefix}»")
     for container in packet.all(S.NS_PDFA_EXTENSION, "schemas"):
         if container.kind != "array" or container.array != "Bag":
-            yield Failure(doc.part, clause, 1, "pdfaExtension:schemas deve essere un rdf:Bag")
+            yield Failure(doc.part, clause, _ext_test(doc.part, 2), "pdfaExtension:schemas deve essere un rdf:Bag")
             continue
         for schema in container.items:
             problem = _struct_problem(schema, S.NS_PDFA_SCHEMA, _SCHEMA_FIELDS,
                                       required=("schema", "namespaceURI", "prefix"))
             if problem:
-                yield Failure(doc.part, clause, 2, f"schema di estensione: {problem}")
+                yield _ext_failure(doc.part, S.NS_PDFA_SCHEMA, problem, "schema di estensione")
                 continue
             uri = xmp.simple_text(schema.field(S.NS_PDFA_SCHEMA, "namespaceURI")) or ""
             for vt in _seq(schema.field(S.NS_PDFA_SCHEMA, "valueType")):
                 problem = _struct_problem(vt, S.NS_PDFA_TYPE, _TYPE_FIELDS,
                                           required=("type", "namespaceURI", "prefix", "description"))
                 if problem:
-                    yield Failure(doc.part, clause, 3, f"tipo di valore di estensione: {problem}")
+                    yield _ext_failure(doc.part, S.NS_PDFA_TYPE, problem, "tipo di valore di estensione")
                     continue
                 types.add(xmp.simple_text(vt.field(S.NS_PDFA_TYPE, "type")) or "")
                 for fld in _seq(vt.field(S.NS_PDFA_TYPE, "field")):
                     problem = _struct_problem(fld, S.NS_PDFA_FIELD, _FIELD_FIELDS,
                                               required=("name", "valueType", "description"))
                     if problem:
-                        yield Failure(doc.part, clause, 4, f"campo di un tipo di estensione: {problem}")
+                        yield _ext_failure(doc.part, S.NS_PDFA_FIELD, problem,
+                                           "campo di un tipo di estensione")
             for prop in _seq(schema.field(S.NS_PDFA_SCHEMA, "property")):
                 problem = _struct_problem(prop, S.NS_PDFA_PROPERTY, _PROPERTY_FIELDS,
                                           required=("name", "valueType", "category", "description"))
                 if problem:
-                    yield Failure(doc.part, clause, 5, f"proprietà di estensione: {problem}")
+                    yield _ext_failure(doc.part, S.NS_PDFA_PROPERTY, problem, "proprietà di estensione")
                     continue
                 category = xmp.simple_text(prop.field(S.NS_PDFA_PROPERTY, "category"))
                 if category not in ("internal", "external"):
-                    yield Failure(doc.part, clause, 6,
+                    yield Failure(doc.part, clause, _ext_test(doc.part, 10),
                                   f"la categoria di una proprietà di estensione vale «{category}»"
                                   " (ammessi: internal, external)")
                 pname = xmp.simple_text(prop.field(S.NS_PDFA_PROPERTY, "name")) or ""
                 props[(uri, pname)] = xmp.simple_text(prop.field(S.NS_PDFA_PROPERTY, "valueType")) or ""
     return props, types
+
+
+# veraPDF's test numbers of ISO 19005-1 6.7.8 per extension-schema field; ISO 19005-2/3
+# 6.6.2.3.3 numbers the same tests one lower (its test 1 of 6.7.8 is 6.6.2.3.2-1)
+_EXT_FIELD_TESTS = {
+    S.NS_PDFA_SCHEMA: {"schema": 3, "namespaceURI": 4, "prefix": 5, "property": 6, "valueType": 7},
+    S.NS_PDFA_PROPERTY: {"name": 8, "valueType": 9, "category": 10, "description": 11},
+    S.NS_PDFA_TYPE: {"type": 12, "namespaceURI": 13, "prefix": 14, "description": 15, "field": 16},
+    S.NS_PDFA_FIELD: {"name": 17, "valueType": 18, "description": 19},
+}
+
+
+def _ext_test(part: int, test_in_part1: int) -> int:
+    return test_in_part1 if part == 1 else test_in_part1 - 1
+
+
+def _ext_failure(part: int, ns: str, problem: tuple[str, str], what: str) -> Failure:
+    """A field-specific failure, or the "undefined field" rule (6.7.8-1 / 6.6.2.3.2-1)."""
+    local, text = problem
+    test = _EXT_FIELD_TESTS[ns].get(local)
+    if test is None:
+        return Failure(part, "6.7.8" if part == 1 else "6.6.2.3.2", 1, f"{what}: {text}")
+    return Failure(part, "6.7.8" if part == 1 else "6.6.2.3.3", _ext_test(part, test), f"{what}: {text}")
 
 
 def _seq(node: Node | None) -> list[Node]:
@@ -157,26 +186,28 @@ def _seq(node: Node | None) -> list[Node]:
     return node.items
 
 
-def _struct_problem(node: Node, ns: str, fields: dict[str, str], required: tuple[str, ...]) -> str:
+def _struct_problem(node: Node, ns: str, fields: dict[str, str],
+                    required: tuple[str, ...]) -> tuple[str, str] | None:
+    """(field at fault, what is wrong) or None; an undefined field is named "" ."""
     if node.kind != "struct":
-        return "non è una struttura"
+        return "", "non è una struttura"
     present = set()
     for f in node.fields:
         if f.ns != ns:
-            return f"il campo {f.local} usa lo spazio dei nomi {f.ns!r} invece di {ns!r}"
+            return "", f"il campo {f.local} usa lo spazio dei nomi {f.ns!r} invece di {ns!r}"
         expected = fields.get(f.local)
         if expected is None:
-            return f"campo non previsto {f.local}"
+            return "", f"campo non previsto {f.local}"
         if expected == "Seq":
             if f.kind != "array" or f.array != "Seq":
-                return f"il campo {f.local} deve essere un rdf:Seq"
+                return f.local, f"il campo {f.local} deve essere un rdf:Seq"
         elif f.kind != "simple":
-            return f"il campo {f.local} deve essere un testo semplice"
+            return f.local, f"il campo {f.local} deve essere un testo semplice"
         present.add(f.local)
     missing = [r for r in required if r not in present]
     if missing:
-        return f"mancano i campi {', '.join(missing)}"
-    return ""
+        return missing[0], f"mancano i campi {', '.join(missing)}"
+    return None
 
 
 # --- properties and value types (ISO 19005-1 6.7.9; ISO 19005-2 6.6.2.3.1) ---
@@ -192,13 +223,14 @@ def _properties(doc: Document, packet: xmp.Packet, ext_props, ext_types) -> Iter
         if vtype is None:
             vtype = ext_props.get((prop.ns, prop.local))
             if vtype is None:
-                yield Failure(doc.part, clause, 1,
+                yield Failure(doc.part, clause, 2 if doc.part == 1 else 1,
                               f"la proprietà {label} non appartiene a uno schema predefinito "
                               "e non è descritta da uno schema di estensione")
                 continue
         problem = _type_problem(prop, vtype, ext_types, depth=0)
         if problem:
-            yield Failure(doc.part, clause, 2, f"la proprietà {label} ha un valore non valido: {problem}")
+            yield Failure(doc.part, clause, 3 if doc.part == 1 else 2,
+                          f"la proprietà {label} ha un valore non valido: {problem}")
 
 
 def _normalise(vtype: str) -> str:

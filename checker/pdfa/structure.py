@@ -77,9 +77,9 @@ def _xref_syntax(doc: Document) -> Iterator[Failure]:
         if good:
             continue
         if not re.match(_EOL + rb"\d", after):
-            yield Failure(p, "6.1.4", 1, "la parola chiave xref non è seguita da un solo fine riga")
-        elif re.match(_EOL + rb"\d+\s+\d+", after):
-            yield Failure(p, "6.1.4", 2, "l'intestazione della sezione xref non usa un solo spazio")
+            yield Failure(p, "6.1.4", 2, "la parola chiave xref non è seguita da un solo fine riga")
+        elif p == 1 and re.match(_EOL + rb"\d+\s+\d+", after):  # a part 1 rule only
+            yield Failure(p, "6.1.4", 1, "l'intestazione della sezione xref non usa un solo spazio")
 
 
 def _entries(doc: Document):
@@ -137,7 +137,7 @@ def _objects_syntax(doc: Document) -> Iterator[Failure]:
         if "ext" not in reported and any(get(obj, k) is not None
                                          for k in ("/F", "/FFilter", "/FDecodeParms")):
             reported.add("ext")
-            yield Failure(p, clause_stream, 2 if p >= 2 else 3,
+            yield Failure(p, clause_stream, 3,
                           "un flusso rimanda a un file esterno (/F, /FFilter, /FDecodeParms)")
         end = entries[i + 1][1] if i + 1 < len(entries) else len(data)
         yield from _stream_syntax(doc, og, obj, data, m.end(), end, reported, clause_stream)
@@ -153,7 +153,7 @@ def _stream_syntax(doc, og, obj, data, start, end, reported, clause) -> Iterator
     after = window[idx + 6:idx + 8]
     if "kw" not in reported and not (after.startswith(b"\r\n") or after.startswith(b"\n")):
         reported.add("kw")
-        yield Failure(p, clause, 4 if p >= 2 else 1,
+        yield Failure(p, clause, 2,
                       f"la parola chiave stream dell'oggetto {og[0]} non è seguita da CRLF o LF")
         return
     body = start + idx + 6 + (2 if after.startswith(b"\r\n") else 1)
@@ -170,7 +170,7 @@ def _stream_syntax(doc, og, obj, data, start, end, reported, clause) -> Iterator
             return  # the end of line was counted in /Length: tolerated
         if "endkw" not in reported:
             reported.add("endkw")
-            yield Failure(p, clause, 4 if p >= 2 else 1, f"la parola chiave endstream dell'oggetto "
+            yield Failure(p, clause, 2, f"la parola chiave endstream dell'oggetto "
                           f"{og[0]} non è preceduta da un fine riga")
         return
     stop = data.find(b"endstream", body, end if end > body else len(data))
