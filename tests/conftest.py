@@ -1,5 +1,15 @@
-"""Shared fixtures. Samples are built by `make samples` into samples/out/ (see samples/make_samples.py);
-a test session builds them itself when they are missing."""
+"""The test suite's layout and shared fixtures.
+
+    unit/         one module at a time, on files made in the test
+    integration/  the engine with its workers, the CLI, the Flask app, clamd, veraPDF, servers
+    browser/      the served app driven in headless Chromium (Playwright)
+    corpus/       measurements over ../shared/corpus (veraPDF's test files): no test names a file
+    fixtures/     helpers the tests import by name (test PKI, sample builders, servers, the
+                  PDF/A spec-case builder), put on sys.path here
+
+Samples are built by `make samples` into samples/out/ (see samples/make_samples.py); a test
+session builds them itself when they are missing. A missing prerequisite fails the test with the
+install step, it never skips (require() below)."""
 from __future__ import annotations
 
 import os
@@ -10,6 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 SAMPLES = ROOT / "samples" / "out"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "verapdf"

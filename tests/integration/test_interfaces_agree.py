@@ -13,7 +13,7 @@ import pytest
 
 from app import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-m", "checker"]
 
 # profile, sender, subject, document type (one of the form's choices), files as

@@ -175,13 +175,13 @@ def test_healthz_reports_checks_and_tools(client, monkeypatch, tmp_path):
     assert r.status_code == 200
     body = r.get_json()
     assert body["status"] == "ok"
-    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
     assert body["version"] == project["project"]["version"]
     assert {"pdfa", "pdf_active", "signature", "antivirus", "verapdf", "office", "pec_message"} <= \
         set(body["checks"]) and body["checks"] == sorted(body["checks"])
     assert (body["verapdf"], body["antivirus"]) == ("absent", "absent")
     # the deployment settings are read on each request
-    monkeypatch.setenv("VERAPDF", str(Path(__file__).parent / "fake_verapdf" / "verapdf_report"))
+    monkeypatch.setenv("VERAPDF", str(Path(__file__).resolve().parents[1] / "fixtures" / "fake_verapdf" / "verapdf_report"))
     monkeypatch.setenv("PEC_PRECHECK_CLAMD", "unix:/nonexistent/clamd.sock")
     body = client.get("/healthz").get_json()
     assert (body["verapdf"], body["antivirus"]) == ("found", "configured")

@@ -16,7 +16,7 @@ from checker.identify import content
 from checker.model import FormatInfo, InputFile, Severity
 from checker.pdf import pdfa_claim
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("gen_formats", ROOT / "samples" / "gen_formats.py")
 gen = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(gen)

@@ -11,7 +11,7 @@ from checker import pdfa
 from checker.pdfa import registry
 from checker.pdfa.model import FLAVOURS
 
-from tests.pdfa_spec.cases import CASES
+from pdfa_spec.cases import CASES
 
 
 def _listed() -> tuple[list[str], list[str]]:

@@ -14,8 +14,8 @@ import pytest
 from checker import pdfa
 from checker.pdfa import registry
 
-from tests.pdfa_spec.builder import Spec, make
-from tests.pdfa_spec.cases import CASES, Case
+from pdfa_spec.builder import Spec, make
+from pdfa_spec.cases import CASES, Case
 
 FEATURE_SETS = sorted({tuple(sorted(c.features.items())) for c in CASES})
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from checker import catalogue, profiles
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EMITTED = re.compile(r"""\bFinding\(\s*["']([A-Z]{2,5}[0-9]{3})["']""")
 
 

@@ -66,7 +66,7 @@ def test_PDFA003_a_claimed_level_the_validator_does_not_know_is_not_checked(monk
 
     from checker.model import InputFile, Submission
     spec = importlib.util.spec_from_file_location(
-        "gen_pdfa", Path(__file__).resolve().parent.parent / "samples" / "gen_pdfa.py")
+        "gen_pdfa", Path(__file__).resolve().parents[2] / "samples" / "gen_pdfa.py")
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
 

@@ -17,7 +17,7 @@ import pytest
 from checker import engine
 from checker.model import InputFile, Submission
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "samples"))
 import gen_formats  # noqa: E402
 import gen_pdf  # noqa: E402

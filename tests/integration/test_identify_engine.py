@@ -13,7 +13,7 @@ import pytest
 from checker import engine, profiles
 from checker.model import InputFile, Severity, Submission, Verdict
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("gen_formats", ROOT / "samples" / "gen_formats.py")
 gen = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(gen)

@@ -22,7 +22,7 @@ from checker.checks import CheckContext, pdf_active
 from checker.model import FormatInfo, InputFile, Severity, Submission, Verdict
 from checker.pdfscan import HitKind, Limits, scan
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "samples"))
 import gen_pdf  # noqa: E402
 

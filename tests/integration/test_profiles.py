@@ -21,7 +21,7 @@ from checker.model import (Document, FormatInfo, InputFile, Severity, SignatureI
 from checker.pecdomains import PecStatus, classify
 from conftest import SEEDS, require
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OFFICES = ["generic", "piacenza", "cassano-allo-ionio", "mezzani", "cremona", "genova"]
 SEED_OF = {"piacenza": "000", "cassano-allo-ionio": "001", "mezzani": "002", "cremona": "003",
            "genova": "004"}

@@ -14,7 +14,7 @@ from checker import pdfa
 from checker.checks.pdfa import findings_for
 
 _spec = importlib.util.spec_from_file_location(
-    "gen_pdfa", Path(__file__).resolve().parent.parent / "samples" / "gen_pdfa.py")
+    "gen_pdfa", Path(__file__).resolve().parents[2] / "samples" / "gen_pdfa.py")
 gen = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(gen)
 

@@ -22,7 +22,7 @@ from checker import catalogue, engine, verapdf
 from checker.checks import settings_from_env
 from checker.model import InputFile, Severity, Submission
 
-FAKE = Path(__file__).resolve().parent / "fake_verapdf"
+FAKE = Path(__file__).resolve().parents[1] / "fixtures" / "fake_verapdf"
 NO_POOL = "/nonexistent/verapdf-build"
 
 

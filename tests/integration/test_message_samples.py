@@ -11,7 +11,7 @@ import pytest
 from checker import engine
 from checker.model import InputFile, Submission, Verdict
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _generator():

@@ -167,7 +167,7 @@ def test_cli_checks_revocation_online_from_its_workers(k, server, tmp_path):
     env = {**os.environ, "PEC_PRECHECK_REVOCATION": "online"}
     out = subprocess.run([sys.executable, "-m", "checker.cli", "check", str(path), "--trust", k.tsl,
                           "--json"], capture_output=True, text=True, env=env,
-                         cwd=Path(__file__).resolve().parent.parent)
+                         cwd=Path(__file__).resolve().parents[2])
     report = json.loads(out.stdout)
     [envelope] = [d for d in report["documents"] if d["name"] == "domanda.pdf.p7m"]
     [sig] = envelope["signatures"]

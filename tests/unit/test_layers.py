@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Module prefix → layer, top (1) to bottom (6). A module belongs to its longest matching prefix
 # (the prefix itself or anything below it); every module must belong somewhere. A key ending

@@ -14,7 +14,7 @@ import pytest
 from checker.zipinspect import (ZipEntry, ZipLimits, ZipProblem, ZipProblemKind, inspect,
                                 read_member)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("gen_formats", ROOT / "samples" / "gen_formats.py")
 gen = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(gen)
