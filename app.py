@@ -23,6 +23,7 @@ import threading
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
 from checker import isolation, web_triage
@@ -49,14 +50,18 @@ def settings_from_env() -> dict[str, Any]:
     }
 
 
+class ReportJSON(DefaultJSONProvider):
+    ensure_ascii = False  # Italian text stays readable
+    sort_keys = False     # fields keep the report's order
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.request_class = InMemoryRequest
     app.config.update(settings_from_env())
     if config:
         app.config.update(config)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    app.json = ReportJSON(app)
     csrf.init_app(app)
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)

@@ -53,7 +53,7 @@ def issues(name: str) -> list[NameIssue]:
     if len(name) > MAX_NAME_LENGTH:
         found.append(NameIssue(NameProblem.TOO_LONG, str(len(name))))
     # Cc: ASCII/C1 controls; Cf: invisible format characters (zero-width space, soft hyphen...).
-    # The bidirectional overrides that disguise "fattura‮fdp.exe" as "fatturaexe.pdf" are
+    # The bidirectional overrides that disguise "fattura<U+202E>fdp.exe" as "fatturaexe.pdf" are
     # identification's deceptive-name error (FMT012): not reported twice.
     controls = sorted({c for c in name if unicodedata.category(c) in ("Cc", "Cf")
                        and c not in BIDI_CONTROLS})

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import enum
 import io
+import itertools
 import posixpath
 import struct
 import zipfile
@@ -317,7 +318,7 @@ def _check_layout(data: bytes, report: ZipReport, infos, start_dir: int, prefix:
                         prefix + info.filename)
         spans.append((off, data_end, info.filename))
     spans.sort()
-    for (s1, e1, n1), (s2, _e2, n2) in zip(spans, spans[1:]):
+    for (_s1, e1, n1), (s2, _e2, n2) in itertools.pairwise(spans):
         if s2 < e1:
             report._add(ZipProblemKind.OVERLAP, f"{n2!r} starts inside {n1!r}", prefix + n2)
     if spans and spans[0][0] > 0:

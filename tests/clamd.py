@@ -5,7 +5,7 @@ folder holding ONE body signature for the EICAR test string (no freshclam, no ne
 Debian's clamav-daemon comes from `scripts/install-system.sh test`. If clamd cannot
 start, the tests that use it FAIL (they are part of the suite), they do not skip.
 
-Use it from a test module with `from clamd import clamd_address  # noqa: F401`.
+Use it from a test module with `clamd_address = clamd.clamd_address` (after `import clamd`).
 """
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ UTC = dt.UTC
 NOW = dt.datetime.now(UTC).replace(microsecond=0)
 CF = "RSSMRA80A01H501U"
 CRL_URL = "http://crl.test.invalid/qualified.crl"
+SHA256 = hashes.SHA256()  # the default digest of the test certificates
 
 
 @dataclass
@@ -107,7 +108,7 @@ def _qc_statements() -> x509.UnrecognizedExtension:
 
 def _issue(subject: x509.Name, key, issuer: Identity | None, *, ca: bool = False,
            not_before: dt.datetime, not_after: dt.datetime, usage: str = "sign",
-           qualified: bool = False, hash_alg=hashes.SHA256(), crl_url: str | None = None,
+           qualified: bool = False, hash_alg: hashes.HashAlgorithm = SHA256, crl_url: str | None = None,
            ocsp_url: str | None = None) -> x509.Certificate:
     issuer_name = issuer.cert.subject if issuer else subject
     signing_key = issuer.key if issuer else key
@@ -158,7 +159,7 @@ def build(folder: Path) -> TestPKI:
 
     def person(label, given, surname, cf, *, bits=2048, start=NOW - dt.timedelta(days=30),
                end=NOW + dt.timedelta(days=700), qualified=True, usage="sign",
-               issuer=inter, hash_alg=hashes.SHA256(), serial_prefix="TINIT-"):
+               issuer=inter, hash_alg=SHA256, serial_prefix="TINIT-"):
         k = _key(bits)
         cert = _issue(_name(f"{surname.upper()} {given.upper()}", person=(given, surname),
                             serial=f"{serial_prefix}{cf}"), k, issuer,
@@ -233,6 +234,8 @@ def trusted_list(pki: TestPKI, *, ca_status: str = "granted",
         <ServiceStatus>{st}{status}</ServiceStatus>
         <StatusStartingTime>{when}</StatusStartingTime>
       </ServiceInformation>{extra}</TSPService>"""
+    services = (service("CA/QC", "Test Qualified CA", pki.root.cert, ca_status, history)
+                + service("TSA/QTST", "Test TSA", pki.tsa.cert, "granted"))
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#" Id="tsl" TSLTag="http://uri.etsi.org/19612/TSLTag">
   <SchemeInformation>
@@ -247,7 +250,7 @@ def trusted_list(pki: TestPKI, *, ca_status: str = "granted",
   <TrustServiceProviderList>
     <TrustServiceProvider>
       <TSPInformation><TSPName><Name xml:lang="en">PEC Precheck Test TSP</Name></TSPName></TSPInformation>
-      <TSPServices>{service("CA/QC", "Test Qualified CA", pki.root.cert, ca_status, history)}{service("TSA/QTST", "Test TSA", pki.tsa.cert, "granted")}
+      <TSPServices>{services}
       </TSPServices>
     </TrustServiceProvider>
   </TrustServiceProviderList>

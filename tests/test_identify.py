@@ -522,7 +522,7 @@ def test_mutated_samples_never_reach_the_last_resort_handler(built):
     import random
 
     rng = random.Random(20240506)
-    for name, data in sorted(built.items()):
+    for _name, data in sorted(built.items()):
         if len(data) > 2_000_000:
             continue
         for _ in range(20):

@@ -25,8 +25,9 @@ def capped(findings: list[Finding], limit: int = MAX_FINDINGS_PER_CODE,
             last = keep[-1]
             keep[-1] = Finding(last.code, last.severity, f"{last.detail} (e altri {extra} casi simili)",
                                last.location, dict(last.args))
-            group = keep
-        out.extend(group)
+            out.extend(keep)
+        else:
+            out.extend(group)
     return out
 
 

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 import pikepdf
 
-from .model import Flavour
+from .model import Failure, Flavour, Rule, Undecided
+from .parts import PartRules, rules_for
 
 MAX_OBJECTS = 300_000        # objects we are willing to look at one by one
 MAX_STREAM_BYTES = 64 << 20  # decoded bytes we read from one stream
@@ -22,16 +23,20 @@ class Budget(Exception):
     """A walk exceeded its budget: the family could not be fully checked."""
 
 
+class Undecidable(Exception):
+    """What a rule needs cannot be read (a damaged font program, a number that is not one):
+    the rule's caller records it as Undecided instead of letting the file pass."""
+
+
 def objgen(obj) -> tuple[int, int] | None:
-    try:
-        og = obj.objgen
-    except Exception:  # noqa: BLE001 - direct objects have no objgen
-        return None
+    """(object number, generation) of an indirect object; None for direct objects and for
+    the plain Python values (int, Decimal, bool) pikepdf returns for scalars."""
+    og = getattr(obj, "objgen", (0, 0))
     return og if og != (0, 0) else None
 
 
 def is_dict(obj) -> bool:
-    return isinstance(obj, pikepdf.Dictionary) or isinstance(obj, pikepdf.Stream)
+    return isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream))
 
 
 def name(obj) -> str | None:
@@ -45,13 +50,11 @@ def name(obj) -> str | None:
 
 
 def get(obj, key: str, default=None):
-    """obj[key] for dictionaries and streams; never raises."""
-    try:
-        if is_dict(obj):
-            value = obj.get(key if key.startswith("/") else "/" + key)
-            return default if value is None else value
-    except Exception:  # noqa: BLE001 - damaged object
-        return default
+    """obj[key] for dictionaries and streams, `default` for anything else or a missing key.
+    A damaged object raises pikepdf.PdfError: its family is then not decided."""
+    if is_dict(obj):
+        value = obj.get(key if key.startswith("/") else "/" + key)
+        return default if value is None else value
     return default
 
 
@@ -77,7 +80,7 @@ def read_stream(stream, limit: int = MAX_STREAM_BYTES) -> bytes | None:
         if not filters and len(stream.read_raw_bytes()) > limit:
             return None
         data = stream.read_bytes()
-    except Exception:  # noqa: BLE001 - undecodable stream
+    except (pikepdf.PdfError, zlib.error):  # a filter qpdf cannot decode, damaged data
         return None
     if len(data) > limit:
         return None
@@ -90,10 +93,21 @@ class Document:
     pdf: pikepdf.Pdf
     flavour: Flavour
     _objects: list | None = field(default=None, repr=False)
+    rules: PartRules = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.rules = rules_for(self.flavour.part)
 
     @property
     def part(self) -> int:
         return self.flavour.part
+
+    def fail(self, rule: Rule, detail: str, location: str = "") -> Failure:
+        return Failure(self.part, rule.clause, rule.test, detail, location)
+
+    def undecided(self, rule: Rule | str, detail: str, location: str = "") -> Undecided:
+        clause = rule.clause if isinstance(rule, Rule) else rule
+        return Undecided(self.part, clause, detail, location)
 
     @property
     def root(self):
@@ -121,10 +135,8 @@ class Document:
                 yield obj
 
     def pages(self) -> list:
-        try:
-            return list(self.pdf.pages)
-        except Exception:  # noqa: BLE001 - broken page tree
-            return []
+        """The pages; a broken page tree raises pikepdf.PdfError (the family is not decided)."""
+        return list(self.pdf.pages)
 
     # --- resources: pages, form XObjects, patterns, annotation appearances, Type 3 glyphs ---
 
@@ -147,10 +159,10 @@ class Document:
         budget = MAX_OBJECTS
         while stack:
             obj, where = stack.pop()
-            key = objgen(obj) or id(obj)
-            if key in seen:
+            seen_key = objgen(obj) or id(obj)
+            if seen_key in seen:
                 continue
-            seen.add(key)
+            seen.add(seen_key)
             budget -= 1
             if budget < 0:
                 raise Budget("too many content owners")
