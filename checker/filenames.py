@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 MAX_NAME_LENGTH = 100  # protocol systems and Windows paths (MAX_PATH 260 with the folder) cut longer names
 SAFE_CHARS = re.compile(r"[A-Za-z0-9._\- ()]")
-WINDOWS_FORBIDDEN = set('<>:"|?*')
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                     *(f"LPT{i}" for i in range(1, 10))}
 # Text-direction controls: judged by identification from the name (FMT012, deceptive name).

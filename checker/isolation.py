@@ -162,7 +162,7 @@ def _died(job: Job, proc: ForkServerProcess) -> CheckResult:
         return _failure(job, "SYS002")
     if code is not None and code < 0:
         sig = -code
-        if sig == signal.SIGXCPU or sig == signal.SIGKILL:
+        if sig in (signal.SIGXCPU, signal.SIGKILL):
             return _failure(job, "SYS001")
         return _failure(job, "SYS003", f"signal {signal.Signals(sig).name}")
     return _failure(job, "SYS003", f"exit status {code}")

@@ -185,7 +185,7 @@ def _inspect(data: bytes, limits: ZipLimits, depth: int, prefix: str, state: _Wa
     if eocd < 0:
         report._add(ZipProblemKind.CORRUPT, "end of central directory not found", prefix)
         return report
-    (_sig, _disk, _cd_disk, _n_disk, n_total, cd_size, cd_offset,
+    (_sig, _disk, _cd_disk, _n_disk, n_total, _cd_size, cd_offset,
      comment_len) = struct.unpack("<4sHHHHIIH", data[eocd:eocd + _EOCD_SIZE])
     end = eocd + _EOCD_SIZE + comment_len
     if end > len(data):

@@ -34,7 +34,6 @@ TOPIC = "content"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 CLEAN_TEXT = [
     "Oggetto: richiesta di accesso agli atti",

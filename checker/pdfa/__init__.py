@@ -6,8 +6,13 @@ returns a PdfaReport whose failures cite ISO 19005 part, clause and test number.
 
 Each family is conservative: it reports a requirement as failed only when the file
 clearly breaks it, because a false "not compliant" on a good PDF/A sends a citizen to
-fix what is not broken. Clauses we do not check are listed in clauses.UNCOVERED_IT, so
-the report can say the built-in result is a pre-check.
+fix what is not broken. The other way round, a requirement whose inputs cannot be read
+(a damaged font program, a number that is not one) is Undecided, never met: a file with
+an undecided rule and no failure is reported as not checked (compliant None). Clauses we
+do not check are listed in clauses.UNCOVERED_IT, so the report can say the built-in
+result is a pre-check. What differs between parts 1, 2 and 3 is data in parts.py.
+
+Imports: pikepdf, fontTools, lxml and its own modules only (a validator: no checker.checks).
 """
 from __future__ import annotations
 

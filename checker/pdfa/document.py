@@ -5,7 +5,6 @@ Every walk over the object graph keeps a visited set (reference loops) and a bud
 """
 from __future__ import annotations
 
-import io
 import zlib
 from dataclasses import dataclass, field
 from collections.abc import Iterator
@@ -137,80 +136,3 @@ class Document:
     def pages(self) -> list:
         """The pages; a broken page tree raises pikepdf.PdfError (the family is not decided)."""
         return list(self.pdf.pages)
-
-    # --- resources: pages, form XObjects, patterns, annotation appearances, Type 3 glyphs ---
-
-    def content_owners(self) -> Iterator[tuple[object, str]]:
-        """(object with /Resources or a content stream, where) for everything that draws."""
-        seen: set = set()
-        stack: list[tuple[object, str]] = []
-        for n, page in enumerate(self.pages(), start=1):
-            stack.append((page.obj, f"pagina {n}"))
-            for annot in as_list(get(page.obj, "/Annots")):
-                ap = get(annot, "/AP")
-                for key in ("/N", "/R", "/D"):
-                    entry = get(ap, key)
-                    if isinstance(entry, pikepdf.Stream):
-                        stack.append((entry, f"pagina {n}, aspetto annotazione"))
-                    elif isinstance(entry, pikepdf.Dictionary):
-                        for _, sub in entry.items():
-                            if isinstance(sub, pikepdf.Stream):
-                                stack.append((sub, f"pagina {n}, aspetto annotazione"))
-        budget = MAX_OBJECTS
-        while stack:
-            obj, where = stack.pop()
-            seen_key = objgen(obj) or id(obj)
-            if seen_key in seen:
-                continue
-            seen.add(seen_key)
-            budget -= 1
-            if budget < 0:
-                raise Budget("too many content owners")
-            yield obj, where
-            res = get(obj, "/Resources")
-            for sub in self._children(res):
-                stack.append((sub, where))
-
-    @staticmethod
-    def _children(res) -> Iterator:
-        if not is_dict(res):
-            return
-        xobjs = get(res, "/XObject")
-        if is_dict(xobjs):
-            for _, x in xobjs.items():
-                if isinstance(x, pikepdf.Stream) and name(get(x, "/Subtype")) == "Form":
-                    yield x
-        pats = get(res, "/Pattern")
-        if is_dict(pats):
-            for _, p in pats.items():
-                if isinstance(p, pikepdf.Stream):
-                    yield p
-        fonts = get(res, "/Font")
-        if is_dict(fonts):
-            for _, f in fonts.items():
-                if name(get(f, "/Subtype")) == "Type3" and is_dict(get(f, "/Resources")):
-                    yield f
-
-    def resources(self) -> Iterator[tuple[object, str]]:
-        """(Resources dictionary, where) of every content owner."""
-        seen: set = set()
-        for owner, where in self.content_owners():
-            res = get(owner, "/Resources")
-            if is_dict(res):
-                key = objgen(res) or id(res)
-                if key not in seen:
-                    seen.add(key)
-                    yield res, where
-
-    def resource_entries(self, category: str) -> Iterator[tuple[str, object, str]]:
-        """(resource name, object, where) for one category (/Font, /XObject, /ExtGState...)."""
-        for res, where in self.resources():
-            group = get(res, category)
-            if is_dict(group):
-                for key, value in group.items():
-                    yield key, value, where
-
-
-def open_document(data: bytes, flavour: Flavour) -> Document:
-    pdf = pikepdf.open(io.BytesIO(data), suppress_warnings=True)
-    return Document(data=data, pdf=pdf, flavour=flavour)

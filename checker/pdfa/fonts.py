@@ -349,8 +349,7 @@ def _glyph_names(font) -> dict[int, str]:
     base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))
     if base is None and name(get(font, "/Subtype")) != "Type3":
         names.update(_builtin_encoding(font))
-    elif base is not None:
-        names.clear()  # a standard encoding: every name in it is a standard glyph name
+    # (a standard base encoding adds nothing: every name in it is a standard glyph name)
     if is_dict(enc):
         code = None
         for item in as_list(get(enc, "/Differences")):

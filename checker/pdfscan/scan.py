@@ -221,7 +221,6 @@ def _pdfa_claim(pdf: pikepdf.Pdf, report: ScanReport) -> None:
         if isinstance(meta, pikepdf.Stream):
             claim = pdfa_claim(bounded_bytes(meta, 4 << 20))
             report.pdfa_part = claim.get("pdfa_part")
-            report.pdfa_conformance = claim.get("pdfa_conformance", "")
     except (pikepdf.PdfError, ValueError, TypeError, TooLarge):
         pass
 

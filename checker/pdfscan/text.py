@@ -19,7 +19,6 @@ logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its repairs are not our
 class PageText:
     text: str = ""               # all extracted text, page breaks as form feeds
     facts_text: str = ""         # the first pages only
-    pages_read: int = 0
     bomb: list[Hit] = field(default_factory=list)
 
 
@@ -70,7 +69,6 @@ def _extract(data: bytes, limits: Limits, password: str) -> PageText:
         page_text = page_text[: limits.text_chars - size]
         chunks.append(page_text)
         size += len(page_text)
-        out.pages_read = i + 1
         if i + 1 == limits.facts_pages:
             out.facts_text = "\f".join(chunks)
         if size >= limits.text_chars:
