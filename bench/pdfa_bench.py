@@ -114,7 +114,7 @@ def agrees(o: Outcome) -> bool:
 
 def summary(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
     """{folder: {"files", "agree", "agreement", "false_fail", "false_pass", "undecided"}}."""
-    table: dict[str, dict[str, float]] = collections.defaultdict(lambda: collections.Counter())
+    table: dict[str, dict[str, float]] = collections.defaultdict(collections.Counter)
     for o in outcomes:
         row = table[o.case.folder]
         row["files"] += 1

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 MAX_NAME_LENGTH = 100  # protocol systems and Windows paths (MAX_PATH 260 with the folder) cut longer names
 SAFE_CHARS = re.compile(r"[A-Za-z0-9._\- ()]")
-WINDOWS_FORBIDDEN = set('<>:"|?*')
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                     *(f"LPT{i}" for i in range(1, 10))}
 # Text-direction controls: judged by identification from the name (FMT012, deceptive name).
@@ -53,7 +52,7 @@ def issues(name: str) -> list[NameIssue]:
     if len(name) > MAX_NAME_LENGTH:
         found.append(NameIssue(NameProblem.TOO_LONG, str(len(name))))
     # Cc: ASCII/C1 controls; Cf: invisible format characters (zero-width space, soft hyphen...).
-    # The bidirectional overrides that disguise "fattura‮fdp.exe" as "fatturaexe.pdf" are
+    # The bidirectional overrides that disguise "fattura<U+202E>fdp.exe" as "fatturaexe.pdf" are
     # identification's deceptive-name error (FMT012): not reported twice.
     controls = sorted({c for c in name if unicodedata.category(c) in ("Cc", "Cf")
                        and c not in BIDI_CONTROLS})

@@ -9,8 +9,11 @@ endless loop — the caller gets a CheckResult, never an exception.
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import multiprocessing.connection
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, ForkServerProcess
 import os
 import resource
 import signal
@@ -27,17 +30,14 @@ DEFAULT_MEMORY_MB = int(os.environ.get("PEC_PRECHECK_MEMORY_MB", "1024"))
 DEFAULT_WORKERS = int(os.environ.get("PEC_PRECHECK_WORKERS", str(max(2, os.cpu_count() or 2))))
 
 _PRELOAD = ["checker.checks", "checker.identify"]
-_context: Any = None
 
 
-def _ctx():
+@functools.cache
+def _ctx() -> ForkServerContext:
     """The forkserver context, started once per process with the checks preloaded."""
-    global _context
-    if _context is None:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(_PRELOAD)
-        _context = ctx
-    return _context
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(_PRELOAD)
+    return ctx
 
 
 @dataclass
@@ -56,8 +56,10 @@ class Job:
 _OUT_OF_MEMORY_EXIT = 86  # the child could not even report its MemoryError
 
 
-def _child(conn, fn, args, memory_mb: int, cpu_seconds: int) -> None:
-    status, payload = "error", "worker failed before the check started"
+def _child(conn: Connection, fn: Callable[..., CheckResult], args: tuple, memory_mb: int,
+           cpu_seconds: int) -> None:
+    status: str = "error"
+    payload: CheckResult | str | None = "worker failed before the check started"
     try:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -91,7 +93,8 @@ def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS) -> list[Job]:
     """Run jobs at most `workers` at a time; fill job.result for each. Never raises."""
     ctx = _ctx()
     pending = list(jobs)
-    running: dict[Any, tuple[Job, Any, Any, float]] = {}  # conn -> (job, proc, conn, deadline)
+    # conn -> (job, proc, started, deadline)
+    running: dict[Connection, tuple[Job, ForkServerProcess, float, float]] = {}
     while pending or running:
         while pending and len(running) < workers:
             job = pending.pop(0)
@@ -109,9 +112,11 @@ def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS) -> list[Job]:
             running[parent_conn] = (job, proc, started, started + job.timeout)
         now = time.monotonic()
         next_deadline = min(d for (_, _, _, d) in running.values())
-        ready = multiprocessing.connection.wait(list(running), timeout=max(0.0, next_deadline - now))
-        for conn in ready:
+        ready = set(multiprocessing.connection.wait(list(running), timeout=max(0.0, next_deadline - now)))
+        for conn in [c for c in running if c in ready]:
             job, proc, started, _ = running.pop(conn)
+            status: str
+            payload: CheckResult | str | None
             try:
                 status, payload = conn.recv()
             except (EOFError, OSError):
@@ -121,12 +126,12 @@ def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS) -> list[Job]:
             if proc.is_alive():
                 proc.kill()
             job.seconds = time.monotonic() - started
-            if status == "ok":
+            if status == "ok" and isinstance(payload, CheckResult):
                 job.result = payload
             elif status == "memory":
                 job.result = _failure(job, "SYS002")
             elif status == "error":
-                job.result = _failure(job, "SYS003", payload)
+                job.result = _failure(job, "SYS003", str(payload))
             else:
                 job.result = _died(job, proc)
         now = time.monotonic()
@@ -151,13 +156,13 @@ def warm_up() -> None:
     run_jobs([Job(label="warm-up", fn=_noop, args=(), timeout=60)])
 
 
-def _died(job: Job, proc) -> CheckResult:
+def _died(job: Job, proc: ForkServerProcess) -> CheckResult:
     code = proc.exitcode
     if code == _OUT_OF_MEMORY_EXIT:
         return _failure(job, "SYS002")
     if code is not None and code < 0:
         sig = -code
-        if sig == signal.SIGXCPU or sig == signal.SIGKILL:
+        if sig in (signal.SIGXCPU, signal.SIGKILL):
             return _failure(job, "SYS001")
         return _failure(job, "SYS003", f"signal {signal.Signals(sig).name}")
     return _failure(job, "SYS003", f"exit status {code}")

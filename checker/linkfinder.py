@@ -33,7 +33,12 @@ _DOMAIN = re.compile(
 
 # Top-level domains that make a bare "name.tld" a web address. Country codes that collide
 # with Italian abbreviations ("all.to", "sig.ra", "geom.ra", "prot.n", "tel.ca") are left out.
-_TLDS = frozenset(["it", "com", "org", "net", "eu", "gov", "edu", "info", "biz", "io", "app", "dev", "online", "site", "web", "cloud", "shop", "store", "uk", "de", "fr", "es", "pt", "ch", "at", "be", "nl", "lu", "ie", "se", "no", "dk", "fi", "pl", "cz", "sk", "hu", "ro", "gr", "hr", "si", "sm", "va", "us", "ca"])
+_TLDS = frozenset({
+    "it", "com", "org", "net", "eu", "gov", "edu", "info", "biz", "io", "app", "dev", "online",
+    "site", "web", "cloud", "shop", "store", "uk", "de", "fr", "es", "pt", "ch", "at", "be", "nl",
+    "lu", "ie", "se", "no", "dk", "fi", "pl", "cz", "sk", "hu", "ro", "gr", "hr", "si", "sm", "va",
+    "us", "ca",
+})
 
 # Abbreviations that look like "word.tld" in Italian text.
 _NOT_DOMAINS = frozenset({"ecc.it", "sig.it", "art.it", "cod.it"})
@@ -82,7 +87,7 @@ def find_links(text: str, limit: int = 200) -> list[Link]:
             found.append(Link(kind, value, m.start()))
             taken.append((m.start(), m.start() + len(value)))
             if len(found) >= limit:
-                return sorted(found, key=lambda l: l.start)
+                return sorted(found, key=lambda link: link.start)
     for m in _DOMAIN.finditer(text):
         name, tld = m.group(1), m.group(2)
         if tld not in _TLDS or name in _NOT_DOMAINS or not free(m.start(), m.end()):
@@ -95,7 +100,7 @@ def find_links(text: str, limit: int = 200) -> list[Link]:
         taken.append((m.start(), m.end()))
         if len(found) >= limit:
             break
-    return sorted(found, key=lambda l: l.start)
+    return sorted(found, key=lambda link: link.start)
 
 
 def _is_real_url(value: str) -> bool:
@@ -115,4 +120,4 @@ def is_url(value: str) -> bool:
     """True when an attribute value or a single token is an absolute URL or www. address."""
     value = value.strip()
     m = _URL.match(value)
-    return bool(m) and _is_real_url(_trim(m.group(0)))
+    return m is not None and _is_real_url(_trim(m.group(0)))

@@ -157,7 +157,7 @@ def _ordinary_family(domain: str) -> bool:
 
 def _pec_label(domain: str) -> str | None:
     for label in domain.split(".")[:-1]:
-        if label in _PEC_LABELS or label.startswith("pec-") or label.startswith("cert-"):
+        if label in _PEC_LABELS or label.startswith(("pec-", "cert-")):
             return label
         # provider brands ending in "pec" (asmepec, gigapec, registerpec, ...): long enough
         # not to catch ordinary words ("spec")

@@ -84,7 +84,7 @@ def _from_toml(path: Path) -> Profile:
     for key, value in known.items():
         if isinstance(value, list):
             known[key] = tuple(value)
-    for code, sev in known.get("severity", {}).items():
+    for sev in known.get("severity", {}).values():
         if sev != "off":
             Severity(sev)  # raises on a typo
     return Profile(**known, extra=extra)

@@ -120,7 +120,7 @@ def to_text(report: Report, lang: str = "it") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _finding_lines(findings: list[dict], lang: str) -> list[str]:
+def _finding_lines(findings: list[dict[str, Any]], lang: str) -> list[str]:
     out = []
     for f in findings:
         sev = SEVERITY_LABELS[Severity(f["severity"])][lang]
@@ -134,7 +134,7 @@ def _finding_lines(findings: list[dict], lang: str) -> list[str]:
 
 def _facts(facts: dict[str, Any]) -> dict[str, Any]:
     """Small, JSON-safe facts only: extracted text stays out of the report."""
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in facts.items():
         if key.startswith("_"):
             continue

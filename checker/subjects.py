@@ -163,7 +163,7 @@ class SubjectIssue:
 
 def strip_prefixes(subject: str) -> tuple[str, list[str]]:
     """'Fwd: R: Istanza' → ('Istanza', ['fwd', 'r'])."""
-    prefixes = []
+    prefixes: list[str] = []
     text = subject or ""
     while True:
         m = _PREFIX.match(text)

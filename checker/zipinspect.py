@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import enum
 import io
+import itertools
+import lzma
 import posixpath
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 EOCD_SIG = b"PK\x05\x06"
@@ -37,6 +40,12 @@ LOCAL_SIG = b"PK\x03\x04"
 _EOCD_SIZE = 22
 _LOCAL_SIZE = 30
 _MAX_COMMENT = 0xFFFF
+# What reading one member of a damaged or hostile zip can raise: zipfile's own errors, a
+# decompressor's (zlib, bz2 as OSError, lzma), an encrypted member (RuntimeError), a broken
+# header (struct.error, ValueError, UnicodeDecodeError in the name), a truncated file.
+MEMBER_ERRORS = (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OverflowError,
+                 struct.error, NotImplementedError, EOFError, RuntimeError, OSError,
+                 UnicodeDecodeError, IndexError, zlib.error, lzma.LZMAError)
 _SUPPORTED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
@@ -176,7 +185,7 @@ def _inspect(data: bytes, limits: ZipLimits, depth: int, prefix: str, state: _Wa
     if eocd < 0:
         report._add(ZipProblemKind.CORRUPT, "end of central directory not found", prefix)
         return report
-    (_sig, _disk, _cd_disk, _n_disk, n_total, cd_size, cd_offset,
+    (_sig, _disk, _cd_disk, _n_disk, n_total, _cd_size, cd_offset,
      comment_len) = struct.unpack("<4sHHHHIIH", data[eocd:eocd + _EOCD_SIZE])
     end = eocd + _EOCD_SIZE + comment_len
     if end > len(data):
@@ -263,11 +272,7 @@ def read_member(data: bytes, name: str, max_bytes: int) -> bytes | None:
                 return None
             with zf.open(info) as fh:
                 out = fh.read(max_bytes + 1)
-    except (KeyError, zipfile.BadZipFile, ValueError, OverflowError, struct.error,
-            NotImplementedError, EOFError, RuntimeError, OSError, UnicodeDecodeError,
-            IndexError):
-        return None
-    except Exception:  # noqa: BLE001 - zlib.error, lzma.LZMAError, ...: a bad member is "unreadable"
+    except MEMBER_ERRORS:  # a bad member is "unreadable"
         return None
     return out if len(out) <= max_bytes else None
 
@@ -317,7 +322,7 @@ def _check_layout(data: bytes, report: ZipReport, infos, start_dir: int, prefix:
                         prefix + info.filename)
         spans.append((off, data_end, info.filename))
     spans.sort()
-    for (s1, e1, n1), (s2, _e2, n2) in zip(spans, spans[1:]):
+    for (_s1, e1, n1), (s2, _e2, n2) in itertools.pairwise(spans):
         if s2 < e1:
             report._add(ZipProblemKind.OVERLAP, f"{n2!r} starts inside {n1!r}", prefix + n2)
     if spans and spans[0][0] > 0:
@@ -339,7 +344,7 @@ def _inspect_nested(zf: zipfile.ZipFile, report: ZipReport, limits: ZipLimits, d
         try:
             with zf.open(info) as fh:
                 head = fh.read(4)
-        except Exception:  # noqa: BLE001 - unreadable member: the reader reports it
+        except MEMBER_ERRORS:  # unreadable member: the reader reports it
             continue
         if head != LOCAL_SIG:
             continue
@@ -361,7 +366,7 @@ def _inspect_nested(zf: zipfile.ZipFile, report: ZipReport, limits: ZipLimits, d
         try:
             with zf.open(info) as fh:
                 inner_data = fh.read(limits.max_nested_bytes + 1)
-        except Exception as exc:  # noqa: BLE001
+        except MEMBER_ERRORS as exc:
             report._add(ZipProblemKind.CORRUPT, f"nested archive unreadable: {exc}"[:300],
                         prefix + info.filename)
             continue

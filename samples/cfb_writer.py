@@ -14,6 +14,7 @@ tree, which readers accept (colour rules are not enforced by them).
 """
 from __future__ import annotations
 
+import itertools
 import struct
 import uuid
 from dataclasses import dataclass, field
@@ -69,7 +70,7 @@ def compound_file(streams: dict[str, bytes], clsid: str = "") -> bytes:
         ordered = sorted(node.children, key=_key)
         if ordered:
             node.child = ordered[0].sid
-        for a, b in zip(ordered, ordered[1:]):
+        for a, b in itertools.pairwise(ordered):
             a.right = b.sid
 
     streams_nodes = [n for n in nodes if n.kind == 2]
@@ -110,7 +111,7 @@ def compound_file(streams: dict[str, bytes], clsid: str = "") -> bytes:
     minifat_start = chain(minifat_count) if minifat_count else ENDOFCHAIN
     root.start = chain(ministream_count) if ministream_count else ENDOFCHAIN
     root.data = ministream
-    for node, count in zip(big, big_counts):
+    for node, count in zip(big, big_counts, strict=True):
         node.start = chain(count)
     fat += [FREESECT] * (fat_count * (SECTOR // 4) - len(fat))
 
@@ -131,7 +132,7 @@ def compound_file(streams: dict[str, bytes], clsid: str = "") -> bytes:
     body += directory
     body += struct.pack(f"<{len(minifat)}I", *minifat).ljust(minifat_count * SECTOR, b"\xff")
     body += ministream.ljust(ministream_count * SECTOR, b"\0")
-    for node, count in zip(big, big_counts):
+    for node, count in zip(big, big_counts, strict=True):
         body += node.data.ljust(count * SECTOR, b"\0")
     return header + body
 

@@ -77,7 +77,8 @@ HOSTILE: dict[str, set[str]] = {
     "encrypted.zip": {"FMT024"}, "nested.zip": {"FMT025"},
     "pdf-then-zip.pdf": {"FMT014"}, "zip-with-pdf-header.zip": {"FMT014"},
     "exe-with-pdf.exe": {"FMT014", "FMT013"}, "jpeg-with-zip.jpg": {"FMT014"},
-    "zip-appended.zip": {"FMT014"}, "corrupt.zip": {"FMT017"}, "broken.docx": {"FMT017"}, "password.docx": {"FMT026"}, "empty.txt": {"FMT015"},
+    "zip-appended.zip": {"FMT014"}, "corrupt.zip": {"FMT017"}, "broken.docx": {"FMT017"},
+    "password.docx": {"FMT026"}, "empty.txt": {"FMT015"},
     "random.bin": {"FMT016"},
 }
 

@@ -210,7 +210,7 @@ def _strip_mime_version(body: bytes) -> bytes:
     # The inner entity carries only its Content-* headers.
     lines = body.split(b"\r\n")
     head_end = lines.index(b"")
-    head = [l for l in lines[:head_end] if not l.lower().startswith(b"mime-version:")]
+    head = [line for line in lines[:head_end] if not line.lower().startswith(b"mime-version:")]
     return b"\r\n".join(head + lines[head_end:])
 
 
@@ -385,8 +385,8 @@ def specs(provider: Provider) -> list[Spec]:
     nested_original = original_message(subject="Inoltro parere tecnico", attachments=[
         ("istanza.pdf", "application/pdf", small_pdf("Istanza con parere allegato")),
         ("parere-pec.eml", "message/rfc822", nested_inner)])
-    envelope_kwargs = dict(body_text=envelope_text(), daticert=Daticert(tipo="posta-certificata").to_xml(),
-                           postacert=original)
+    envelope_kwargs = {"body_text": envelope_text(), "daticert": Daticert(tipo="posta-certificata").to_xml(),
+                           "postacert": original}
     pc = {"class": "posta-certificata", "receipt_type": None, "receipt_detail": None, "error": None}
     accepted = {"class": "ricevuta", "receipt_type": "accettazione", "receipt_detail": None,
                 "error": None}

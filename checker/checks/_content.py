@@ -2,7 +2,7 @@
 found in text into findings without flooding the report, and reading zip parts safely."""
 from __future__ import annotations
 
-from ..linkfinder import Link, find_links
+from ..linkfinder import find_links
 from ..model import Finding, Severity
 
 MAX_FINDINGS_PER_CODE = 20   # a report lists the first ones; the last says how many more
@@ -78,10 +78,6 @@ def text_link_findings(text: str, code: str | dict[str, str], where: str = "",
             findings.append(Finding(code, severity, detail=link.text, location=location,
                                     args={"kind": link.kind}))
     return findings
-
-
-def links(text: str) -> list[Link]:
-    return find_links(text[:MAX_TEXT_CHARS])
 
 
 # Word field instructions (docx w:instrText / w:fldSimple, RTF \fldinst) that run a program

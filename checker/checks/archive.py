@@ -71,11 +71,14 @@ def _listing(members: list[Member]) -> str:
 
 
 def _size(n: int) -> str:
-    for unit in ("byte", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n} {unit}" if unit == "byte" else f"{n:.1f} {unit}".replace(".", ",")
-        n /= 1024
-    return str(n)
+    if n < 1024:
+        return f"{n} byte"
+    value = n / 1024
+    for unit in ("KB", "MB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}".replace(".", ",")
+        value /= 1024
+    return f"{value:.1f} GB".replace(".", ",")
 
 
 def _zip(data: bytes) -> list[Member]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
@@ -100,7 +101,8 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
             findings.append(Finding("ODF010", detail=f"{type(exc).__name__}: {exc}"[:200], location=part))
     findings += walker.findings + walker.formulas.findings
     findings += text_link_findings("\n".join(walker.link_text), "ODF011")
-    return CheckResult(findings=capped(findings, hidden=walker.formulas.hidden), facts=text_facts("\n".join(walker.text)))
+    return CheckResult(findings=capped(findings, hidden=walker.formulas.hidden),
+                       facts=text_facts("\n".join(walker.text)))
 
 
 def _read(data: bytes, part: str, findings: list[Finding]):
@@ -194,7 +196,7 @@ class _BodyWalker:
             where = f"{part}, paragrafo {self.paragraph}"
         else:
             where = f"{part}, dopo il paragrafo {self.paragraph}" if self.paragraph else part
-        for name, value in el.attrib.items():
+        for value in el.attrib.values():
             if (value or "").strip().lower().startswith(SCRIPT_URL_PREFIXES):
                 self.findings.append(Finding("ODF002", detail=value[:300], location=where))
         if tag in EVENT_LISTENERS:
@@ -250,11 +252,11 @@ def _text_outside_links(el) -> str:
     """Text of a paragraph without the text of its links, in document order. Iterative:
     a hostile file may nest spans thousands deep."""
     parts: list[str] = []
-    stack: list[tuple[bool, object]] = [(False, el)]
+    stack: list[str | Element] = [el]  # elements to read, and tails (text) to take as they are
     while stack:
-        is_tail, node = stack.pop()
-        if is_tail:
-            parts.append(node.tail)
+        node = stack.pop()
+        if isinstance(node, str):
+            parts.append(node)
             continue
         if node.tag == q("text", "a"):
             continue
@@ -262,8 +264,8 @@ def _text_outside_links(el) -> str:
             parts.append(node.text)
         for child in reversed(list(node)):
             if child.tail:
-                stack.append((True, child))
-            stack.append((False, child))
+                stack.append(child.tail)
+            stack.append(child)
     return "".join(parts)
 
 

@@ -3,6 +3,8 @@ files included), link and DDE fields (\\fldinst), linked objects (\\objautlink),
 attached template (\\*\\template), and links written in the text."""
 from __future__ import annotations
 
+import contextlib
+
 from oletools import rtfobj
 
 from ..model import CheckResult, Finding, FormatInfo, InputFile
@@ -76,10 +78,8 @@ class _Parser(rtfobj.RtfObjParser):
         symbol = matchobject.group()[1:2]
         if symbol == b"'":
             digits = self.data[self.index + 2:self.index + 4]
-            try:
+            with contextlib.suppress(ValueError):  # not two hex digits: nothing to emit
                 self._emit(bytes([int(digits, 16)]).decode("cp1252", "replace"))
-            except ValueError:
-                pass
         elif symbol in (b"{", b"}", b"\\"):
             self._emit(symbol.decode())
         super().control_symbol(matchobject)

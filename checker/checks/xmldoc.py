@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
@@ -20,7 +21,7 @@ from lxml import etree, html as lxml_html
 from ..linkfinder import find_links, is_url
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from . import Check, CheckContext
-from ._content import capped
+from ._content import MAX_FINDINGS_PER_CODE, capped
 
 MAX_DEPTH = 100
 
@@ -131,13 +132,29 @@ class _Where:
         return format(str(self), spec)
 
 
-def _finish(findings: list[Finding]) -> list[Finding]:
+@dataclass(frozen=True)
+class _Hit:
+    """A finding whose location is still an element: its path is computed only if it is kept."""
+    code: str
+    detail: str = ""
+    where: _Where | str = ""
+    args: dict[str, str] = field(default_factory=dict)
+
+
+def _finish(hits: list[_Hit]) -> list[Finding]:
     """Cap per code, then turn the surviving locations into text (picklable, final)."""
-    return [Finding(f.code, f.severity, f.detail, str(f.location), f.args) for f in capped(findings)]
+    by_code: dict[str, list[_Hit]] = {}
+    for hit in hits:
+        by_code.setdefault(hit.code, []).append(hit)
+    kept = [Finding(h.code, detail=h.detail, location=str(h.where), args=dict(h.args))
+            for group in by_code.values() for h in group[:MAX_FINDINGS_PER_CODE]]
+    left_out = {code: len(group) - MAX_FINDINGS_PER_CODE for code, group in by_code.items()
+                if len(group) > MAX_FINDINGS_PER_CODE}
+    return capped(kept, hidden=left_out)
 
 
-def _check_tree(tree, fmt_id: str) -> list[Finding]:
-    findings: list[Finding] = []
+def _check_tree(tree, fmt_id: str) -> list[_Hit]:
+    findings: list[_Hit] = []
     root = tree.getroot()
     # processing instructions before the root element (xml-stylesheet lives there)
     node = root.getprevious()
@@ -153,10 +170,10 @@ def _check_tree(tree, fmt_id: str) -> list[Finding]:
         local, ns = _local(el.tag), _ns(el.tag)
         where = _Where(el)
         if ns in XINCLUDE_NS and local in ("include", "fallback"):
-            findings.append(Finding("XML005", detail=el.get("href", ""), location=where))
+            findings.append(_Hit("XML005", detail=el.get("href", ""), where=where))
             continue
         if local.lower() == "script" and (active_doc or "svg" in ns or "xhtml" in ns):
-            findings.append(Finding("XML008", detail="<script>", location=where))
+            findings.append(_Hit("XML008", detail="<script>", where=where))
         if is_kml:
             findings += _check_kml_element(el, local, where)
         findings += _check_attributes(el, where, active_doc)
@@ -170,22 +187,22 @@ def _check_tree(tree, fmt_id: str) -> list[Finding]:
     return findings
 
 
-def _check_pi(node) -> list[Finding]:
+def _check_pi(node) -> list[_Hit]:
     if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-stylesheet":
-        return [Finding("XML004", detail=(node.text or "")[:300], location="<?xml-stylesheet?>")]
+        return [_Hit("XML004", detail=(node.text or "")[:300], where="<?xml-stylesheet?>")]
     return []
 
 
-def _check_attributes(el, where: str, active_doc: bool) -> list[Finding]:
-    out = []
-    for name, value in el.attrib.items():
+def _check_attributes(el, where: _Where, active_doc: bool) -> list[_Hit]:
+    out: list[_Hit] = []
+    for name, raw in el.attrib.items():
         local = _local(name).lower()
-        value = (value or "").strip()
+        value = (raw or "").strip()
         if local.startswith("on") and len(local) > 2 and active_doc:
-            out.append(Finding("XML008", detail=f'{_local(name)}="{value[:120]}"', location=where))
+            out.append(_Hit("XML008", detail=f'{_local(name)}="{value[:120]}"', where=where))
             continue
         if value.lower().startswith(SCRIPT_SCHEMES):
-            out.append(Finding("XML008", detail=value[:200], location=where.attr(_local(name))))
+            out.append(_Hit("XML008", detail=value[:200], where=where.attr(_local(name))))
             continue
         if local == "style":
             out += _css_links(value, where)
@@ -194,53 +211,52 @@ def _check_attributes(el, where: str, active_doc: bool) -> list[Finding]:
             continue
         if local in LINK_ATTRS:
             if value and not value.startswith("#") and not value.lower().startswith("data:"):
-                out.append(Finding("XML006", detail=value[:300], location=where.attr(_local(name))))
-        elif local == "uri" or is_url(value):
-            # ds:Reference/@URI="" or "#id" points inside the file; a URL points outside
-            if is_url(value):
-                out.append(Finding("XML006", detail=value[:300], location=where.attr(_local(name))))
+                out.append(_Hit("XML006", detail=value[:300], where=where.attr(_local(name))))
+        elif is_url(value):
+            # a URL points outside (ds:Reference/@URI="" or "#id" points inside the file)
+            out.append(_Hit("XML006", detail=value[:300], where=where.attr(_local(name))))
     return out
 
 
-def _css_links(css: str, where: str) -> list[Finding]:
-    return [Finding("XML006", detail=m.group(1)[:300], location=where)
+def _css_links(css: str, where: _Where) -> list[_Hit]:
+    return [_Hit("XML006", detail=m.group(1)[:300], where=where)
             for m in _CSS_URL.finditer(css)]
 
 
-def _text_links(text: str, where: str) -> list[Finding]:
+def _text_links(text: str, where: _Where) -> list[_Hit]:
     """URLs written in element text: a hint, not a link (e-mail addresses are data in XML)."""
-    return [Finding("XML007", detail=link.text, location=where)
+    return [_Hit("XML007", detail=link.text, where=where)
             for link in find_links(text) if link.kind in ("url", "unc")]
 
 
-def _check_kml_element(el, local: str, where: str) -> list[Finding]:
-    out = []
+def _check_kml_element(el, local: str, where: _Where) -> list[_Hit]:
+    out: list[_Hit] = []
     text = (el.text or "").strip()
     if local == "NetworkLink":
         href = next((h.text for h in el.iter() if isinstance(h.tag, str)
                      and _local(h.tag) == "href" and h.text), "")
-        out.append(Finding("XML009", detail=href.strip()[:300], location=where))
+        out.append(_Hit("XML009", detail=href.strip()[:300], where=where))
     elif local == "href" and text and not text.startswith("#") and not any(
             isinstance(a.tag, str) and _local(a.tag) == "NetworkLink" for a in el.iterancestors()):
         # (a NetworkLink's own href is its XML009, one finding per fault)
-        out.append(Finding("XML006", detail=text[:300], location=where, args={"kind": "href"}))
+        out.append(_Hit("XML006", detail=text[:300], where=where, args={"kind": "href"}))
     elif local == "styleUrl" and text and not text.startswith("#"):
-        out.append(Finding("XML006", detail=text[:300], location=where, args={"kind": "styleUrl"}))
+        out.append(_Hit("XML006", detail=text[:300], where=where, args={"kind": "styleUrl"}))
     elif local == "description" and text:
         if _HTML_TAG.search(text):
-            out.append(Finding("XML010", detail=text[:120], location=where))
-            out += [Finding(f.code, f.severity, f.detail, where, f.args)
-                    for f in _check_html(text.encode("utf-8"), fragment=True)]
+            out.append(_Hit("XML010", detail=text[:120], where=where))
+            out += [_Hit(h.code, h.detail, where, h.args)
+                    for h in _check_html(text.encode("utf-8"), fragment=True)]
         else:
             out += _text_links(text, where)
     return out
 
 
-def _check_html(data: bytes, fragment: bool = False) -> list[Finding]:
+def _check_html(data: bytes, fragment: bool = False) -> list[_Hit]:
     """HTML that is not XML: libxml2's HTML parser (no entity expansion), then the same
     attribute rules; <!ENTITY in an HTML file has no business there either."""
     if re.search(rb"<!ENTITY", data[:1_000_000], re.I):
-        return [Finding("XML001", detail="<!ENTITY")]
+        return [_Hit("XML001", detail="<!ENTITY")]
     try:
         if fragment:
             nodes = lxml_html.fragments_fromstring(data.decode("utf-8", "replace"))
@@ -248,17 +264,17 @@ def _check_html(data: bytes, fragment: bool = False) -> list[Finding]:
         else:
             roots = [lxml_html.document_fromstring(data)]
     except (etree.ParserError, ValueError) as exc:
-        return [Finding("XML002", detail=str(exc)[:300])]
-    findings: list[Finding] = []
+        return [_Hit("XML002", detail=str(exc)[:300])]
+    findings: list[_Hit] = []
     for root in roots:
         for el in root.iter():
             if not isinstance(el.tag, str):
                 continue
             where = _Where(el)
             if el.tag.lower() == "script":
-                findings.append(Finding("XML008", detail="<script>", location=where))
+                findings.append(_Hit("XML008", detail="<script>", where=where))
             if el.tag.lower() == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
-                findings.append(Finding("XML006", detail=el.get("content", "")[:300], location=where))
+                findings.append(_Hit("XML006", detail=el.get("content", "")[:300], where=where))
             findings += _check_attributes(el, where, active_doc=True)
             if el.tag.lower() == "style" and el.text:
                 findings += _css_links(el.text, where)

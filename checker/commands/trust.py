@@ -133,7 +133,7 @@ def run_update(args) -> int:
         italy = next((r for r in parsed.references if r.territory == "IT"), None)
         url = italy.location_uri if italy else IT_TSL_URL
         tsl = _download(url)
-    except Exception as exc:  # noqa: BLE001 - offline is the normal case here
+    except Exception as exc:  # noqa: BLE001 - offline is the normal case; pyhanko's list parser raises many kinds
         print(f"pec-precheck: download non riuscito / download failed: {exc}", file=sys.stderr)
         return 2
     problem = verify_list_signature(tsl, italy.tlso_certs if italy else None)

@@ -6,8 +6,13 @@ returns a PdfaReport whose failures cite ISO 19005 part, clause and test number.
 
 Each family is conservative: it reports a requirement as failed only when the file
 clearly breaks it, because a false "not compliant" on a good PDF/A sends a citizen to
-fix what is not broken. Clauses we do not check are listed in clauses.UNCOVERED_IT, so
-the report can say the built-in result is a pre-check.
+fix what is not broken. The other way round, a requirement whose inputs cannot be read
+(a damaged font program, a number that is not one) is Undecided, never met: a file with
+an undecided rule and no failure is reported as not checked (compliant None). Clauses we
+do not check are listed in clauses.UNCOVERED_IT, so the report can say the built-in
+result is a pre-check. What differs between parts 1, 2 and 3 is data in parts.py.
+
+Imports: pikepdf, fontTools, lxml and its own modules only (a validator: no checker.checks).
 """
 from __future__ import annotations
 
@@ -17,9 +22,9 @@ import logging
 import pikepdf
 
 from ..pdf import claimed_flavour
-from . import (embedded, interactive, fonts, graphics, logical, metadata, structure)
-from .document import Budget, Document
-from .model import Failure, Flavour, PdfaReport
+from . import embedded, fonts, graphics, interactive, logical, metadata, structure
+from .document import Budget, Document, Undecidable
+from .model import Failure, Flavour, PdfaReport, Undecided
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +38,7 @@ FAMILIES = {
     "logical": logical.check,
 }
 MAX_FAILURES = 200
+MAX_REASONS = 5  # undecided rules named in the not-checked reason
 
 
 def validate(data: bytes, flavour: str | Flavour | None = None) -> PdfaReport:
@@ -41,9 +47,8 @@ def validate(data: bytes, flavour: str | Flavour | None = None) -> PdfaReport:
         pdf = pikepdf.open(io.BytesIO(data), suppress_warnings=True)
     except pikepdf.PasswordError:
         return PdfaReport(Flavour.parse(flavour) if isinstance(flavour, str) else flavour, None,
-                          False, [Failure(_part(flavour), "6.1.3" if _part(flavour) == 1 else "6.1.3",
-                                          2, "il file è cifrato con una password")])
-    except Exception as exc:  # noqa: BLE001 - unreadable file: not decided
+                          False, [Failure(_part(flavour), "6.1.3", 2, "il file è cifrato con una password")])
+    except pikepdf.PdfError as exc:  # unreadable file: not decided
         return PdfaReport(None, None, None, not_checked_reason=f"PDF illeggibile: {exc}"[:300])
     with pdf:
         claimed = claimed_flavour(pdf)
@@ -56,12 +61,14 @@ def validate(data: bytes, flavour: str | Flavour | None = None) -> PdfaReport:
         report = PdfaReport(chosen, claimed, None)
         for family, run in FAMILIES.items():
             try:
-                for failure in run(doc):
-                    if len(report.failures) < MAX_FAILURES:
-                        report.failures.append(failure)
+                for outcome in run(doc):
+                    if isinstance(outcome, Undecided):
+                        report.undecided.append(outcome)
+                    elif len(report.failures) < MAX_FAILURES:
+                        report.failures.append(outcome)
             except Budget as exc:
                 report.skipped_families.append(f"{family}: {exc}")
-            except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError,
+            except (pikepdf.PdfError, Undecidable, ValueError, TypeError, KeyError, AttributeError,
                     IndexError, RecursionError, OverflowError, NotImplementedError) as exc:
                 # A family that trips on a damaged object does not decide anything.
                 log.debug("pdfa family %s failed: %s", family, exc)
@@ -71,17 +78,23 @@ def validate(data: bytes, flavour: str | Flavour | None = None) -> PdfaReport:
             # content we could not read was not judged: never call that compliant
             report.skipped_families.append("contenuto: " + drawn.unparsable[0])
         report.failures = _dedupe(report.failures)
+        report.undecided = list(dict.fromkeys(report.undecided))
         if report.failures:
             report.compliant = False
-        elif report.skipped_families:
+        elif report.skipped_families or report.undecided:
+            # a rule that could not be decided is never counted as met
             report.compliant = None
-            report.not_checked_reason = "; ".join(report.skipped_families)
+            reasons = report.skipped_families + [u.reason for u in report.undecided[:MAX_REASONS]]
+            more = len(report.undecided) - MAX_REASONS
+            if more > 0:
+                reasons.append(f"altre {more} regole non verificabili")
+            report.not_checked_reason = "; ".join(reasons)
         else:
             report.compliant = True
         return report
 
 
-def _part(flavour) -> int:
+def _part(flavour: str | Flavour | None) -> int:
     if isinstance(flavour, Flavour):
         return flavour.part
     f = Flavour.parse(flavour) if isinstance(flavour, str) else None
@@ -89,7 +102,8 @@ def _part(flavour) -> int:
 
 
 def _dedupe(failures: list[Failure]) -> list[Failure]:
-    seen, out = set(), []
+    seen: set[tuple[str, str]] = set()
+    out: list[Failure] = []
     for f in failures:
         k = (f.key, f.detail)
         if k not in seen:
@@ -98,4 +112,4 @@ def _dedupe(failures: list[Failure]) -> list[Failure]:
     return out
 
 
-__all__ = ["validate", "Flavour", "Failure", "PdfaReport"]
+__all__ = ["validate", "Flavour", "Failure", "PdfaReport", "Undecided"]

@@ -5,14 +5,14 @@ Every walk over the object graph keeps a visited set (reference loops) and a bud
 """
 from __future__ import annotations
 
-import io
 import zlib
 from dataclasses import dataclass, field
 from collections.abc import Iterator
 
 import pikepdf
 
-from .model import Flavour
+from .model import Failure, Flavour, Rule, Undecided
+from .parts import PartRules, rules_for
 
 MAX_OBJECTS = 300_000        # objects we are willing to look at one by one
 MAX_STREAM_BYTES = 64 << 20  # decoded bytes we read from one stream
@@ -22,16 +22,20 @@ class Budget(Exception):
     """A walk exceeded its budget: the family could not be fully checked."""
 
 
+class Undecidable(Exception):
+    """What a rule needs cannot be read (a damaged font program, a number that is not one):
+    the rule's caller records it as Undecided instead of letting the file pass."""
+
+
 def objgen(obj) -> tuple[int, int] | None:
-    try:
-        og = obj.objgen
-    except Exception:  # noqa: BLE001 - direct objects have no objgen
-        return None
+    """(object number, generation) of an indirect object; None for direct objects and for
+    the plain Python values (int, Decimal, bool) pikepdf returns for scalars."""
+    og = getattr(obj, "objgen", (0, 0))
     return og if og != (0, 0) else None
 
 
 def is_dict(obj) -> bool:
-    return isinstance(obj, pikepdf.Dictionary) or isinstance(obj, pikepdf.Stream)
+    return isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream))
 
 
 def name(obj) -> str | None:
@@ -45,13 +49,11 @@ def name(obj) -> str | None:
 
 
 def get(obj, key: str, default=None):
-    """obj[key] for dictionaries and streams; never raises."""
-    try:
-        if is_dict(obj):
-            value = obj.get(key if key.startswith("/") else "/" + key)
-            return default if value is None else value
-    except Exception:  # noqa: BLE001 - damaged object
-        return default
+    """obj[key] for dictionaries and streams, `default` for anything else or a missing key.
+    A damaged object raises pikepdf.PdfError: its family is then not decided."""
+    if is_dict(obj):
+        value = obj.get(key if key.startswith("/") else "/" + key)
+        return default if value is None else value
     return default
 
 
@@ -77,7 +79,7 @@ def read_stream(stream, limit: int = MAX_STREAM_BYTES) -> bytes | None:
         if not filters and len(stream.read_raw_bytes()) > limit:
             return None
         data = stream.read_bytes()
-    except Exception:  # noqa: BLE001 - undecodable stream
+    except (pikepdf.PdfError, zlib.error):  # a filter qpdf cannot decode, damaged data
         return None
     if len(data) > limit:
         return None
@@ -90,10 +92,21 @@ class Document:
     pdf: pikepdf.Pdf
     flavour: Flavour
     _objects: list | None = field(default=None, repr=False)
+    rules: PartRules = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.rules = rules_for(self.flavour.part)
 
     @property
     def part(self) -> int:
         return self.flavour.part
+
+    def fail(self, rule: Rule, detail: str, location: str = "") -> Failure:
+        return Failure(self.part, rule.clause, rule.test, detail, location)
+
+    def undecided(self, rule: Rule | str, detail: str, location: str = "") -> Undecided:
+        clause = rule.clause if isinstance(rule, Rule) else rule
+        return Undecided(self.part, clause, detail, location)
 
     @property
     def root(self):
@@ -121,84 +134,5 @@ class Document:
                 yield obj
 
     def pages(self) -> list:
-        try:
-            return list(self.pdf.pages)
-        except Exception:  # noqa: BLE001 - broken page tree
-            return []
-
-    # --- resources: pages, form XObjects, patterns, annotation appearances, Type 3 glyphs ---
-
-    def content_owners(self) -> Iterator[tuple[object, str]]:
-        """(object with /Resources or a content stream, where) for everything that draws."""
-        seen: set = set()
-        stack: list[tuple[object, str]] = []
-        for n, page in enumerate(self.pages(), start=1):
-            stack.append((page.obj, f"pagina {n}"))
-            for annot in as_list(get(page.obj, "/Annots")):
-                ap = get(annot, "/AP")
-                for key in ("/N", "/R", "/D"):
-                    entry = get(ap, key)
-                    if isinstance(entry, pikepdf.Stream):
-                        stack.append((entry, f"pagina {n}, aspetto annotazione"))
-                    elif isinstance(entry, pikepdf.Dictionary):
-                        for _, sub in entry.items():
-                            if isinstance(sub, pikepdf.Stream):
-                                stack.append((sub, f"pagina {n}, aspetto annotazione"))
-        budget = MAX_OBJECTS
-        while stack:
-            obj, where = stack.pop()
-            key = objgen(obj) or id(obj)
-            if key in seen:
-                continue
-            seen.add(key)
-            budget -= 1
-            if budget < 0:
-                raise Budget("too many content owners")
-            yield obj, where
-            res = get(obj, "/Resources")
-            for sub in self._children(res):
-                stack.append((sub, where))
-
-    @staticmethod
-    def _children(res) -> Iterator:
-        if not is_dict(res):
-            return
-        xobjs = get(res, "/XObject")
-        if is_dict(xobjs):
-            for _, x in xobjs.items():
-                if isinstance(x, pikepdf.Stream) and name(get(x, "/Subtype")) == "Form":
-                    yield x
-        pats = get(res, "/Pattern")
-        if is_dict(pats):
-            for _, p in pats.items():
-                if isinstance(p, pikepdf.Stream):
-                    yield p
-        fonts = get(res, "/Font")
-        if is_dict(fonts):
-            for _, f in fonts.items():
-                if name(get(f, "/Subtype")) == "Type3" and is_dict(get(f, "/Resources")):
-                    yield f
-
-    def resources(self) -> Iterator[tuple[object, str]]:
-        """(Resources dictionary, where) of every content owner."""
-        seen: set = set()
-        for owner, where in self.content_owners():
-            res = get(owner, "/Resources")
-            if is_dict(res):
-                key = objgen(res) or id(res)
-                if key not in seen:
-                    seen.add(key)
-                    yield res, where
-
-    def resource_entries(self, category: str) -> Iterator[tuple[str, object, str]]:
-        """(resource name, object, where) for one category (/Font, /XObject, /ExtGState...)."""
-        for res, where in self.resources():
-            group = get(res, category)
-            if is_dict(group):
-                for key, value in group.items():
-                    yield key, value, where
-
-
-def open_document(data: bytes, flavour: Flavour) -> Document:
-    pdf = pikepdf.open(io.BytesIO(data), suppress_warnings=True)
-    return Document(data=data, pdf=pdf, flavour=flavour)
+        """The pages; a broken page tree raises pikepdf.PdfError (the family is not decided)."""
+        return list(self.pdf.pages)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .document import Document, as_list, get, is_dict, name, objgen
-from .model import Failure
+from .model import Failure, Outcome
 
 
 def _filespecs(doc: Document) -> Iterator:
@@ -13,7 +13,7 @@ def _filespecs(doc: Document) -> Iterator:
             yield obj
 
 
-def check(doc: Document) -> Iterator[Failure]:
+def check(doc: Document) -> Iterator[Outcome]:
     p = doc.part
     names = get(doc.root, "/Names")
     if p == 1:

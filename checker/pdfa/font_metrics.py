@@ -4,20 +4,23 @@
 Only cases where the glyph is found without guessing are judged: a simple TrueType font
 with a standard encoding or /Differences resolved through the (3,1) cmap, a symbolic one
 through the (3,0) cmap, and CIDFontType2 with an Identity CIDToGIDMap. A width may differ
-by one unit (rounding); anything else is a failure.
+by one unit (rounding); anything else is a failure. A program that cannot be read raises
+Undecidable: the caller records the rule as not decided.
 """
 from __future__ import annotations
 
 import io
-import re
 import logging
+import re
 from collections.abc import Iterator
 
 import pikepdf
 from fontTools import agl
+from fontTools.cffLib import CFFFontSet, TopDict
+from fontTools.encodings.StandardEncoding import StandardEncoding
 from fontTools.ttLib import TTFont
 
-from .document import as_list, get, is_dict, name, read_stream
+from .document import Undecidable, as_list, get, is_dict, name, read_stream
 
 TOLERANCE = 1.0
 # fontTools logs every oddity of a damaged font program; the validator judges them itself.
@@ -25,26 +28,33 @@ logging.getLogger("fontTools").setLevel(logging.CRITICAL)
 MAX_CODES = 4096
 
 
+def _unreadable(what: str, exc: Exception) -> Undecidable:
+    return Undecidable(f"il programma {what} del carattere è illeggibile ({type(exc).__name__}: {exc})"[:200])
+
+
 def _program(desc) -> TTFont | None:
+    """The embedded TrueType program; None when there is none. Undecidable when unreadable."""
     stream = get(desc, "/FontFile2")
     if not isinstance(stream, pikepdf.Stream):
         return None
     data = read_stream(stream, limit=32 << 20)
-    if not data:
-        return None
+    if data is None:
+        raise Undecidable("il programma TrueType del carattere è troppo grande o non decodificabile")
     try:
         font = TTFont(io.BytesIO(data), lazy=True, fontNumber=0)
         font["head"], font["hmtx"]  # noqa: B018 - load now, inside the try
-        return font
-    except Exception:  # noqa: BLE001 - a damaged program is not judged here
-        return None
+    except Exception as exc:  # noqa: BLE001 - fontTools fails on damaged programs in any way
+        raise _unreadable("TrueType", exc) from exc
+    if not font["head"].unitsPerEm:
+        raise Undecidable("il programma TrueType del carattere dichiara unitsPerEm 0")
+    return font
 
 
 def _advance(font: TTFont, glyph: str) -> float | None:
-    try:
-        return font["hmtx"][glyph][0] * 1000.0 / font["head"].unitsPerEm
-    except Exception:  # noqa: BLE001
-        return None
+    """The glyph's advance width in 1/1000 em; None for a glyph the program does not have
+    (judged by the glyph-presence rule)."""
+    metric = font["hmtx"].metrics.get(glyph)
+    return None if metric is None else metric[0] * 1000.0 / font["head"].unitsPerEm
 
 
 def simple_truetype(font_dict, desc, codes: set[int]) -> Iterator[tuple[int, float, float]]:
@@ -56,8 +66,8 @@ def simple_truetype(font_dict, desc, codes: set[int]) -> Iterator[tuple[int, flo
     try:
         first = int(get(font_dict, "/FirstChar"))
         flags = int(get(desc, "/Flags", 0))
-    except (TypeError, ValueError):
-        return
+    except (TypeError, ValueError) as exc:
+        raise Undecidable("/FirstChar o /Flags assente o non numerico") from exc
     enc = get(font_dict, "/Encoding")
     base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))
     differences: dict[int, str] = {}
@@ -70,8 +80,8 @@ def simple_truetype(font_dict, desc, codes: set[int]) -> Iterator[tuple[int, flo
             code += 1
     try:
         tables = {(t.platformID, t.platEncID): t.cmap for t in program["cmap"].tables}
-    except Exception:  # noqa: BLE001
-        return
+    except Exception as exc:  # noqa: BLE001 - fontTools fails on damaged programs in any way
+        raise _unreadable("TrueType", exc) from exc
     unicode_cmap = tables.get((3, 1)) or tables.get((3, 10))
     symbol_cmap = tables.get((3, 0))
     symbolic = bool(flags & 4)
@@ -81,8 +91,8 @@ def simple_truetype(font_dict, desc, codes: set[int]) -> Iterator[tuple[int, flo
             continue
         try:
             pdf_width = float(widths[index])
-        except (TypeError, ValueError):
-            continue
+        except (TypeError, ValueError) as exc:
+            raise Undecidable(f"la larghezza del codice {c} in /Widths non è un numero") from exc
         glyph = None
         if symbolic and symbol_cmap is not None:
             glyph = symbol_cmap.get(c) or symbol_cmap.get(0xF000 + c)
@@ -105,8 +115,8 @@ def _cid_widths(cid_font) -> tuple[dict[int, float], float]:
     widths: dict[int, float] = {}
     try:
         default = float(get(cid_font, "/DW", 1000))
-    except (TypeError, ValueError):
-        default = 1000.0
+    except (TypeError, ValueError) as exc:
+        raise Undecidable("la larghezza predefinita /DW non è un numero") from exc
     items = as_list(get(cid_font, "/W"))
     i = 0
     while i < len(items) and len(widths) < 200_000:
@@ -118,12 +128,12 @@ def _cid_widths(cid_font) -> tuple[dict[int, float], float]:
                     widths[start + k] = float(w)
                 i += 2
             else:
-                end, w = int(nxt), float(items[i + 2])
+                end, width = int(nxt), float(items[i + 2])
                 for cid in range(start, min(end, start + 65536) + 1):
-                    widths[cid] = w
+                    widths[cid] = width
                 i += 3
-        except (TypeError, ValueError, IndexError):
-            break
+        except (TypeError, ValueError, IndexError) as exc:
+            raise Undecidable("l'array delle larghezze /W non è leggibile") from exc
     return widths, default
 
 
@@ -138,8 +148,8 @@ def cid_truetype(font_dict, cid_font, desc, raw: bytes) -> Iterator[tuple[int, f
         return
     try:
         order = program.getGlyphOrder()
-    except Exception:  # noqa: BLE001
-        return
+    except Exception as exc:  # noqa: BLE001 - fontTools fails on damaged programs in any way
+        raise _unreadable("TrueType", exc) from exc
     widths, default = _cid_widths(cid_font)
     cids = {int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw) - 1, 2)}
     for cid in sorted(cids)[:MAX_CODES]:
@@ -151,24 +161,25 @@ def cid_truetype(font_dict, cid_font, desc, raw: bytes) -> Iterator[tuple[int, f
             yield cid, pdf_width, program_width
 
 
-def _cff(desc, subtype: str = "Type1C"):
+def _cff(desc, subtype: str = "Type1C") -> TopDict | None:
+    """The embedded CFF program's top dictionary; None when there is none. Undecidable
+    when unreadable."""
     stream = get(desc, "/FontFile3")
     if not isinstance(stream, pikepdf.Stream) or name(get(stream, "/Subtype")) != subtype:
         return None
     data = read_stream(stream, limit=32 << 20)
-    if not data:
-        return None
+    if data is None:
+        raise Undecidable("il programma CFF del carattere è troppo grande o non decodificabile")
     try:
-        from fontTools.cffLib import CFFFontSet
         cff = CFFFontSet()
         cff.decompile(io.BytesIO(data), None)
         return cff[cff.fontNames[0]]
-    except Exception:  # noqa: BLE001 - a damaged program is not judged here
-        return None
+    except Exception as exc:  # noqa: BLE001 - fontTools fails on damaged programs in any way
+        raise _unreadable("CFF", exc) from exc
 
 
 # Where ISO 32000-1 Annex D names a code differently from the cp1252 / mac_roman codecs.
-_ANNEX_D = {("WinAnsiEncoding", 0xA0): "space", ("WinAnsiEncoding", 0xAD): "hyphen",
+_ANNEX_D: dict[tuple[str | None, int], str] = {("WinAnsiEncoding", 0xA0): "space", ("WinAnsiEncoding", 0xAD): "hyphen",
             ("MacRomanEncoding", 0xCA): "space"}
 
 
@@ -186,7 +197,6 @@ def encoded_char(code: int, base: str | None) -> str:
 
 
 def _standard_name(code: int, base: str | None) -> str | None:
-    from fontTools.encodings.StandardEncoding import StandardEncoding
     if base in ("WinAnsiEncoding", "MacRomanEncoding"):
         special = _ANNEX_D.get((base, code))
         if special:
@@ -207,8 +217,8 @@ def missing_cff_glyphs(font_dict, desc, codes: set[int]) -> list[str]:
     try:
         charset = set(top.charset)
         builtin = top.Encoding if isinstance(top.Encoding, list) else None
-    except Exception:  # noqa: BLE001
-        return []
+    except Exception as exc:  # noqa: BLE001 - fontTools reads these lazily and fails in any way
+        raise _unreadable("CFF", exc) from exc
     enc = get(font_dict, "/Encoding")
     base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))
     differences: dict[int, str] = {}
@@ -223,6 +233,7 @@ def missing_cff_glyphs(font_dict, desc, codes: set[int]) -> list[str]:
     present_chars = {agl.toUnicode(g) for g in charset} - {""}
     missing = []
     for c in sorted(codes)[:MAX_CODES]:
+        glyph: str | None
         if c in differences:
             glyph = differences[c]
         elif base is not None:
@@ -248,8 +259,8 @@ def missing_cid_glyphs(font_dict, cid_font, desc, raw: bytes) -> list[int]:
         return []
     try:
         count = program["maxp"].numGlyphs
-    except Exception:  # noqa: BLE001
-        return []
+    except Exception as exc:  # noqa: BLE001 - fontTools reads tables lazily and fails in any way
+        raise _unreadable("TrueType", exc) from exc
     cids = {int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw) - 1, 2)}
     return sorted(c for c in cids if c >= count)[:10]
 
@@ -279,8 +290,8 @@ def charset_omissions(desc) -> list[str]:
     listed = charset_names(bytes(charset))
     try:
         present = [g for g in top.charset if g != ".notdef"]
-    except Exception:  # noqa: BLE001
-        return []
+    except Exception as exc:  # noqa: BLE001 - fontTools reads these lazily and fails in any way
+        raise _unreadable("CFF", exc) from exc
     return [g for g in present if g not in listed][:10]
 
 
@@ -291,13 +302,15 @@ def cidset_omissions(desc) -> list[int]:
         return []
     bits = read_stream(cidset, limit=1 << 20)
     top = _cff(desc, "CIDFontType0C")
-    if bits is None or top is None:
+    if top is None:
         return []
-    missing = []
+    if bits is None:
+        raise Undecidable("l'elenco CIDSet è troppo grande o non decodificabile")
+    missing: list[int] = []
     try:
         names = top.charset
-    except Exception:  # noqa: BLE001
-        return []
+    except Exception as exc:  # noqa: BLE001 - fontTools reads these lazily and fails in any way
+        raise _unreadable("CFF", exc) from exc
     for glyph in names:
         if not glyph.startswith("cid"):
             continue

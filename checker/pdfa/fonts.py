@@ -8,10 +8,12 @@ from collections.abc import Iterator
 
 import pikepdf
 from fontTools import agl as _agl
+from fontTools.cffLib import CFFFontSet
+from fontTools.ttLib import TTFont
 
 from . import font_metrics
-from .document import Document, as_list, get, is_dict, name, objgen, read_stream
-from .model import Failure
+from .document import Document, Undecidable, as_list, get, is_dict, name, objgen, read_stream
+from .model import Failure, Outcome
 from .usage import TextUse, usage
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
@@ -44,7 +46,7 @@ def _label(font) -> str:
     return f"«{base}»"
 
 
-def check(doc: Document) -> Iterator[Failure]:
+def check(doc: Document) -> Iterator[Outcome]:
     u = usage(doc)
     p = doc.part
     for use in u.painted.values():
@@ -74,17 +76,21 @@ def check(doc: Document) -> Iterator[Failure]:
             key = id(font)
             if (page, mcid) in covered or key in reported:
                 continue
-            for failure in _private_use(doc, font, raw, f"pagina {page}"):
+            try:
+                for failure in _private_use(doc, font, raw, f"pagina {page}"):
+                    reported.add(key)
+                    yield failure
+            except Undecidable as exc:
                 reported.add(key)
-                yield failure
+                yield doc.undecided("6.2.11.7.3", f"carattere {_label(font)}: {exc}", f"pagina {page}")
 
 
-def _embedding(doc: Document, use: TextUse) -> Iterator[Failure]:
+def _embedding(doc: Document, use: TextUse) -> Iterator[Outcome]:
     font = use.font
     sub = name(get(font, "/Subtype"))
     if sub == "Type3":
         return
-    clause = "6.3.4" if doc.part == 1 else "6.2.11.4.1"
+    clause = doc.rules.embedding_clause
     desc = _descriptor(font)
     key, program = _font_file(desc)
     if key is None:
@@ -95,24 +101,28 @@ def _embedding(doc: Document, use: TextUse) -> Iterator[Failure]:
                       "formato non ammesso in PDF/A-1", use.where)
 
 
-def _widths(doc: Document, use: TextUse) -> Iterator[Failure]:
+def _widths(doc: Document, use: TextUse) -> Iterator[Outcome]:
     font = use.font
     sub = name(get(font, "/Subtype"))
-    clause = "6.3.6" if doc.part == 1 else "6.2.11.5"
-    if sub == "TrueType":
-        found = font_metrics.simple_truetype(font, _descriptor(font), set(use.codes))
-    elif sub == "Type0" and name(get(_descendant(font), "/Subtype")) == "CIDFontType2":
-        found = font_metrics.cid_truetype(font, _descendant(font), _descriptor(font), bytes(use.codes))
-    else:
+    try:
+        if sub == "TrueType":
+            found = next(font_metrics.simple_truetype(font, _descriptor(font), set(use.codes)), None)
+        elif sub == "Type0" and name(get(_descendant(font), "/Subtype")) == "CIDFontType2":
+            found = next(font_metrics.cid_truetype(font, _descendant(font), _descriptor(font),
+                                                   bytes(use.codes)), None)
+        else:
+            return
+    except Undecidable as exc:
+        yield doc.undecided(doc.rules.widths, f"carattere {_label(font)}: {exc}", use.where)
         return
-    for code, pdf_width, program_width in found:
-        yield Failure(doc.part, clause, 1, f"la larghezza del glifo {code} del carattere {_label(font)} "
-                      f"è {pdf_width:g} nel PDF ma {program_width:g} nel programma del carattere",
-                      use.where)
-        return
+    if found is not None:
+        code, pdf_width, program_width = found
+        yield doc.fail(doc.rules.widths, f"la larghezza del glifo {code} del carattere {_label(font)} "
+                       f"è {pdf_width:g} nel PDF ma {program_width:g} nel programma del carattere",
+                       use.where)
 
 
-def _notdef(doc: Document, use: TextUse) -> Iterator[Failure]:
+def _notdef(doc: Document, use: TextUse) -> Iterator[Outcome]:
     """ISO 19005-2 6.2.11.8: no text shows .notdef (CID 0 of an Identity-encoded CID font)."""
     font = use.font
     if name(get(font, "/Subtype")) != "Type0" or \
@@ -128,34 +138,40 @@ def _notdef(doc: Document, use: TextUse) -> Iterator[Failure]:
                       f"{_label(font)}", use.where)
 
 
-def _glyphs_present(doc: Document, use: TextUse) -> Iterator[Failure]:
+def _glyphs_present(doc: Document, use: TextUse) -> Iterator[Outcome]:
     """ISO 19005-2 6.2.11.4.1: the embedded program defines every glyph drawn."""
     font = use.font
     sub = name(get(font, "/Subtype"))
-    if sub == "Type1":
-        missing = font_metrics.missing_cff_glyphs(font, _descriptor(font), set(use.codes))
-    elif sub == "Type0" and name(get(_descendant(font), "/Subtype")) == "CIDFontType2":
-        missing = font_metrics.missing_cid_glyphs(font, _descendant(font), _descriptor(font),
-                                                  bytes(use.codes))
-    else:
+    missing: list[str] | list[int]
+    try:
+        if sub == "Type1":
+            missing = font_metrics.missing_cff_glyphs(font, _descriptor(font), set(use.codes))
+        elif sub == "Type0" and name(get(_descendant(font), "/Subtype")) == "CIDFontType2":
+            missing = font_metrics.missing_cid_glyphs(font, _descendant(font), _descriptor(font),
+                                                      bytes(use.codes))
+        else:
+            return
+    except Undecidable as exc:
+        yield doc.undecided("6.2.11.4.1", f"carattere {_label(font)}: {exc}", use.where)
         return
     if missing:
         yield Failure(doc.part, "6.2.11.4.1", 2, f"il programma del carattere {_label(font)} non "
                       f"contiene il glifo {missing[0]} usato nel testo", use.where)
 
 
-def _cid_system_info(obj):
+def _cid_system_info(obj) -> tuple[str, str, int] | None:
+    """(Registry, Ordering, Supplement); None when absent. Undecidable when not readable."""
     info = get(obj, "/CIDSystemInfo")
     if not is_dict(info):
         return None
     try:
         return (str(get(info, "/Registry")), str(get(info, "/Ordering")),
                 int(get(info, "/Supplement", 0)))
-    except (TypeError, ValueError):
-        return None
+    except (TypeError, ValueError) as exc:
+        raise Undecidable(f"CIDSystemInfo non leggibile ({exc})") from exc
 
 
-def _composite(doc: Document, use: TextUse) -> Iterator[Failure]:
+def _composite(doc: Document, use: TextUse) -> Iterator[Outcome]:
     font = use.font
     if name(get(font, "/Subtype")) != "Type0":
         return
@@ -163,19 +179,23 @@ def _composite(doc: Document, use: TextUse) -> Iterator[Failure]:
     desc_font = _descendant(font)
     if desc_font is None:
         return
-    clause = "6.3.3.1" if p == 1 else "6.2.11.3.1"
+    clause = doc.rules.composite_clause
     encoding = get(font, "/Encoding")
     if isinstance(encoding, pikepdf.Stream):
-        cmap_info, font_info = _cid_system_info(encoding), _cid_system_info(desc_font)
-        if cmap_info and font_info and (cmap_info[:2] != font_info[:2]
-                                        or font_info[2] > cmap_info[2]):
-            yield Failure(p, clause, 1, f"il carattere composto {_label(font)} e la sua CMap "
-                          "dichiarano sistemi di caratteri diversi (CIDSystemInfo)", use.where)
+        try:
+            cmap_info, font_info = _cid_system_info(encoding), _cid_system_info(desc_font)
+        except Undecidable as exc:
+            yield doc.undecided(clause, f"carattere {_label(font)}: {exc}", use.where)
+        else:
+            if cmap_info and font_info and (cmap_info[:2] != font_info[:2]
+                                            or font_info[2] > cmap_info[2]):
+                yield Failure(p, clause, 1, f"il carattere composto {_label(font)} e la sua CMap "
+                              "dichiarano sistemi di caratteri diversi (CIDSystemInfo)", use.where)
     if name(get(desc_font, "/Subtype")) == "CIDFontType2":
         cid2gid = get(desc_font, "/CIDToGIDMap")
         if cid2gid is None or not (isinstance(cid2gid, pikepdf.Stream) or name(cid2gid) == "Identity"):
-            yield Failure(p, "6.3.3.2" if p == 1 else "6.2.11.3.2", 1,
-                          f"il carattere {_label(font)} non ha la tabella CIDToGIDMap", use.where)
+            yield doc.fail(doc.rules.cid_to_gid,
+                           f"il carattere {_label(font)} non ha la tabella CIDToGIDMap", use.where)
 
 
 def _symbolic(font) -> bool | None:
@@ -186,19 +206,21 @@ def _symbolic(font) -> bool | None:
         return None
 
 
-def _encoding(doc: Document, use: TextUse) -> Iterator[Failure]:
+def _encoding(doc: Document, use: TextUse) -> Iterator[Outcome]:
     font = use.font
     if name(get(font, "/Subtype")) != "TrueType":
         return
     p = doc.part
-    clause = "6.3.7" if p == 1 else "6.2.11.6"
+    clause = doc.rules.truetype_encoding_clause
     symbolic = _symbolic(font)
     if symbolic is None:
+        yield doc.undecided(clause, f"il carattere TrueType {_label(font)} non dichiara se è simbolico "
+                            "(/Flags assente o non numerico)", use.where)
         return
     enc = get(font, "/Encoding")
     if symbolic:
         if enc is not None:
-            yield Failure(p, clause, 2 if p == 1 else 3, f"il carattere TrueType simbolico "
+            yield Failure(p, clause, doc.rules.symbolic_with_encoding_test, f"il carattere TrueType simbolico "
                           f"{_label(font)} non deve avere la voce Encoding", use.where)
         yield from _symbolic_cmap(doc, use, clause)
         return
@@ -216,43 +238,51 @@ def _encoding(doc: Document, use: TextUse) -> Iterator[Failure]:
                       "MacRomanEncoding o WinAnsiEncoding", use.where)
 
 
-def _symbolic_cmap(doc: Document, use: TextUse, clause: str) -> Iterator[Failure]:
+def _symbolic_cmap(doc: Document, use: TextUse, clause: str) -> Iterator[Outcome]:
     _, program = _font_file(_descriptor(use.font))
     if program is None or get(_descriptor(use.font), "/FontFile2") is None:
         return
     data = read_stream(program, limit=32 << 20)
-    if not data:
+    if data is None:
+        yield doc.undecided(clause, f"il programma del carattere {_label(use.font)} è troppo grande "
+                            "o non decodificabile", use.where)
         return
     try:
-        from fontTools.ttLib import TTFont
         tt = TTFont(io.BytesIO(data), lazy=True, fontNumber=0)
         tables = [(t.platformID, t.platEncID) for t in tt["cmap"].tables]
-    except Exception:  # noqa: BLE001 - a damaged program is not judged here
+    except Exception as exc:  # noqa: BLE001 - fontTools fails on damaged programs in any way
+        yield doc.undecided(clause, f"il programma del carattere {_label(use.font)} è illeggibile "
+                            f"({type(exc).__name__})", use.where)
         return
     if len(tables) != 1 and (3, 0) not in tables:
-        yield Failure(doc.part, clause, 3 if doc.part == 1 else 4, f"il programma del carattere simbolico {_label(use.font)} "
+        yield Failure(doc.part, clause, doc.rules.symbolic_cmap_test,
+                      f"il programma del carattere simbolico {_label(use.font)} "
                       "deve avere una sola tabella cmap o la tabella (3,0)", use.where)
 
 
-def _subset_lists(doc: Document, use: TextUse) -> Iterator[Failure]:
+def _subset_lists(doc: Document, use: TextUse) -> Iterator[Outcome]:
     """A CharSet or CIDSet, when present, lists every glyph of the embedded subset."""
     desc = _descriptor(use.font)
     if not is_dict(desc):
         return
-    clause = "6.3.5" if doc.part == 1 else "6.2.11.4.2"
-    missing = font_metrics.charset_omissions(desc)
+    clause = doc.rules.subset_lists_clause
+    try:
+        missing = font_metrics.charset_omissions(desc)
+        cids = font_metrics.cidset_omissions(desc)
+    except Undecidable as exc:
+        yield doc.undecided(clause, f"carattere {_label(use.font)}: {exc}", use.where)
+        return
     if missing:
-        yield Failure(doc.part, clause, 2 if doc.part == 1 else 1,
+        yield Failure(doc.part, clause, doc.rules.charset_test,
                       f"l'elenco CharSet del carattere {_label(use.font)} non comprende il glifo "
                       f"{missing[0]} presente nel programma", use.where)
-    cids = font_metrics.cidset_omissions(desc)
     if cids:
-        yield Failure(doc.part, clause, 3 if doc.part == 1 else 2,
+        yield Failure(doc.part, clause, doc.rules.cidset_test,
                       f"l'elenco CIDSet del carattere {_label(use.font)} non comprende il CID "
                       f"{cids[0]} presente nel programma", use.where)
 
 
-def _subsets(doc: Document, use: TextUse) -> Iterator[Failure]:
+def _subsets(doc: Document, use: TextUse) -> Iterator[Outcome]:
     """ISO 19005-1 6.3.5: subset fonts list their glyphs (CharSet / CIDSet)."""
     font = use.font
     sub = name(get(font, "/Subtype"))
@@ -272,10 +302,17 @@ def _subsets(doc: Document, use: TextUse) -> Iterator[Failure]:
                       use.where)
 
 
-def _unicode(doc: Document, use: TextUse) -> Iterator[Failure]:
+def _unicode(doc: Document, use: TextUse) -> Iterator[Outcome]:
     font = use.font
-    p = doc.part
-    clause = "6.3.8" if p == 1 else "6.2.11.7.2"
+    clause = doc.rules.unicode_clause
+    try:
+        yield from _unicode_mapping(doc, use, clause)
+    except Undecidable as exc:
+        yield doc.undecided(clause, f"carattere {_label(font)}: {exc}", use.where)
+
+
+def _unicode_mapping(doc: Document, use: TextUse, clause: str) -> Iterator[Outcome]:
+    font, p = use.font, doc.part
     to_unicode = get(font, "/ToUnicode")
     if isinstance(to_unicode, pikepdf.Stream):
         bad = _bad_unicode_values(font, to_unicode, bytes(use.codes))
@@ -312,8 +349,7 @@ def _glyph_names(font) -> dict[int, str]:
     base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))
     if base is None and name(get(font, "/Subtype")) != "Type3":
         names.update(_builtin_encoding(font))
-    elif base is not None:
-        names.clear()  # a standard encoding: every name in it is a standard glyph name
+    # (a standard base encoding adds nothing: every name in it is a standard glyph name)
     if is_dict(enc):
         code = None
         for item in as_list(get(enc, "/Differences")):
@@ -329,24 +365,30 @@ _DUP = re.compile(rb"dup\s+(\d+)\s*/([^\s/\[\]{}()<>]+)\s+put")
 
 
 def _builtin_encoding(font) -> dict[int, str]:
+    """code -> glyph name from the embedded program's own encoding (Type 1, CFF)."""
     desc = _descriptor(font)
     key, program = _font_file(desc)
     if program is None:
         return {}
-    data = read_stream(program, limit=16 << 20) or b""
+    data = read_stream(program, limit=16 << 20)
+    if data is None:
+        raise Undecidable("il programma del carattere è troppo grande o non decodificabile")
     if key == "/FontFile":
-        head = data[: int(get(program, "/Length1", len(data)) or len(data))]
+        try:
+            clear_text = int(get(program, "/Length1", len(data)) or len(data))
+        except (TypeError, ValueError) as exc:
+            raise Undecidable("la lunghezza /Length1 del programma non è un numero") from exc
+        head = data[:clear_text]
         if b"/Encoding StandardEncoding" in head:
             return {}
         return {int(c): n.decode("latin-1") for c, n in _DUP.findall(head) if int(c) < 256}
     if key == "/FontFile3" and name(get(program, "/Subtype")) == "Type1C":
         try:
-            from fontTools.cffLib import CFFFontSet
             cff = CFFFontSet()
             cff.decompile(io.BytesIO(data), None)
             encoding = cff[cff.fontNames[0]].Encoding
-        except Exception:  # noqa: BLE001 - damaged program: nothing known
-            return {}
+        except Exception as exc:  # noqa: BLE001 - fontTools fails on damaged programs in any way
+            raise Undecidable(f"il programma CFF del carattere è illeggibile ({type(exc).__name__})") from exc
         if isinstance(encoding, list):
             return {i: n for i, n in enumerate(encoding) if n}
     return {}
@@ -373,24 +415,26 @@ def _bad_unicode_values(font, stream, raw: bytes) -> str | None:
     return None
 
 
+def _hex_bytes(hexdigits: bytes) -> bytes:
+    """The bytes of a hex string's digits; an odd last digit stands for digit + 0
+    (ISO 32000-1 7.3.4.3)."""
+    digits = re.sub(rb"\s", b"", hexdigits).decode("ascii")
+    return bytes.fromhex(digits + "0" * (len(digits) % 2))
+
+
 def _to_unicode_map(stream, limit: int = 70_000) -> dict[int, str]:
     """code -> Unicode text from a ToUnicode CMap (bfchar and bfrange), bounded."""
-    data = read_stream(stream, limit=4 << 20) or b""
+    data = read_stream(stream, limit=4 << 20)
+    if data is None:
+        raise Undecidable("la mappa ToUnicode è troppo grande o non decodificabile")
     out: dict[int, str] = {}
 
-    def text(hexbytes: bytes) -> str:
-        raw = bytes.fromhex(re.sub(rb"\s", b"", hexbytes).decode() or "")
-        try:
-            return raw.decode("utf-16-be", "replace")
-        except Exception:  # noqa: BLE001
-            return ""
+    def text(hexdigits: bytes) -> str:
+        return _hex_bytes(hexdigits).decode("utf-16-be", "replace")
     for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
         tokens = _HEX_TOKEN.findall(block)
-        for src, dst in zip(tokens[::2], tokens[1::2]):
-            try:
-                out[int(re.sub(rb"\s", b"", src) or b"0", 16)] = text(dst)
-            except ValueError:
-                continue
+        for src, dst in zip(tokens[::2], tokens[1::2], strict=False):  # an odd token is left out
+            out[int(re.sub(rb"\s", b"", src) or b"0", 16)] = text(dst)
     for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
         for m in re.finditer(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f\s]*>|\[[^\]]*\])", block):
             lo, hi = int(m.group(1), 16), int(m.group(2), 16)
@@ -401,7 +445,7 @@ def _to_unicode_map(stream, limit: int = 70_000) -> dict[int, str]:
                 for i, item in enumerate(_HEX_TOKEN.findall(dst)):
                     out[lo + i] = text(item)
             else:
-                base = bytes.fromhex(re.sub(rb"[<>\s]", b"", dst).decode() or "00")
+                base = _hex_bytes(dst[1:-1]) or b"\x00"
                 for i in range(hi - lo + 1):
                     value = int.from_bytes(base, "big") + i
                     out[lo + i] = value.to_bytes(max(len(base), 2), "big").decode("utf-16-be", "replace")
@@ -419,7 +463,7 @@ def _codes(font, raw: bytes) -> list[int]:
     return list(raw)
 
 
-def _private_use(doc: Document, font, raw: bytes, where: str) -> Iterator[Failure]:
+def _private_use(doc: Document, font, raw: bytes, where: str) -> Iterator[Outcome]:
     """ISO 19005-2 6.2.11.7.3: Private Use Area characters need an ActualText."""
     to_unicode = get(font, "/ToUnicode")
     if not isinstance(to_unicode, pikepdf.Stream):
@@ -435,15 +479,15 @@ def _private_use(doc: Document, font, raw: bytes, where: str) -> Iterator[Failur
 
 def _actual_text_mcids(doc: Document) -> set[tuple[int, int]]:
     """(page number, MCID) of marked content whose structure element has an ActualText."""
-    pages = {}
+    pages: dict[tuple[int, int] | None, int] = {}
     for n, page in enumerate(doc.pages(), start=1):
-        key = objgen(page.obj)
-        if key is not None:
-            pages[key] = n
+        page_key = objgen(page.obj)
+        if page_key is not None:
+            pages[page_key] = n
     root = get(doc.root, "/StructTreeRoot")
     out: set = set()
     seen: set = set()
-    stack = [(k, False, None) for k in as_list(get(root, "/K"))]
+    stack: list[tuple[object, bool, int | None]] = [(k, False, None) for k in as_list(get(root, "/K"))]
     while stack and len(seen) < 200_000:
         node, inherited, page = stack.pop()
         if isinstance(node, int) and not isinstance(node, bool):

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pikepdf
 
-from .document import Document, as_list, get, is_dict, name, objgen, read_stream
-from .model import Failure
+from .document import Document, Undecidable, as_list, get, is_dict, name, objgen, read_stream
+from .model import Failure, Outcome
 from .usage import Use, usage
 
 _INTENTS = {"RelativeColorimetric", "AbsoluteColorimetric", "Perceptual", "Saturation"}
@@ -19,7 +19,7 @@ _BLEND_MODES = {"Normal", "Compatible", "Multiply", "Screen", "Overlay", "Darken
                 "Hue", "Saturation", "Color", "Luminosity"}
 
 
-def check(doc: Document) -> Iterator[Failure]:
+def check(doc: Document) -> Iterator[Outcome]:
     intent_space = yield from _output_intents(doc)
     yield from _colour_spaces(doc, intent_space)
     yield from _transparency(doc, intent_space)
@@ -37,8 +37,8 @@ def _pdfa_intents(doc: Document) -> list:
 
 def _output_intents(doc: Document):
     """Check the PDF/A output intents; return the ICC colour space of its profile or None."""
-    p = doc.part
-    clause = "6.2.2" if p == 1 else "6.2.3"
+    p, rules = doc.part, doc.rules
+    clause = rules.output_intent_clause
     intents = _pdfa_intents(doc)
     profiles = [get(oi, "/DestOutputProfile") for oi in intents]
     profiles = [pr for pr in profiles if pr is not None]
@@ -83,10 +83,8 @@ def _device_families(cs, depth: int = 0) -> Iterator[str]:
     kind = name(cs[0])
     if kind == "Indexed" and len(cs) > 1:
         yield from _device_families(cs[1], depth + 1)
-    elif kind == "Separation" and len(cs) > 2:
-        if name(cs[1]) != "None" or True:
-            yield from _device_families(cs[2], depth + 1)
-    elif kind == "DeviceN" and len(cs) > 2:
+    elif kind in ("Separation", "DeviceN") and len(cs) > 2:
+        # the alternate space, whatever the colorant
         yield from _device_families(cs[2], depth + 1)
     elif kind == "Pattern" and len(cs) > 1:
         yield from _device_families(cs[1], depth + 1)
@@ -113,10 +111,9 @@ def _icc_streams(cs, depth: int = 0) -> Iterator:
 _ICC_N = {"GRAY": (1,), "RGB ": (3,), "Lab ": (3,), "CMYK": (4,)}
 
 
-def _icc_profiles(doc: Document) -> Iterator[Failure]:
+def _icc_profiles(doc: Document) -> Iterator[Outcome]:
     """ICCBased colour spaces: a profile PDF can use (class, colour space, version, N)."""
-    p = doc.part
-    clause = "6.2.3.2" if p == 1 else "6.2.4.2"
+    p, clause = doc.part, doc.rules.icc_clause
     seen: set = set()
     for use in usage(doc).colour_spaces:
         for stream in _icc_streams(use.obj):
@@ -125,11 +122,14 @@ def _icc_profiles(doc: Document) -> Iterator[Failure]:
                 continue
             seen.add(key)
             data = read_stream(stream, limit=16 << 20)
-            if data is None or len(data) < 128:
+            if data is None:
+                yield doc.undecided(clause, "un profilo ICC è troppo grande o non decodificabile", use.where)
+                continue
+            if len(data) < 128:
                 continue
             device_class, space, major = data[12:16].decode("latin-1"), data[16:20].decode("latin-1"), data[8]
             if device_class not in ("prtr", "mntr", "scnr", "spac") or space not in _ICC_N \
-                    or major >= (3 if p == 1 else 5):
+                    or major >= doc.rules.icc_max_major:
                 yield Failure(p, clause, 1, f"profilo ICC non utilizzabile (classe «{device_class}», "
                               f"spazio «{space}», versione {major})", use.where)
                 continue
@@ -139,9 +139,8 @@ def _icc_profiles(doc: Document) -> Iterator[Failure]:
                               f"«{space.strip()}»", use.where)
 
 
-def _colour_spaces(doc: Document, intent_space: str | None) -> Iterator[Failure]:
-    p = doc.part
-    clause = "6.2.3.3" if p == 1 else "6.2.4.3"
+def _colour_spaces(doc: Document, intent_space: str | None) -> Iterator[Outcome]:
+    p, clause = doc.part, doc.rules.colour_space_clause
     reported = set()
     separations: dict[str, tuple[bytes, object]] = {}
     yield from _icc_profiles(doc)
@@ -165,15 +164,15 @@ def _colour_spaces(doc: Document, intent_space: str | None) -> Iterator[Failure]
 
 
 def _fingerprint(obj) -> bytes:
-    try:
-        if isinstance(obj, pikepdf.Stream):
-            return obj.stream_dict.unparse(resolved=True) + obj.read_raw_bytes()
+    """The bytes that define a colour space component, to compare two definitions."""
+    if isinstance(obj, pikepdf.Stream):
+        return obj.stream_dict.unparse(resolved=True) + obj.read_raw_bytes()
+    if isinstance(obj, pikepdf.Object):
         return obj.unparse(resolved=True)
-    except Exception:  # noqa: BLE001
-        return repr(obj).encode()
+    return repr(obj).encode()  # a number, as pikepdf returns scalars
 
 
-def _separation_consistency(use: Use, seen: dict, p: int) -> Iterator[Failure]:
+def _separation_consistency(use: Use, seen: dict, p: int) -> Iterator[Outcome]:
     cs = use.obj
     if not isinstance(cs, pikepdf.Array) or len(cs) < 4 or name(cs[0]) != "Separation":
         return
@@ -189,23 +188,29 @@ def _separation_consistency(use: Use, seen: dict, p: int) -> Iterator[Failure]:
 
 # --- transparency ---
 
+def _opacity(gs, key: str) -> float | None:
+    """/CA or /ca of a graphics state; Undecidable when it is not a number."""
+    v = get(gs, key)
+    try:
+        return None if v is None else float(v)
+    except (TypeError, ValueError) as exc:
+        raise Undecidable(f"l'opacità {key[1:]} dello stato grafico non è un numero") from exc
+
+
 def _gs_transparent(gs) -> bool:
     smask = get(gs, "/SMask")
     if smask is not None and name(smask) != "None":
         return True
     for key in ("/CA", "/ca"):
-        v = get(gs, key)
-        try:
-            if v is not None and float(v) != 1.0:
-                return True
-        except (TypeError, ValueError):
-            pass
+        v = _opacity(gs, key)
+        if v is not None and v != 1.0:
+            return True
     bm = get(gs, "/BM")
     modes = [name(b) for b in as_list(bm)]
     return bool(modes) and not any(m in ("Normal", "Compatible") for m in modes[:1])
 
 
-def _transparency(doc: Document, intent_space: str | None) -> Iterator[Failure]:
+def _transparency(doc: Document, intent_space: str | None) -> Iterator[Outcome]:
     p = doc.part
     u = usage(doc)
     if p == 1:
@@ -214,13 +219,14 @@ def _transparency(doc: Document, intent_space: str | None) -> Iterator[Failure]:
             if smask is not None and name(smask) != "None":
                 yield Failure(1, "6.4", 1, "stato grafico con maschera morbida (SMask)", use.where)
             for key in ("/CA", "/ca"):
-                v = get(use.obj, key)
                 try:
-                    if v is not None and float(v) != 1.0:
-                        yield Failure(1, "6.4", 5 if key == "/CA" else 6,
-                                      f"stato grafico con opacità {key[1:]} = {v}", use.where)
-                except (TypeError, ValueError):
-                    pass
+                    v = _opacity(use.obj, key)
+                except Undecidable as exc:
+                    yield doc.undecided("6.4", str(exc), use.where)
+                    continue
+                if v is not None and v != 1.0:
+                    yield Failure(1, "6.4", 5 if key == "/CA" else 6,
+                                  f"stato grafico con opacità {key[1:]} = {get(use.obj, key)}", use.where)
             bm = get(use.obj, "/BM")
             for m in as_list(bm)[:1]:
                 if name(m) not in ("Normal", "Compatible"):
@@ -243,7 +249,13 @@ def _transparency(doc: Document, intent_space: str | None) -> Iterator[Failure]:
     if intent_space is not None:
         return
     # Without a PDF/A output intent, every page with transparency needs a blending colour space.
-    pages_with = {use.where.split(",")[0] for use in u.extgstates if _gs_transparent(use.obj)}
+    pages_with: set[str] = set()
+    for use in u.extgstates:
+        try:
+            if _gs_transparent(use.obj):
+                pages_with.add(use.where.split(",")[0])
+        except Undecidable as exc:
+            yield doc.undecided("6.2.10", str(exc), use.where)
     pages_with |= {use.where.split(",")[0] for use in u.images
                    if is_dict(get(use.obj, "/SMask")) or (get(use.obj, "/SMaskInData") or 0) > 0}
     pages_with |= {use.where.split(",")[0] for use in u.forms
@@ -262,7 +274,7 @@ def _is_icc_cmyk(cs) -> bool:
             and get(cs[1], "/N") == 4)
 
 
-def _overprint(doc: Document) -> Iterator[Failure]:
+def _overprint(doc: Document) -> Iterator[Outcome]:
     """ISO 19005-2 6.2.4.2: with ICCBased CMYK and overprinting on, OPM must be 0."""
     u = usage(doc)
     pages_cmyk = {use.where.split(",")[0] for use in u.colour_spaces if _is_icc_cmyk(use.obj)}
@@ -278,9 +290,8 @@ def _overprint(doc: Document) -> Iterator[Failure]:
             return
 
 
-def _graphics_states(doc: Document) -> Iterator[Failure]:
-    p = doc.part
-    clause = "6.2.8" if p == 1 else "6.2.5"
+def _graphics_states(doc: Document) -> Iterator[Outcome]:
+    p, clause, intent = doc.part, doc.rules.graphics_state_clause, doc.rules.rendering_intent
     if p >= 2:
         yield from _overprint(doc)
     for use in usage(doc).extgstates:
@@ -292,35 +303,33 @@ def _graphics_states(doc: Document) -> Iterator[Failure]:
             yield Failure(p, clause, 2, "stato grafico con TR2 diverso da Default", use.where)
         ri = get(gs, "/RI")
         if ri is not None and name(ri) not in _INTENTS:
-            yield Failure(p, "6.2.9" if p == 1 else "6.2.6", 1,
-                          f"intento di resa «{name(ri)}» non standard", use.where)
+            yield doc.fail(intent, f"intento di resa «{name(ri)}» non standard", use.where)
         if p >= 2:
             if get(gs, "/HTP") is not None:
                 yield Failure(p, clause, 3, "stato grafico con la voce HTP", use.where)
             ht = get(gs, "/HT")
             if is_dict(ht):
-                htype = get(ht, "/HalftoneType")
-                if htype is not None and int(htype) not in (1, 5):
+                try:
+                    htype = int(get(ht, "/HalftoneType", 0))
+                except (TypeError, ValueError):
+                    yield doc.undecided(clause, "il tipo del retino (/HalftoneType) non è un numero", use.where)
+                    continue
+                if get(ht, "/HalftoneType") is not None and htype not in (1, 5):
                     yield Failure(p, clause, 4, f"retino di tipo {htype} (ammessi 1 e 5)", use.where)
                 if get(ht, "/HalftoneName") is not None:
                     yield Failure(p, clause, 5, "retino con HalftoneName", use.where)
-                yield from _halftone_transfer(ht, p, clause, use.where)
+                yield from _halftone_transfer(ht, htype, p, clause, use.where)
     for use in usage(doc).rendering_intents:
         if name(use.obj) not in _INTENTS:
-            yield Failure(p, "6.2.9" if p == 1 else "6.2.6", 1,
-                          f"intento di resa «{name(use.obj)}» non standard", use.where)
+            yield doc.fail(intent, f"intento di resa «{name(use.obj)}» non standard", use.where)
 
 
 _PRIMARY = {"/Cyan", "/Magenta", "/Yellow", "/Black", "/Red", "/Green", "/Blue", "/Gray",
             "/Default"}
 
 
-def _halftone_transfer(ht, p: int, clause: str, where: str) -> Iterator[Failure]:
+def _halftone_transfer(ht, htype: int, p: int, clause: str, where: str) -> Iterator[Outcome]:
     """Transfer functions only in type 5 components for non-primary colorants."""
-    try:
-        htype = int(get(ht, "/HalftoneType", 0))
-    except (TypeError, ValueError):
-        return
     if htype != 5:
         if get(ht, "/TransferFunction") is not None:
             yield Failure(p, clause, 6, "retino con funzione di trasferimento", where)
@@ -334,10 +343,9 @@ def _halftone_transfer(ht, p: int, clause: str, where: str) -> Iterator[Failure]
 
 # --- images and XObjects ---
 
-def _images_and_xobjects(doc: Document) -> Iterator[Failure]:
-    p = doc.part
-    u = usage(doc)
-    img = "6.2.4" if p == 1 else "6.2.8.1" if False else "6.2.8"
+def _images_and_xobjects(doc: Document) -> Iterator[Outcome]:
+    p, rules, u = doc.part, doc.rules, usage(doc)
+    img = rules.images_clause
     for use in u.images:
         x = use.obj
         if get(x, "/Alternates") is not None:
@@ -348,8 +356,7 @@ def _images_and_xobjects(doc: Document) -> Iterator[Failure]:
             yield Failure(p, img, 3, "immagine con interpolazione attiva", use.where)
         intent = get(x, "/Intent")
         if intent is not None and name(intent) not in _INTENTS:
-            yield Failure(p, "6.2.9" if p == 1 else "6.2.6", 1,
-                          f"intento di resa «{name(intent)}» non standard", use.where)
+            yield doc.fail(rules.rendering_intent, f"intento di resa «{name(intent)}» non standard", use.where)
     for use in u.inline_images:
         d = use.obj
         filters = [name(f) for f in as_list(get(d, "/F") or get(d, "/Filter"))] if is_dict(d) else []
@@ -362,24 +369,21 @@ def _images_and_xobjects(doc: Document) -> Iterator[Failure]:
             yield Failure(p, img, 3, "immagine in linea con interpolazione attiva", use.where)
         intent = get(d, "/Intent") if is_dict(d) else None
         if intent is not None and name(intent) not in _INTENTS:
-            yield Failure(p, "6.2.9" if p == 1 else "6.2.6", 1,
-                          f"intento di resa «{name(intent)}» non standard", use.where)
-    form = "6.2.5" if p == 1 else "6.2.9"
+            yield doc.fail(rules.rendering_intent, f"intento di resa «{name(intent)}» non standard", use.where)
     for use in u.forms:
         x = use.obj
         if get(x, "/OPI") is not None or name(get(x, "/Subtype2")) == "PS" or get(x, "/PS") is not None:
-            yield Failure(p, form, 1,
-                          "oggetto grafico con codice PostScript o OPI", use.where)
+            yield doc.fail(rules.postscript_form, "oggetto grafico con codice PostScript o OPI", use.where)
         if get(x, "/Ref") is not None:
-            yield Failure(p, "6.2.6" if p == 1 else "6.2.9", 1 if p == 1 else 2,
-                          "oggetto grafico che rimanda a un altro file (Reference XObject)", use.where)
+            yield doc.fail(rules.reference_xobject,
+                           "oggetto grafico che rimanda a un altro file (Reference XObject)", use.where)
     for use in u.xobjects_other:
         sub = name(get(use.obj, "/Subtype"))
-        yield Failure(p, "6.2.7" if p == 1 else "6.2.9", 1 if p == 1 else 3,
-                      f"oggetto grafico di tipo «{sub}» non ammesso (PostScript)", use.where)
+        yield doc.fail(rules.other_xobject, f"oggetto grafico di tipo «{sub}» non ammesso (PostScript)",
+                       use.where)
 
 
-def _operators(doc: Document) -> Iterator[Failure]:
+def _operators(doc: Document) -> Iterator[Outcome]:
     p = doc.part
     if p >= 2:
         missing = usage(doc).missing
@@ -392,5 +396,5 @@ def _operators(doc: Document) -> Iterator[Failure]:
         if use.obj in seen:
             continue
         seen.add(use.obj)
-        yield Failure(p, "6.2.10" if p == 1 else "6.2.2", 1,
-                      f"operatore «{use.obj}» non definito dalla norma PDF", use.where)
+        yield doc.fail(doc.rules.unknown_operator, f"operatore «{use.obj}» non definito dalla norma PDF",
+                       use.where)

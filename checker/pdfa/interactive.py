@@ -7,15 +7,11 @@ from collections.abc import Iterator
 import pikepdf
 
 from .document import Budget, Document, as_list, get, is_dict, name, objgen, read_stream
-from .model import Failure
+from .model import Failure, Outcome
 
-_ANNOTS_1 = {"Text", "Link", "FreeText", "Line", "Square", "Circle", "Polygon", "PolyLine",
-             "Highlight", "Underline", "Squiggly", "StrikeOut", "Stamp", "Ink", "Popup",
-             "Widget", "PrinterMark", "TrapNet"}
-_ANNOTS_2 = _ANNOTS_1 | {"Caret", "FileAttachment", "Watermark", "Redact"}
-_FORBIDDEN_ACTIONS_1 = {"Launch", "Sound", "Movie", "ResetForm", "ImportData", "JavaScript",
-                        "Hide", "SetOCGState", "Rendition", "Trans", "GoTo3DView"}
-_FORBIDDEN_ACTIONS_2 = _FORBIDDEN_ACTIONS_1
+# the same in every part
+_FORBIDDEN_ACTIONS = {"Launch", "Sound", "Movie", "ResetForm", "ImportData", "JavaScript",
+                      "Hide", "SetOCGState", "Rendition", "Trans", "GoTo3DView"}
 _NAMED_OK = {"NextPage", "PrevPage", "FirstPage", "LastPage"}
 _KNOWN_ACTIONS = {"GoTo", "GoToR", "GoToE", "Launch", "Thread", "URI", "Sound", "Movie", "Hide",
                   "Named", "SubmitForm", "ResetForm", "ImportData", "JavaScript", "SetOCGState",
@@ -23,7 +19,7 @@ _KNOWN_ACTIONS = {"GoTo", "GoToR", "GoToE", "Launch", "Thread", "URI", "Sound", 
 MAX_ANNOTS = 50_000
 
 
-def annotations(doc: Document) -> Iterator[tuple[object, str]]:
+def page_annotations(doc: Document) -> Iterator[tuple[object, str]]:
     seen = set()
     count = 0
     for n, page in enumerate(doc.pages(), start=1):
@@ -40,21 +36,19 @@ def annotations(doc: Document) -> Iterator[tuple[object, str]]:
             yield annot, f"pagina {n}"
 
 
-def check(doc: Document) -> Iterator[Failure]:
+def check(doc: Document) -> Iterator[Outcome]:
     yield from _annotations(doc)
     yield from _actions(doc)
     yield from _forms(doc)
     yield from _optional_content(doc)
 
 
-def _annotations(doc: Document) -> Iterator[Failure]:
-    p = doc.part
-    for annot, where in annotations(doc):
+def _annotations(doc: Document) -> Iterator[Outcome]:
+    p, rules = doc.part, doc.rules
+    for annot, where in page_annotations(doc):
         subtype = name(get(annot, "/Subtype")) or ""
-        allowed = _ANNOTS_1 if p == 1 else _ANNOTS_2
-        if subtype not in allowed:
-            yield Failure(p, "6.5.2" if p == 1 else "6.3.1", 1,
-                          f"annotazione di tipo «{subtype}» non ammessa", where)
+        if subtype not in rules.annotation_types:
+            yield doc.fail(rules.annotation_type, f"annotazione di tipo «{subtype}» non ammessa", where)
             continue
         if p == 1:
             ca = get(annot, "/CA")
@@ -63,18 +57,13 @@ def _annotations(doc: Document) -> Iterator[Failure]:
         flags = get(annot, "/F")
         if flags is None:
             if subtype != "Popup":
-                yield Failure(p, "6.5.3" if p == 1 else "6.3.2", 2 if p == 1 else 1,
-                              f"l'annotazione {subtype} non ha i flag /F (deve essere stampabile)",
-                              where)
+                yield doc.fail(rules.annotation_no_flags,
+                               f"l'annotazione {subtype} non ha i flag /F (deve essere stampabile)", where)
         else:
             f = int(_number(flags) or 0)
-            # Invisible, Hidden, NoView; ISO 19005-2 6.3.2 adds ToggleNoView (a PDF 1.5 flag
-            # that ISO 19005-1 6.5.3 does not name)
-            forbidden = 1 | 2 | 32 | (256 if p >= 2 else 0)
-            if not f & 4 or f & forbidden:
-                yield Failure(p, "6.5.3" if p == 1 else "6.3.2", 2 if p == 1 else 2,
-                              f"l'annotazione {subtype} non è stampabile o è nascosta (F={f})",
-                              where)
+            if not f & 4 or f & rules.annotation_hidden_flags:
+                yield doc.fail(rules.annotation_hidden,
+                               f"l'annotazione {subtype} non è stampabile o è nascosta (F={f})", where)
         if p == 1 and (get(annot, "/C") is not None or get(annot, "/IC") is not None) \
                 and _intent_space(doc) != "RGB ":
             yield Failure(1, "6.5.3", 3, "annotazione con colori C/IC senza un profilo di output "
@@ -92,7 +81,7 @@ def _intent_space(doc: Document) -> str | None:
     return None
 
 
-def _appearance(annot, subtype: str, where: str, p: int) -> Iterator[Failure]:
+def _appearance(annot, subtype: str, where: str, p: int) -> Iterator[Outcome]:
     # ISO 19005-1 6.5.3-4..6 and ISO 19005-2/3 6.3.3-2..4 say the same of the AP dictionary
     clause, first = ("6.5.3", 3) if p == 1 else ("6.3.3", 1)
     ap = get(annot, "/AP")
@@ -149,16 +138,14 @@ def _action_chain(action, budget: list[int]) -> Iterator:
         stack.extend(as_list(get(a, "/Next")))
 
 
-def _actions(doc: Document) -> Iterator[Failure]:
-    p = doc.part
-    clause = "6.6.1" if p == 1 else "6.5.1"
-    forbidden = _FORBIDDEN_ACTIONS_1 if p == 1 else _FORBIDDEN_ACTIONS_2
+def _actions(doc: Document) -> Iterator[Outcome]:
+    p, clause = doc.part, doc.rules.actions_clause
     budget = [100_000]
     sources: list[tuple[object, str]] = []
     root = doc.root
     if get(root, "/OpenAction") is not None and is_dict(get(root, "/OpenAction")):
         sources.append((get(root, "/OpenAction"), "apertura del documento"))
-    for annot, where in annotations(doc):
+    for annot, where in page_annotations(doc):
         if get(annot, "/A") is not None:
             sources.append((get(annot, "/A"), where))
     for item, where in _outline_items(doc, budget):
@@ -167,30 +154,29 @@ def _actions(doc: Document) -> Iterator[Failure]:
     for first, where in sources:
         for action in _action_chain(first, budget):
             s = name(get(action, "/S"))
-            if s in forbidden or s is not None and s not in _KNOWN_ACTIONS:
+            if s in _FORBIDDEN_ACTIONS or s is not None and s not in _KNOWN_ACTIONS:
                 yield Failure(p, clause, 1, f"azione «{s}» non ammessa", where)
             elif s == "Named":
-                n = name(get(action, "/N"))
-                if n not in _NAMED_OK:
-                    yield Failure(p, clause, 2, f"azione con nome «{n}» non ammessa", where)
+                named = name(get(action, "/N"))
+                if named not in _NAMED_OK:
+                    yield Failure(p, clause, 2, f"azione con nome «{named}» non ammessa", where)
     # additional actions (trigger events)
-    trig = "6.6.2" if p == 1 else "6.5.2"
+    trig = doc.rules.triggers_clause
     if get(root, "/AA") is not None:
-        yield Failure(p, trig, 3 if p == 1 else 1, "il catalogo contiene azioni automatiche (/AA)",
+        yield Failure(p, trig, doc.rules.catalog_triggers_test, "il catalogo contiene azioni automatiche (/AA)",
                       "catalogo")
     if p >= 2:
         for n, page in enumerate(doc.pages(), start=1):
             if get(page.obj, "/AA") is not None:
                 yield Failure(p, trig, 2, "la pagina contiene azioni automatiche (/AA)",
                               f"pagina {n}")
-    for annot, where in annotations(doc):
+    for annot, where in page_annotations(doc):
         if name(get(annot, "/Subtype")) == "Widget" and get(annot, "/AA") is not None:
-            yield Failure(p, "6.6.2" if p == 1 else "6.4.1", 1,
-                          "un campo del modulo contiene azioni automatiche (/AA)", where)
+            yield doc.fail(doc.rules.widget_triggers, "un campo del modulo contiene azioni automatiche (/AA)", where)
     for fld in _fields(doc, budget):
         if get(fld, "/AA") is not None:
-            yield Failure(p, "6.6.2" if p == 1 else "6.4.1", 2,
-                          "un campo del modulo contiene azioni automatiche (/AA)", "modulo")
+            yield doc.fail(doc.rules.field_triggers, "un campo del modulo contiene azioni automatiche (/AA)",
+                           "modulo")
 
 
 def _outline_items(doc: Document, budget: list[int]) -> Iterator[tuple[object, str]]:
@@ -232,26 +218,24 @@ def _fields(doc: Document, budget: list[int]) -> Iterator:
         stack.extend(as_list(get(fld, "/Kids")))
 
 
-def _forms(doc: Document) -> Iterator[Failure]:
+def _forms(doc: Document) -> Iterator[Outcome]:
     p = doc.part
     form = get(doc.root, "/AcroForm")
     if is_dict(form):
         need = get(form, "/NeedAppearances")
         if need is not None and bool(need) is True and str(need) != "false":
-            yield Failure(p, "6.9" if p == 1 else "6.4.1", 1 if p == 1 else 3,
-                          "il modulo chiede al lettore di ricreare gli aspetti (NeedAppearances)",
-                          "modulo")
+            yield doc.fail(doc.rules.need_appearances,
+                           "il modulo chiede al lettore di ricreare gli aspetti (NeedAppearances)", "modulo")
         if p >= 2 and get(form, "/XFA") is not None:
             yield Failure(p, "6.4.2", 1, "il modulo contiene XFA", "modulo")
     if p >= 2 and get(doc.root, "/NeedsRendering") is not None and bool(get(doc.root, "/NeedsRendering")):
         yield Failure(p, "6.4.2", 2, "il catalogo chiede il rendering dinamico (NeedsRendering)",
                       "catalogo")
-    for annot, where in annotations(doc):
+    for annot, where in page_annotations(doc):
         if name(get(annot, "/Subtype")) != "Widget":
             continue
         if get(annot, "/A") is not None:
-            yield Failure(p, "6.6.1" if p == 1 else "6.4.1", 3 if p == 1 else 1,
-                          "un campo del modulo contiene un'azione (/A)", where)
+            yield doc.fail(doc.rules.widget_action, "un campo del modulo contiene un'azione (/A)", where)
         if p == 1 and get(annot, "/FT") is not None and get(annot, "/AP") is None:
             yield Failure(1, "6.9", 2, "un campo del modulo non ha un aspetto (/AP)", where)
 
@@ -267,7 +251,7 @@ def _ocgs(array, depth: int = 0) -> set:
     return found
 
 
-def _optional_content(doc: Document) -> Iterator[Failure]:
+def _optional_content(doc: Document) -> Iterator[Outcome]:
     props = get(doc.root, "/OCProperties")
     if props is None:
         return

@@ -2,41 +2,38 @@
 (ISO 19005-1 6.8; ISO 19005-2/3 6.7)."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pikepdf
 
 from .document import Budget, Document, as_list, get, is_dict, name, objgen
-from .model import Failure
+from .model import Failure, Outcome
 from .usage import usage
 
-STANDARD_TYPES = set(["Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index", "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "THead", "TBody", "TFoot", "Span", "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby", "RB", "RT", "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form"])
-# RFC 1766 (PDF/A-1) and RFC 3066 (PDF/A-2/3) language tags
-_LANG_1 = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z]{1,8})*$")
-_LANG_2 = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+STANDARD_TYPES = {
+    "Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index",
+    "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody",
+    "Table", "TR", "TH", "TD", "THead", "TBody", "TFoot", "Span", "Quote", "Note", "Reference",
+    "BibEntry", "Code", "Link", "Annot", "Ruby", "RB", "RT", "RP", "Warichu", "WT", "WP", "Figure",
+    "Formula", "Form",
+}
 MAX_ELEMENTS = 200_000
 
 
-def check(doc: Document) -> Iterator[Failure]:
+def check(doc: Document) -> Iterator[Outcome]:
     if not doc.flavour.level_a:
         return
-    p = doc.part
-    c = {"mark": "6.8.2.2" if p == 1 else "6.7.2.2",
-         "tree": "6.8.3.3" if p == 1 else "6.7.3.3",
-         "types": "6.8.3.4" if p == 1 else "6.7.3.4",
-         "lang": "6.8.4" if p == 1 else "6.7.4"}
+    p, rules = doc.part, doc.rules
     mark = get(doc.root, "/MarkInfo")
     marked = get(mark, "/Marked")
     if marked is None or not bool(marked):
-        yield Failure(p, c["mark"], 1, "il documento non è dichiarato «marcato» (MarkInfo /Marked true)",
-                      "catalogo")
+        yield doc.fail(rules.marked, "il documento non è dichiarato «marcato» (MarkInfo /Marked true)",
+                       "catalogo")
     root = get(doc.root, "/StructTreeRoot")
-    lang_re = _LANG_1 if p == 1 else _LANG_2
     langs = [(get(doc.root, "/Lang"), "catalogo")]
     if not is_dict(root):
-        yield Failure(p, c["tree"], 1, "manca la struttura logica del documento (StructTreeRoot)",
-                      "catalogo")
+        yield doc.fail(rules.struct_tree, "manca la struttura logica del documento (StructTreeRoot)",
+                       "catalogo")
     else:
         role_map = get(root, "/RoleMap")
         reported: set = set()
@@ -49,7 +46,7 @@ def check(doc: Document) -> Iterator[Failure]:
             problem = _role_problem(s, role_map)
             if problem:
                 reported.add(s)
-                yield Failure(p, c["types"], 1 if problem == "unmapped" else 2,
+                yield Failure(p, rules.structure_types_clause, 1 if problem == "unmapped" else 2,
                               f"il tipo di struttura «{s}» non è ricondotto a un tipo standard"
                               + (" (mappatura circolare)" if problem == "loop" else ""),
                               "struttura logica")
@@ -57,12 +54,9 @@ def check(doc: Document) -> Iterator[Failure]:
     for value, where in langs:
         if value is None:
             continue
-        try:
-            text = str(value)
-        except Exception:  # noqa: BLE001
-            continue
-        if text and not lang_re.match(text):
-            yield Failure(p, c["lang"], 1, f"la lingua «{text}» non è un codice di lingua valido", where)
+        text = str(value)
+        if text and not rules.language_tag.match(text):
+            yield doc.fail(rules.language, f"la lingua «{text}» non è un codice di lingua valido", where)
             break
 
 

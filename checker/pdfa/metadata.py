@@ -10,7 +10,7 @@ import pikepdf
 
 from . import xmp, xmp_schemas as S
 from .document import Document, get, is_dict, read_stream
-from .model import Failure
+from .model import Failure, Outcome
 from .xmp import Node
 
 _SIMPLE_RES = {
@@ -41,19 +41,17 @@ def xmp_packet(doc: Document):
         return stream, None, str(exc)
 
 
-def check(doc: Document) -> Iterator[Failure]:
+def check(doc: Document) -> Iterator[Outcome]:
     p = doc.part
-    clause_md = "6.7.2" if p == 1 else "6.6.2.1"
     stream, packet, error = xmp_packet(doc)
     if not isinstance(stream, pikepdf.Stream):
-        yield Failure(p, "6.7.2" if p == 1 else "6.6.2.1", 1,
-                      "il catalogo del documento non contiene il flusso di metadati XMP")
+        yield doc.fail(doc.rules.metadata_missing,
+                       "il catalogo del documento non contiene il flusso di metadati XMP")
         return
     if p == 1 and get(stream, "/Filter") is not None:
         yield Failure(1, "6.7.2", 2, "il flusso dei metadati XMP è compresso (chiave /Filter)")
-    if error:
-        yield Failure(p, "6.7.9" if p == 1 else "6.6.2.1", 1 if p == 1 else 4,
-                      f"metadati XMP non validi: {error}")
+    if error or packet is None:
+        yield doc.fail(doc.rules.xmp_invalid, f"metadati XMP non validi: {error}")
         return
     yield from _header(doc, packet)
     yield from _identification(doc, packet)
@@ -63,20 +61,19 @@ def check(doc: Document) -> Iterator[Failure]:
         yield from _info_agreement(doc, packet)
 
 
-def _header(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:
+def _header(doc: Document, packet: xmp.Packet) -> Iterator[Outcome]:
     header = packet.header
     if header is None:
         return
     if re.search(r"\sbytes\s*=", header):
-        yield Failure(doc.part, "6.7.5" if doc.part == 1 else "6.6.2.1", 1 if doc.part == 1 else 2,
-                      "l'intestazione del pacchetto XMP usa l'attributo «bytes»")
+        yield doc.fail(doc.rules.xmp_header_bytes, "l'intestazione del pacchetto XMP usa l'attributo «bytes»")
     if re.search(r"\sencoding\s*=", header):
-        yield Failure(doc.part, "6.7.5" if doc.part == 1 else "6.6.2.1", 2 if doc.part == 1 else 3,
-                      "l'intestazione del pacchetto XMP usa l'attributo «encoding»")
+        yield doc.fail(doc.rules.xmp_header_encoding,
+                       "l'intestazione del pacchetto XMP usa l'attributo «encoding»")
 
 
-def _identification(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:
-    clause = "6.7.11" if doc.part == 1 else "6.6.4"
+def _identification(doc: Document, packet: xmp.Packet) -> Iterator[Outcome]:
+    clause = doc.rules.identification_clause
     parts = packet.all(S.NS_PDFAID, "part")
     levels = packet.all(S.NS_PDFAID, "conformance")
     if not parts:
@@ -88,8 +85,7 @@ def _identification(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:
                       f"pdfaid:part vale «{part}», ma il documento è validato come PDF/A-{doc.part}")
     level = (xmp.simple_text(levels[0]) if levels else None) or ""
     # a file may claim a higher level than the one it is validated against (veraPDF's test 3)
-    allowed = {"a": ("A",), "u": ("U", "A"),
-               "b": ("B", "A") if doc.part == 1 else ("B", "U", "A")}[doc.flavour.level]
+    allowed = doc.rules.conformance_levels[doc.flavour.level]
     if level not in allowed:
         yield Failure(doc.part, clause, 3,
                       f"pdfaid:conformance vale «{level}»: sono ammessi solo {', '.join(allowed)}")
@@ -109,7 +105,7 @@ def _extensions(doc: Document, packet: xmp.Packet):
     """Check the extension schema container; return (defined properties, defined types)."""
     props: dict[tuple[str, str], str] = {}
     types: set[str] = set()
-    clause = "6.7.8" if doc.part == 1 else "6.6.2.3.3"
+    clause = doc.rules.extension_clause
     for uri, prefix in S.EXTENSION_PREFIXES.items():
         wrong = packet.used_prefixes.get(uri, set()) - {prefix}
         if wrong:
@@ -212,9 +208,9 @@ def _struct_problem(node: Node, ns: str, fields: dict[str, str],
 
 # --- properties and value types (ISO 19005-1 6.7.9; ISO 19005-2 6.6.2.3.1) ---
 
-def _properties(doc: Document, packet: xmp.Packet, ext_props, ext_types) -> Iterator[Failure]:
+def _properties(doc: Document, packet: xmp.Packet, ext_props, ext_types) -> Iterator[Outcome]:
     schemas = S.predefined(doc.part)
-    clause = "6.7.9" if doc.part == 1 else "6.6.2.3.1"
+    clause = doc.rules.properties_clause
     for prop in packet.properties:
         if prop.ns in S.EXTENSION_NAMESPACES:
             continue
@@ -296,7 +292,7 @@ _INFO_MAP = (
 )
 
 
-def _info_agreement(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:
+def _info_agreement(doc: Document, packet: xmp.Packet) -> Iterator[Outcome]:
     info = get(doc.trailer, "/Info")
     if not is_dict(info):
         return
@@ -308,10 +304,7 @@ def _info_agreement(doc: Document, packet: xmp.Packet) -> Iterator[Failure]:
         if key in ("/CreationDate", "/ModDate"):
             ok = node is not None and _same_date(str(value), xmp.simple_text(node) or "")
         else:
-            try:
-                text = str(value)
-            except Exception:  # noqa: BLE001
-                continue
+            text = str(value)
             if node is None:
                 ok = not text.strip()  # an empty Info entry has nothing to disagree with
             elif local == "creator":
@@ -329,6 +322,9 @@ _XMP_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}):(\d{2})(?
                        r"(Z|[+-]\d{2}:\d{2})?$")
 
 
+_DATE_DEFAULTS = ("", "01", "01", "00", "00", "00")  # year .. second, when a date leaves them out
+
+
 def _offset(sign: str | None, hh: str | None, mm: str | None) -> int | None:
     """Minutes east of UTC; None when the date has no time zone."""
     if sign is None:
@@ -339,14 +335,19 @@ def _offset(sign: str | None, hh: str | None, mm: str | None) -> int | None:
     return -minutes if sign == "-" else minutes
 
 
+def _instant(fields: list[str]) -> datetime.datetime:
+    year, month, day, hour, minute, second = (int(f) for f in fields)
+    return datetime.datetime(year, month, day, hour, minute, second)
+
+
 def _same_date(pdf_date: str, xmp_date: str) -> bool:
     """ISO 19005-1 6.7.3: the Info date and the XMP date are equivalent, i.e. the same instant
     when both carry a time zone (D:...+01'00' and ...Z an hour earlier agree)."""
     m, n = _PDF_DATE.match(pdf_date.strip()), _XMP_DATE.match(xmp_date.strip())
     if not m or not n:
         return False
-    a = [m.group(i) or d for i, d in zip(range(1, 7), ("", "01", "01", "00", "00", "00"))]
-    b = [n.group(i) or d for i, d in zip(range(1, 7), ("", "01", "01", "00", "00", "00"))]
+    a = [m.group(i) or d for i, d in enumerate(_DATE_DEFAULTS, start=1)]
+    b = [n.group(i) or d for i, d in enumerate(_DATE_DEFAULTS, start=1)]
     pdf_off = _offset(m.group(7), m.group(8), m.group(9))
     tz = n.group(7)
     xmp_off = None if tz is None else _offset(tz[0], tz[1:3], tz[4:6]) if tz != "Z" else 0
@@ -354,8 +355,8 @@ def _same_date(pdf_date: str, xmp_date: str) -> bool:
         # a date without time zone on either side is compared by its local fields only
         return a == b
     try:
-        at = datetime.datetime(*map(int, a)) - datetime.timedelta(minutes=pdf_off)
-        bt = datetime.datetime(*map(int, b)) - datetime.timedelta(minutes=xmp_off)
+        at = _instant(a) - datetime.timedelta(minutes=pdf_off)
+        bt = _instant(b) - datetime.timedelta(minutes=xmp_off)
     except (ValueError, OverflowError):
         return a == b and pdf_off == xmp_off
     return at == bt

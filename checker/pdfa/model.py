@@ -52,6 +52,32 @@ class Failure:
         return f"{self.part}:{self.clause}-{self.test}"
 
 
+@dataclass(frozen=True)
+class Rule:
+    """One requirement as veraPDF numbers it: ISO 19005-<part> <clause>, test <test>."""
+    clause: str
+    test: int
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """A requirement the validator could not decide on this file: what it needs to read
+    (a font program, a stream, a number) is damaged or unreadable. Never counted as met."""
+    part: int
+    clause: str
+    detail: str
+    location: str = ""
+
+    @property
+    def reason(self) -> str:
+        where = f" ({self.location})" if self.location else ""
+        return f"ISO 19005-{self.part} {self.clause} non verificabile{where}: {self.detail}"
+
+
+# What a clause family yields: a requirement the file breaks, or one that could not be decided.
+Outcome = Failure | Undecided
+
+
 @dataclass
 class PdfaReport:
     """What the validator decided about one file."""
@@ -61,6 +87,7 @@ class PdfaReport:
     failures: list[Failure] = field(default_factory=list)
     not_checked_reason: str | None = None
     skipped_families: list[str] = field(default_factory=list)  # families that could not run
+    undecided: list[Undecided] = field(default_factory=list)  # rules that could not be decided
 
     @property
     def failed_clauses(self) -> list[str]:

@@ -13,20 +13,15 @@ from collections.abc import Iterator
 
 import pikepdf
 
-from .document import Budget, Document, MAX_OBJECTS, as_list, get, is_dict, name, read_stream
+from .document import MAX_OBJECTS, Budget, Document, Undecidable, as_list, get, is_dict, name, read_stream
+from .model import Failure, Outcome
 from .usage import usage
-from .model import Failure
 
 _EOL = rb"(?:\r\n|\r|\n)"
 _OBJ_HEADER = re.compile(rb"(\d+)([ \t\r\n\f\x00]+)(\d+)([ \t\r\n\f\x00]+)obj")
-_STREAM_KW = re.compile(rb"stream(\r\n|\n|\r)?")
-_LIMITS_1 = {"int": 2**31 - 1, "real": 32767.0, "string": 65535, "name": 127, "array": 8191,
-             "dict": 4095}
-_LIMITS_2 = {"int": 2**31 - 1, "real": 3.403e38, "string": 32767, "name": 127}
-MAX_SCAN = 64 << 20
 
 
-def check(doc: Document) -> Iterator[Failure]:
+def check(doc: Document) -> Iterator[Outcome]:
     yield from _header(doc)
     yield from _trailer(doc)
     yield from _xref_syntax(doc)
@@ -36,10 +31,9 @@ def check(doc: Document) -> Iterator[Failure]:
         yield from _permissions(doc)
 
 
-def _header(doc: Document) -> Iterator[Failure]:
+def _header(doc: Document) -> Iterator[Outcome]:
     p, data = doc.part, doc.data
-    # Part 1 asks for a version number; parts 2 and 3 for PDF 1.0 to 1.7.
-    m = re.match(rb"%PDF-[0-9]\.[0-9]" if p == 1 else rb"%PDF-1\.[0-7]", data)
+    m = doc.rules.header.match(data)
     if not m:
         yield Failure(p, "6.1.2", 1, "il file non inizia con l'intestazione %PDF-1.n richiesta")
         return
@@ -51,7 +45,7 @@ def _header(doc: Document) -> Iterator[Failure]:
                       "(almeno 4 byte oltre 127)")
 
 
-def _trailer(doc: Document) -> Iterator[Failure]:
+def _trailer(doc: Document) -> Iterator[Outcome]:
     p = doc.part
     trailer = doc.trailer
     ids = as_list(get(trailer, "/ID"))
@@ -64,10 +58,8 @@ def _trailer(doc: Document) -> Iterator[Failure]:
         yield Failure(p, "6.1.3", 3, "ci sono dati dopo l'ultimo marcatore %%EOF")
 
 
-def _xref_syntax(doc: Document) -> Iterator[Failure]:
+def _xref_syntax(doc: Document) -> Iterator[Outcome]:
     p, data = doc.part, doc.data
-    for m in re.finditer(rb"startxref\s+(\d+)", data[-4096:] if len(data) > 4096 else data):
-        pass
     offsets = [int(x) for x in re.findall(rb"startxref[ \t\r\n]+(\d+)", data[-(1 << 20):])]
     for off in set(offsets):
         if off >= len(data) or not data.startswith(b"xref", off):
@@ -82,23 +74,26 @@ def _xref_syntax(doc: Document) -> Iterator[Failure]:
             yield Failure(p, "6.1.4", 1, "l'intestazione della sezione xref non usa un solo spazio")
 
 
-def _entries(doc: Document):
+def _entries(doc: Document) -> list[tuple[tuple[int, int], int]]:
+    """(objgen, offset) of the objects stored uncompressed, by offset."""
     try:
         table = doc.pdf.get_xref_table()
-    except Exception:  # noqa: BLE001
-        return []
+    except pikepdf.PdfError as exc:
+        raise Undecidable(f"tabella dei riferimenti incrociati illeggibile: {exc}") from exc
     if len(table) > MAX_OBJECTS:
         raise Budget(f"more than {MAX_OBJECTS} objects")
-    return sorted(((og, e.offset) for og, e in table.items() if e.type == 1),
+    return sorted(((og, e.offset) for og, e in table.items() if e.type == 1 and e.offset is not None),
                   key=lambda x: x[1])
 
 
-def _objects_syntax(doc: Document) -> Iterator[Failure]:
-    p, data = doc.part, doc.data
-    clause_obj = "6.1.8" if p == 1 else "6.1.9"
-    clause_stream = "6.1.7" if p == 1 else "6.1.7.1"
-    entries = _entries(doc)
-    reported: set[int] = set()
+def _objects_syntax(doc: Document) -> Iterator[Outcome]:
+    p, data, rules = doc.part, doc.data, doc.rules
+    try:
+        entries = _entries(doc)
+    except Undecidable as exc:
+        yield doc.undecided(rules.object_syntax, str(exc))
+        return
+    reported: set[int | str] = set()
     for i, (og, off) in enumerate(entries):
         if off <= 0 or off >= len(data):
             continue
@@ -108,12 +103,12 @@ def _objects_syntax(doc: Document) -> Iterator[Failure]:
         if 1 not in reported and (m.group(2) != b" " or m.group(4) != b" "
                                   or data[off - 1:off] not in (b"\n", b"\r")):
             reported.add(1)
-            yield Failure(p, clause_obj, 1, f"l'intestazione dell'oggetto {og[0]} non rispetta la "
+            yield doc.fail(rules.object_syntax, f"l'intestazione dell'oggetto {og[0]} non rispetta la "
                           "sintassi (spazi singoli e fine riga)")
         if 2 not in reported and data[m.end():m.end() + 1] not in (b"\r", b"\n"):
             # "obj" must be followed by an end of line (ISO 19005-1 6.1.8; 19005-2 6.1.9)
             reported.add(2)
-            yield Failure(p, clause_obj, 1, f"la parola chiave obj dell'oggetto {og[0]} "
+            yield doc.fail(rules.object_syntax, f"la parola chiave obj dell'oggetto {og[0]} "
                           "non è seguita da un fine riga")
         end_here = entries[i + 1][1] if i + 1 < len(entries) else len(data)
         region = data[m.end():min(end_here, m.end() + (1 << 20))]
@@ -121,45 +116,46 @@ def _objects_syntax(doc: Document) -> Iterator[Failure]:
         eo = region.find(b"endobj", es + 9 if es >= 0 else 0)
         if 3 not in reported and eo > 0 and region[eo - 1:eo] not in (b"\r", b"\n"):
             reported.add(3)
-            yield Failure(p, clause_obj, 1, f"la parola chiave endobj dell'oggetto {og[0]} "
+            yield doc.fail(rules.object_syntax, f"la parola chiave endobj dell'oggetto {og[0]} "
                           "non è preceduta da un fine riga")
         obj = doc.pdf.get_object(og)
         if not isinstance(obj, pikepdf.Stream):
             continue
-        if p == 1 and get(obj, "/Filter") is not None and "lzw" not in reported:
-            if any(name(f) == "LZWDecode" for f in as_list(get(obj, "/Filter"))):
-                reported.add("lzw")
-                yield Failure(1, "6.1.10", 1, "flusso compresso con LZW")
-        if p >= 2 and "lzw" not in reported:
-            if any(name(f) in ("LZWDecode", "Crypt") for f in as_list(get(obj, "/Filter"))):
-                reported.add("lzw")
-                yield Failure(p, "6.1.7.2", 1, "flusso compresso con LZW o cifrato (Crypt)")
+        filters = [name(f) for f in as_list(get(obj, "/Filter"))]
+        if p == 1 and "lzw" not in reported and "LZWDecode" in filters:
+            reported.add("lzw")
+            yield Failure(1, "6.1.10", 1, "flusso compresso con LZW")
+        if p >= 2 and "lzw" not in reported and ("LZWDecode" in filters or "Crypt" in filters):
+            reported.add("lzw")
+            yield Failure(p, "6.1.7.2", 1, "flusso compresso con LZW o cifrato (Crypt)")
         if "ext" not in reported and any(get(obj, k) is not None
                                          for k in ("/F", "/FFilter", "/FDecodeParms")):
             reported.add("ext")
-            yield Failure(p, clause_stream, 3,
-                          "un flusso rimanda a un file esterno (/F, /FFilter, /FDecodeParms)")
+            yield doc.fail(rules.stream_external,
+                           "un flusso rimanda a un file esterno (/F, /FFilter, /FDecodeParms)")
         end = entries[i + 1][1] if i + 1 < len(entries) else len(data)
-        yield from _stream_syntax(doc, og, obj, data, m.end(), end, reported, clause_stream)
+        yield from _stream_syntax(doc, og, obj, m.end(), end, reported)
 
 
-def _stream_syntax(doc, og, obj, data, start, end, reported, clause) -> Iterator[Failure]:
-    p = doc.part
+def _stream_syntax(doc: Document, og: tuple[int, int], obj: pikepdf.Stream, start: int, end: int,
+                   reported: set[int | str]) -> Iterator[Outcome]:
+    p, data, clause, kw_test = doc.part, doc.data, doc.rules.stream_clause, doc.rules.stream_keyword_test
     window = data[start:min(end, start + (1 << 20))]
     kw = re.search(rb">>[ \t\r\n\f\x00]*stream", window)  # the keyword right after the dictionary
     if kw is None:
         return
     idx = kw.end() - 6
     after = window[idx + 6:idx + 8]
-    if "kw" not in reported and not (after.startswith(b"\r\n") or after.startswith(b"\n")):
+    if "kw" not in reported and not after.startswith((b"\r\n", b"\n")):
         reported.add("kw")
-        yield Failure(p, clause, 2,
+        yield Failure(p, clause, kw_test,
                       f"la parola chiave stream dell'oggetto {og[0]} non è seguita da CRLF o LF")
         return
     body = start + idx + 6 + (2 if after.startswith(b"\r\n") else 1)
     try:
         declared = int(get(obj, "/Length"))
     except (TypeError, ValueError):
+        yield doc.undecided(clause, f"la lunghezza del flusso {og[0]} (/Length) non è un numero")
         return
     # Where /Length says the data ends, an end of line and "endstream" must follow.
     at = body + declared
@@ -170,23 +166,28 @@ def _stream_syntax(doc, og, obj, data, start, end, reported, clause) -> Iterator
             return  # the end of line was counted in /Length: tolerated
         if "endkw" not in reported:
             reported.add("endkw")
-            yield Failure(p, clause, 2, f"la parola chiave endstream dell'oggetto "
+            yield Failure(p, clause, kw_test, f"la parola chiave endstream dell'oggetto "
                           f"{og[0]} non è preceduta da un fine riga")
         return
     stop = data.find(b"endstream", body, end if end > body else len(data))
     if stop < 0 or "len" in reported:
         return
     reported.add("len")
-    actual = stop - body - len(re.search(rb"(\r\n|\r|\n)?$", data[max(body, stop - 2):stop]).group(0))
+    actual = stop - body - _eol_length(data[max(body, stop - 2):stop])
     yield Failure(p, clause, 1, f"la lunghezza dichiarata del flusso {og[0]} ({declared}) "
                   f"non corrisponde ai byte presenti ({actual})")
 
 
-def _object_values(doc: Document) -> Iterator[Failure]:
+def _eol_length(tail: bytes) -> int:
+    """Bytes of the end of line (CRLF, CR or LF) that ends `tail`; 0 if none."""
+    if tail.endswith(b"\r\n"):
+        return 2
+    return 1 if tail.endswith((b"\r", b"\n")) else 0
+
+
+def _object_values(doc: Document) -> Iterator[Outcome]:
     """Strings, names, numbers, arrays, dictionaries against the implementation limits."""
-    p = doc.part
-    limits = _LIMITS_1 if p == 1 else _LIMITS_2
-    clause = "6.1.12" if p == 1 else "6.1.13"
+    p, limits, clause = doc.part, doc.rules.limits, doc.rules.limits_clause
     seen: set[str] = set()
     budget = [2_000_000]
 
@@ -198,9 +199,9 @@ def _object_values(doc: Document) -> Iterator[Failure]:
             return
         if isinstance(obj, pikepdf.Name):
             raw = bytes(obj.unparse())[1:]
-            if len(_unescape_name(raw)) > limits["name"] and "name" not in seen:
+            if len(_unescape_name(raw)) > limits.name and "name" not in seen:
                 seen.add("name")
-                yield Failure(p, clause, 4 if p == 1 else 4, "un nome supera i 127 byte")
+                yield Failure(p, clause, doc.rules.name_too_long_test, "un nome supera i 127 byte")
             if p >= 2 and "utf8" not in seen:
                 try:
                     _unescape_name(raw).decode("utf-8")
@@ -208,13 +209,13 @@ def _object_values(doc: Document) -> Iterator[Failure]:
                     seen.add("utf8")
                     yield Failure(p, "6.1.8", 1, "un nome non è codificato in UTF-8")
         elif isinstance(obj, pikepdf.String):
-            if len(bytes(obj)) > limits["string"] and "string" not in seen:
+            if len(bytes(obj)) > limits.string and "string" not in seen:
                 seen.add("string")
-                yield Failure(p, clause, 3, f"una stringa supera i {limits['string']} byte")
+                yield Failure(p, clause, 3, f"una stringa supera i {limits.string} byte")
         elif isinstance(obj, bool):
             return
         elif isinstance(obj, int):
-            if abs(obj) > limits["int"] + (obj < 0) and "int" not in seen:
+            if abs(obj) > limits.integer + (obj < 0) and "int" not in seen:
                 seen.add("int")
                 yield Failure(p, clause, 1, f"un numero intero ({obj}) supera i limiti ammessi")
         elif isinstance(obj, (Decimal, float)):
@@ -222,22 +223,22 @@ def _object_values(doc: Document) -> Iterator[Failure]:
                 seen.add("small")
                 yield Failure(p, clause, 2,
                               f"un numero reale ({obj}) è più piccolo del minimo ammesso")
-            if abs(float(obj)) > limits["real"] and "real" not in seen:
+            if abs(float(obj)) > limits.real and "real" not in seen:
                 seen.add("real")
                 yield Failure(p, clause, 2,
                               f"un numero reale ({obj}) supera i limiti ammessi")
         elif isinstance(obj, pikepdf.Array):
-            if p == 1 and len(obj) > limits["array"] and "array" not in seen:
+            if limits.array is not None and len(obj) > limits.array and "array" not in seen:
                 seen.add("array")
-                yield Failure(1, clause, 5, f"un array ha più di {limits['array']} elementi")
+                yield Failure(p, clause, 5, f"un array ha più di {limits.array} elementi")
             for item in obj:
                 if not _indirect(item):
                     yield from visit(item, depth + 1)
         elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
             d = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
-            if p == 1 and len(d.keys()) > limits["dict"] and "dict" not in seen:
+            if limits.dictionary is not None and len(d.keys()) > limits.dictionary and "dict" not in seen:
                 seen.add("dict")
-                yield Failure(1, clause, 6, f"un dizionario ha più di {limits['dict']} voci")
+                yield Failure(p, clause, 6, f"un dizionario ha più di {limits.dictionary} voci")
             for key, value in d.items():
                 yield from visit(pikepdf.Name(key), depth + 1)
                 if not _indirect(value):
@@ -247,24 +248,22 @@ def _object_values(doc: Document) -> Iterator[Failure]:
     for obj in doc.objects():
         count += 1
         yield from visit(obj, 0)
-        if isinstance(obj, pikepdf.Stream) and name(get(obj, "/Type")) == "ObjStm":
-            continue
     if count > 8_388_607:
         yield Failure(p, clause, 7, "il file ha più di 8.388.607 oggetti")
     u = usage(doc)
     if u.max_q_depth > 28:
         yield Failure(p, clause, 8, f"i salvataggi dello stato grafico (q) sono annidati {u.max_q_depth}"
                       " volte (massimo 28)")
-    if u.longest_string > limits["string"] and "string" not in seen:
+    if u.longest_string > limits.string and "string" not in seen:
         yield Failure(p, clause, 3,
-                      f"una stringa nel contenuto supera i {limits['string']} byte")
-    if u.largest_real > limits["real"] and "real" not in seen:
+                      f"una stringa nel contenuto supera i {limits.string} byte")
+    if u.largest_real > limits.real and "real" not in seen:
         yield Failure(p, clause, 2,
                       f"un numero reale nel contenuto ({u.largest_real:g}) supera i limiti ammessi")
     if 0 < u.smallest_real < 1.175e-38:
         yield Failure(p, clause, 2,
                       f"un numero reale nel contenuto ({u.smallest_real:g}) è più piccolo del minimo ammesso")
-    if u.largest_int > limits["int"] + 1 and "int" not in seen:
+    if u.largest_int > limits.integer + 1 and "int" not in seen:
         yield Failure(p, clause, 1, "un numero intero nel contenuto supera i limiti ammessi")
     yield from _cid_limits(doc, clause)
     if p >= 2:
@@ -274,25 +273,24 @@ def _object_values(doc: Document) -> Iterator[Failure]:
 
 
 def _indirect(obj) -> bool:
-    try:
-        return obj.is_indirect
-    except Exception:  # noqa: BLE001
-        return False
+    """True for an indirect object (plain Python scalars, as pikepdf returns them, are not)."""
+    return bool(getattr(obj, "is_indirect", False))
 
 
 def _unescape_name(raw: bytes) -> bytes:
     return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
 
 
-def _content_hex_strings(doc: Document) -> Iterator[Failure]:
+def _content_hex_strings(doc: Document) -> Iterator[Outcome]:
     """Hex strings inside page and form content streams."""
-    streams = []
+    streams: list[object] = []
     for page in doc.pages():
         streams += [c for c in as_list(get(page.obj, "/Contents")) if isinstance(c, pikepdf.Stream)]
     streams += [use.obj for use in usage(doc).forms]
     for stream in streams[:5000]:
         data = read_stream(stream, limit=16 << 20)
-        if not data:
+        if data is None:
+            yield doc.undecided("6.1.6", "un flusso di contenuto è troppo grande o non decodificabile")
             continue
         problem = _scan_hex(data)
         if problem:
@@ -343,11 +341,15 @@ def _scan_hex(data: bytes) -> str | None:
     return None
 
 
-def _hex_strings(doc: Document) -> Iterator[Failure]:
+def _hex_strings(doc: Document) -> Iterator[Outcome]:
     """Hex strings in uncompressed objects: even number of digits, only hex digits."""
     p, data = doc.part, doc.data
-    entries = _entries(doc)
-    for i, (og, off) in enumerate(entries):
+    try:
+        entries = _entries(doc)
+    except Undecidable as exc:
+        yield doc.undecided("6.1.6", str(exc))
+        return
+    for i, (_og, off) in enumerate(entries):
         end = entries[i + 1][1] if i + 1 < len(entries) else len(data)
         chunk = data[off:min(end, off + (1 << 20))]
         s = chunk.find(b"stream")
@@ -364,7 +366,7 @@ def _hex_strings(doc: Document) -> Iterator[Failure]:
             return
 
 
-def _permissions(doc: Document) -> Iterator[Failure]:
+def _permissions(doc: Document) -> Iterator[Outcome]:
     perms = get(doc.root, "/Perms")
     if is_dict(perms):
         extra = set(perms.keys()) - {"/UR3", "/DocMDP"}
@@ -373,13 +375,16 @@ def _permissions(doc: Document) -> Iterator[Failure]:
                           f"{', '.join(sorted(k[1:] for k in extra))}", "catalogo")
 
 
-def _cid_limits(doc: Document, clause: str) -> Iterator[Failure]:
+def _cid_limits(doc: Document, clause: str) -> Iterator[Outcome]:
     """CIDs above 65535 in the CMaps of the composite fonts that show text."""
     for use in usage(doc).shown.values():
         enc = get(use.font, "/Encoding")
         if not isinstance(enc, pikepdf.Stream):
             continue
-        data = read_stream(enc, limit=4 << 20) or b""
+        data = read_stream(enc, limit=4 << 20)
+        if data is None:
+            yield doc.undecided(clause, "la CMap del carattere è troppo grande o non decodificabile", use.where)
+            continue
         values = [int(v) for v in re.findall(rb"<[0-9A-Fa-f]+>\s*(?:<[0-9A-Fa-f]+>\s*)?(\d+)\s*(?=[\r\n<]|end)",
                                               b" ".join(re.findall(rb"begincid(?:range|char)(.*?)endcid", data, re.S)))]
         if values and max(values) > 65535:
@@ -388,7 +393,7 @@ def _cid_limits(doc: Document, clause: str) -> Iterator[Failure]:
             return
 
 
-def _page_boxes(doc: Document, clause: str) -> Iterator[Failure]:
+def _page_boxes(doc: Document, clause: str) -> Iterator[Outcome]:
     """ISO 19005-2 6.1.13: page boundaries between 3 and 14 400 units."""
     for n, page in enumerate(doc.pages(), start=1):
         for key in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
@@ -398,6 +403,8 @@ def _page_boxes(doc: Document, clause: str) -> Iterator[Failure]:
             try:
                 x0, y0, x1, y1 = (float(v) for v in box)
             except (TypeError, ValueError):
+                yield doc.undecided(clause, f"il riquadro {key[1:]} della pagina non è fatto di numeri",
+                                    f"pagina {n}")
                 continue
             w, h = abs(x1 - x0), abs(y1 - y0)
             if not (3 <= w <= 14400 and 3 <= h <= 14400):

@@ -17,7 +17,14 @@ MAX_CONTENT_BYTES = 32 << 20
 MAX_DEPTH = 30
 
 # Operators of ISO 32000-1 Annex A (plus the two marked-content shorthands).
-KNOWN_OPERATORS = set(["b", "B", "b*", "B*", "BDC", "BI", "BMC", "BT", "BX", "c", "cm", "CS", "cs", "d", "d0", "d1", "Do", "DP", "EI", "EMC", "ET", "EX", "f", "F", "f*", "G", "g", "gs", "h", "i", "ID", "j", "J", "K", "k", "l", "m", "M", "MP", "n", "q", "Q", "re", "RG", "rg", "ri", "s", "S", "SC", "sc", "SCN", "scn", "sh", "T*", "Tc", "Td", "TD", "Tf", "TJ", "Tj", "TL", "Tm", "Tr", "Ts", "Tw", "Tz", "v", "w", "W", "W*", "y", "'", '"', "INLINE", "IMAGE"]) | {"INLINE IMAGE"}
+KNOWN_OPERATORS = {
+    "b", "B", "b*", "B*", "BDC", "BI", "BMC", "BT", "BX", "c", "cm", "CS", "cs", "d", "d0", "d1",
+    "Do", "DP", "EI", "EMC", "ET", "EX", "f", "F", "f*", "G", "g", "gs", "h", "i", "ID", "j", "J",
+    "K", "k", "l", "m", "M", "MP", "n", "q", "Q", "re", "RG", "rg", "ri", "s", "S", "SC", "sc",
+    "SCN", "scn", "sh", "T*", "Tc", "Td", "TD", "Tf", "TJ", "Tj", "TL", "Tm", "Tr", "Ts", "Tw",
+    "Tz", "v", "w", "W", "W*", "y", "'", '"', "INLINE", "IMAGE",
+    "INLINE IMAGE",
+}
 DEVICE = {"DeviceRGB": "rgb", "DeviceCMYK": "cmyk", "DeviceGray": "gray",
           "RGB": "rgb", "CMYK": "cmyk", "G": "gray"}
 
@@ -169,7 +176,7 @@ class _Walker:
                 return
         try:
             instructions = pikepdf.parse_content_stream(owner)
-        except Exception as exc:  # noqa: BLE001 - unparsable content: recorded, judged elsewhere
+        except (pikepdf.PdfError, TypeError) as exc:  # recorded: the file is then not decided
             self.u.unparsable.append(f"{where}: {exc}"[:200])
             return
         u = self.u
@@ -180,9 +187,9 @@ class _Walker:
             if self.ops > MAX_OPERATIONS:
                 raise Budget("too many content stream operations")
             if isinstance(ins, pikepdf.ContentStreamInlineImage):
-                u.inline_images.append(Use(ins.iimage.obj if hasattr(ins.iimage, "obj") else ins.iimage,
-                                           where, scope))
-                self._inline(ins, scope, where)
+                image = getattr(ins.iimage, "obj", ins.iimage)  # the inline image's dictionary
+                u.inline_images.append(Use(image, where, scope))
+                self._inline(image, scope, where)
                 continue
             op = str(ins.operator)
             args = ins.operands
@@ -316,11 +323,7 @@ class _Walker:
         if found is not None:
             self.u.colour_spaces.append(Use(found, where, scope))
 
-    def _inline(self, ins, scope, where) -> None:
-        try:
-            d = ins.iimage.obj
-        except Exception:  # noqa: BLE001
-            return
+    def _inline(self, d, scope, where) -> None:
         cs = get(d, "/CS") or get(d, "/ColorSpace")
         if cs is None or get(d, "/IM") or get(d, "/ImageMask"):
             return

@@ -14,7 +14,6 @@ from lxml import etree
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XML = "http://www.w3.org/XML/1998/namespace"
-X = "adobe:ns:meta/"
 _RDF_SYNTAX_ATTRS = {f"{{{RDF}}}{a}" for a in ("about", "ID", "nodeID", "parseType",
                                                    "resource", "datatype", "bagID")}
 MAX_NODES = 100_000
@@ -53,7 +52,6 @@ class Packet:
     prefixes: dict[str, str]        # namespace URI -> a prefix used in the packet
     used_prefixes: dict[str, set[str]]  # namespace URI -> prefixes of elements/attributes in it
     header: str | None              # the <?xpacket begin=...?> data, if any
-    has_trailer: bool
 
     def get(self, ns: str, local: str) -> Node | None:
         for p in self.properties:
@@ -115,8 +113,7 @@ def parse(data: bytes) -> Packet:
             if desc.tag != f"{{{RDF}}}Description":
                 raise XmpError(f"elemento inatteso in rdf:RDF: {desc.tag}")
             props.extend(_description_props(desc, budget))
-    return Packet(properties=props, prefixes=prefixes, used_prefixes=used, header=header,
-                  has_trailer=b"<?xpacket end=" in data[-4096:])
+    return Packet(properties=props, prefixes=prefixes, used_prefixes=used, header=header)
 
 
 def _description_props(desc, budget) -> list[Node]:

@@ -14,7 +14,6 @@ NS_XMP_MM = "http://ns.adobe.com/xap/1.0/mm/"
 NS_XMP_BJ = "http://ns.adobe.com/xap/1.0/bj/"
 NS_XMP_TPG = "http://ns.adobe.com/xap/1.0/t/pg/"
 NS_XMP_DM = "http://ns.adobe.com/xmp/1.0/DynamicMedia/"
-NS_XMP_IDQ = "http://ns.adobe.com/xmp/Identifier/qual/1.0/"
 NS_PDF = "http://ns.adobe.com/pdf/1.3/"
 NS_PHOTOSHOP = "http://ns.adobe.com/photoshop/1.0/"
 NS_TIFF = "http://ns.adobe.com/tiff/1.0/"
@@ -41,9 +40,8 @@ def _table(text: str) -> dict[str, str]:
     """'Name: Type; Name2: Seq Type' → {'Name': 'Type', 'Name2': 'Seq Type'}."""
     out = {}
     for item in text.split(";"):
-        item = item.strip()
-        if item:
-            key, _, value = item.partition(":")
+        key, _, value = item.strip().partition(":")
+        if key:
             out[key.strip()] = value.strip()
     return out
 
@@ -164,7 +162,8 @@ STRUCTS: dict[str, tuple[str, dict[str, str]]] = {
     "Colorant": (NS_XMP_G, _table("""swatchName: Text; mode: Text; type: Text; cyan: Real;
         magenta: Real; yellow: Real; black: Real; red: Integer; green: Integer;
         blue: Integer; L: Real; A: Integer; B: Integer""")),
-    "Flash": (NS_EXIF, _table("Fired: Boolean; Return: Integer; Mode: Integer; Function: Boolean; RedEyeMode: Boolean")),
+    "Flash": (NS_EXIF, _table("""Fired: Boolean; Return: Integer; Mode: Integer; Function: Boolean;
+        RedEyeMode: Boolean""")),
     "OECF": (NS_EXIF, _table("Columns: Integer; Rows: Integer; Names: Seq Text; Values: Seq Rational")),
     "CFAPattern": (NS_EXIF, _table("Columns: Integer; Rows: Integer; Values: Seq Integer")),
     "DeviceSettings": (NS_EXIF, _table("Columns: Integer; Rows: Integer; Settings: Seq Text")),
@@ -177,7 +176,8 @@ STRUCTS: dict[str, tuple[str, dict[str, str]]] = {
         managed: Boolean; webStatement: URI""")),
     "resampleStretch": (NS_XMP_DM, _table("quality: Text")),
     "timeScaleStretch": (NS_XMP_DM, _table("quality: Text; frameSize: Real; frameOverlappingPercentage: Real")),
-    "beatSpliceStretch": (NS_XMP_DM, _table("useFileBeatsMarker: Boolean; riseInDecibel: Real; riseInTimeDuration: Time")),
+    "beatSpliceStretch": (NS_XMP_DM, _table("""useFileBeatsMarker: Boolean; riseInDecibel: Real;
+        riseInTimeDuration: Time""")),
 }
 
 # Schemas of the XMP 2004 specification (PDF/A-1) and of XMP 2005 (PDF/A-2 and -3).

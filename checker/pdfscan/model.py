@@ -80,7 +80,6 @@ class ScanReport:
     pages: int | None = None
     revisions: int = 1
     pdfa_part: int | None = None
-    pdfa_conformance: str = ""
     encrypted: bool = False
     linearized: bool = False        # its first %%EOF ends the first-page section, not a revision
     text: str = ""                  # first pages' text (for textfacts), bounded

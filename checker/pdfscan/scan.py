@@ -118,7 +118,7 @@ def _final_revision(pdf: pikepdf.Pdf, data: bytes, limits: Limits,
     try:
         report.linearized = bool(pdf.is_linearized)
     except _BROKEN:
-        pass
+        report.linearized = False  # a damaged linearization dictionary: an ordinary file
     for step in (_encryption, _pdfa_claim):
         try:
             step(pdf, report)
@@ -150,7 +150,7 @@ def _object_stream_bombs(pdf: pikepdf.Pdf, data: bytes, declared_objects: int, l
         return False
     try:
         numbers = sorted({e.obj_stream_number for e in pdf.get_xref_table().values()
-                          if e.type == 2})
+                          if e.type == 2 and e.obj_stream_number is not None})
     except _BROKEN:
         return False
     for number in numbers[:10_000]:
@@ -184,10 +184,14 @@ def _password(data: bytes, report: ScanReport) -> None:
         return  # pypdf would check every xref entry in Python: the password finding suffices
     try:
         from pypdf import PdfReader
+        from pypdf.generic import DictionaryObject, NumberObject
 
         encrypt = PdfReader(io.BytesIO(data), strict=False).trailer["/Encrypt"].get_object()
-        p = int(encrypt["/P"])
-    except Exception:  # noqa: BLE001 - pypdf raises many types on broken files
+        permissions = encrypt["/P"] if isinstance(encrypt, DictionaryObject) and "/P" in encrypt else None
+        if not isinstance(permissions, NumberObject):
+            return  # no readable /P: nothing locked to list
+        p = int(permissions)
+    except Exception:  # noqa: BLE001 - pypdf raises many types on broken files; the locks are an extra to the password finding
         return
     denied = [label for bit, label in _P_BITS.items() if not p & (1 << (bit - 1))]
     if denied:
@@ -215,7 +219,6 @@ def _pdfa_claim(pdf: pikepdf.Pdf, report: ScanReport) -> None:
     claim = read_claim(pdf)
     if claim:
         report.pdfa_part = claim.part
-        report.pdfa_conformance = claim.conformance
 
 
 def _damage(pdf: pikepdf.Pdf, report: ScanReport) -> None:
@@ -230,7 +233,8 @@ def _damage(pdf: pikepdf.Pdf, report: ScanReport) -> None:
         where = ("tabella dei riferimenti (xref)" if any(_XREF.search(w) for w in damaged)
                  else "struttura del file")
         report.hits.append(Hit(HitKind.DAMAGED, where,
-                               "; ".join(clean_message(w) for w in damaged[:3]), extra=(("count", str(len(warnings))),)))
+                               "; ".join(clean_message(w) for w in damaged[:3]),
+                               extra=(("count", str(len(warnings))),)))
 
 
 def _history(data: bytes, final_hits: list[Hit], limits: Limits, report: ScanReport) -> None:

@@ -19,9 +19,7 @@ logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its repairs are not our
 class PageText:
     text: str = ""               # all extracted text, page breaks as form feeds
     facts_text: str = ""         # the first pages only
-    pages_read: int = 0
     bomb: list[Hit] = field(default_factory=list)
-    stopped: str = ""            # why extraction stopped early
 
 
 def extract(data: bytes, limits: Limits, password: str = "") -> PageText:
@@ -39,7 +37,7 @@ def extract(data: bytes, limits: Limits, password: str = "") -> PageText:
 
 def _extract(data: bytes, limits: Limits, password: str) -> PageText:
     from pypdf import PdfReader
-    from pypdf.errors import LimitReachedError, PyPdfError
+    from pypdf.errors import LimitReachedError
 
     out = PageText()
     deadline = time.monotonic() + limits.text_seconds
@@ -52,14 +50,12 @@ def _extract(data: bytes, limits: Limits, password: str) -> PageText:
     except LimitReachedError as exc:
         out.bomb.append(Hit(HitKind.STREAM_BOMB, "", str(exc)[:200]))
         return out
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken files
-        out.stopped = f"{type(exc).__name__}: {exc}"[:200]
+    except Exception:  # noqa: BLE001 - pypdf raises many types on broken files; the text is a best-effort extra (its links are hints, the object walk judges the file)
         return out
     chunks: list[str] = []
     size = 0
     for i in range(min(count, limits.text_pages)):
         if time.monotonic() > deadline:
-            out.stopped = "tempo"
             break
         try:
             page_text = pages[i].extract_text() or ""
@@ -68,17 +64,14 @@ def _extract(data: bytes, limits: Limits, password: str) -> PageText:
                                 f"il contenuto supera {limits.stream_bytes // 2**20} MB una volta "
                                 f"decompresso ({str(exc)[:120]})"))
             continue
-        except (PyPdfError, Exception) as exc:  # noqa: BLE001 - one bad page is not the document
-            out.stopped = f"pagina {i + 1}: {type(exc).__name__}"
+        except Exception:  # noqa: BLE001 - pypdf raises many types on a broken page; the other pages are still read
             continue
         page_text = page_text[: limits.text_chars - size]
         chunks.append(page_text)
         size += len(page_text)
-        out.pages_read = i + 1
         if i + 1 == limits.facts_pages:
             out.facts_text = "\f".join(chunks)
         if size >= limits.text_chars:
-            out.stopped = "caratteri"
             break
     out.text = "\f".join(chunks)
     if not out.facts_text:

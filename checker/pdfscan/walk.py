@@ -193,9 +193,9 @@ class Walker:
 
     def _walk(self, root) -> None:
         first = ["/Pages", "/OpenAction", "/AA", "/Names", "/AcroForm", "/Outlines"]
-        keys = [k for k in first if k in root] + [k for k in root.keys() if k not in first]
+        keys = [k for k in first if k in root] + [k for k in root if k not in first]
         self.visited.add(root.objgen)
-        owner = "%d %d" % root.objgen if root.is_indirect else ""
+        owner = "{} {}".format(*root.objgen) if root.is_indirect else ""
         entries = dict(_items(root))
         stack = [_Frame(entries[k], (k,), None, owner, 1) for k in reversed(keys)
                  if k not in _SKIP_KEYS and k in entries]
@@ -214,7 +214,7 @@ class Walker:
                 if og in self.visited:
                     return
                 self.visited.add(og)
-                frame.owner = "%d %d" % og
+                frame.owner = "{} {}".format(*og)
                 if og in self.pages:
                     frame.page = self.pages[og]
                     frame.path = ("/Page",)
@@ -358,7 +358,7 @@ class Walker:
             if ft == "/Btn" and ff & _PUSHBUTTON:
                 continue
             page = self._widget_page(field, kids)
-            og = "%d %d" % field.objgen if field.is_indirect else ""
+            og = "{} {}".format(*field.objgen) if field.is_indirect else ""
             self._hit(HitKind.UNFILLED_FIELD, _Frame(field, (), page, og, 0), name or "(senza nome)",
                       ft)
 

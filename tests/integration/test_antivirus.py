@@ -10,12 +10,14 @@ import threading
 import pytest
 
 import pki
-from clamd import SIGNATURE, clamd_address  # noqa: F401 - the fixture
+import clamd
+from clamd import SIGNATURE
 from content_cases import SETTINGS, case, check_through_engine, doc_findings, gen_content
-
 from checker.checks import CheckContext, antivirus
 from checker import profiles
 from checker.model import FormatInfo, InputFile, Severity, Verdict
+
+clamd_address = clamd.clamd_address  # the session fixture, used by name below
 
 
 def av_settings(address: str, **extra) -> dict:

@@ -44,13 +44,13 @@ def pdf(*lines: str) -> bytes:
 
 
 def submission(profile: str, **overrides) -> Submission:
-    values = dict(profile=profile, sender="mario.rossi@pec.it",
-                  subject="Istanza di contributo affitto 2024 - Mario Rossi", doc_type="istanza",
-                  destination="Servizi sociali", recipient=profiles.get(profile).protocol_address,
-                  main="istanza.pdf",
-                  files=[InputFile("istanza.pdf", pdf("Al Comune", "Oggetto: Istanza di contributo affitto 2024",
+    values = {"profile": profile, "sender": "mario.rossi@pec.it",
+                  "subject": "Istanza di contributo affitto 2024 - Mario Rossi", "doc_type": "istanza",
+                  "destination": "Servizi sociali", "recipient": profiles.get(profile).protocol_address,
+                  "main": "istanza.pdf",
+                  "files": [InputFile("istanza.pdf", pdf("Al Comune", "Oggetto: Istanza di contributo affitto 2024",
                                                       "Il sottoscritto Mario Rossi chiede il contributo.")),
-                         InputFile("documento_identita.txt", b"Carta d'identita' n. CA00000AA\n")])
+                         InputFile("documento_identita.txt", b"Carta d'identita' n. CA00000AA\n")]}
     values.update(overrides)
     return Submission(**values)
 

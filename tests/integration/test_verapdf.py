@@ -55,7 +55,8 @@ XML_REPORT = b"""<?xml version="1.0" encoding="utf-8"?>
       <validationReport jobEndStatus="normal" profileName="PDF/A-2B validation profile"
           statement="PDF file is not compliant with Validation Profile requirements." isCompliant="false">
         <details passedRules="142" failedRules="2" passedChecks="1400" failedChecks="3">
-          <rule specification="ISO 19005-2:2011" clause="6.2.11.4.1" testNumber="1" status="failed" failedChecks="2" tags="font">
+          <rule specification="ISO 19005-2:2011" clause="6.2.11.4.1" testNumber="1" status="failed"
+              failedChecks="2" tags="font">
             <description>The font programs for all fonts used for rendering within a conforming
               file shall be embedded within that file</description>
             <object>PDFont</object>

@@ -150,7 +150,7 @@ def test_result_page_shows_each_file_hash_size_format_and_marks_the_main(client)
     shown = embedded_report(page)
     docs = page.xpath("//li[contains(@class,'document')]")
     assert len(docs) == len(shown["documents"])
-    for li, doc in zip(docs, shown["documents"]):
+    for li, doc in zip(docs, shown["documents"], strict=True):
         text = li.text_content()
         assert doc["name"] in text and doc["sha256"] in text and str(doc["format"]["id"]) in text
     main = page.xpath("//li[contains(@class,'is-main')]")
@@ -201,7 +201,10 @@ def test_document_tree_nests_unwrapped_documents_under_their_envelope():
 
 def test_rules_page_has_an_anchor_and_both_languages_for_every_rule(client):
     page = html(client.get("/rules"))
-    shown = lambda template: re.sub(r"\{(\w+)\}", r"\1", template)  # placeholders become <var>
+
+    def shown(template):  # placeholders become <var>
+        return re.sub(r"\{(\w+)\}", r"\1", template)
+
     for code, rule in catalogue.load().items():
         article = page.get_element_by_id(code)
         text = article.text_content()
@@ -260,7 +263,7 @@ def test_500_is_a_friendly_page_without_traceback():
 
 def test_blueprints_are_registered_from_one_list():
     app = create_app({"TESTING": True})
-    assert [bp.name for bp in BLUEPRINTS] == [name for name in app.blueprints]
+    assert [bp.name for bp in BLUEPRINTS] == list(app.blueprints)
 
 
 def test_report_json_serialiser_is_the_one_in_checker_report(client):

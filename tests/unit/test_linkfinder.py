@@ -89,18 +89,18 @@ def test_italian_legal_text_is_not_a_link(text):
 @pytest.mark.parametrize("text,kind,value", POSITIVES)
 def test_link_is_found(text, kind, value):
     links = find_links(text)
-    assert [(l.kind, l.text) for l in links] == [(kind, value)]
+    assert [(link.kind, link.text) for link in links] == [(kind, value)]
     assert text[links[0].start:].startswith(value)
 
 
 def test_bare_domain_is_not_an_error_but_url_and_email_are():
-    kinds = {l.kind: l.is_error for l in find_links("www.a-b.it x@y.it sito.it")}
+    kinds = {link.kind: link.is_error for link in find_links("www.a-b.it x@y.it sito.it")}
     assert kinds == {"url": True, "email": True, "domain": False}
 
 
 def test_several_links_in_order_and_email_domain_not_double_counted():
     text = "Scrivere a a@b.it oppure visitare https://x.it e comune.genova.it"
-    assert [l.kind for l in find_links(text)] == ["email", "url", "domain"]
+    assert [link.kind for link in find_links(text)] == ["email", "url", "domain"]
 
 
 def test_limit_bounds_output():

@@ -33,10 +33,10 @@ def doc(name: str, *, fmt: str = "pdf", depth: int = 0, parent: str | None = Non
 
 
 def good_submission(**overrides) -> Submission:
-    values = dict(profile="generic", sender="mario.rossi@pec.it",
-                  subject="Istanza di accesso agli atti - pratica edilizia 123/2024",
-                  doc_type="istanza", destination="Edilizia privata", main="istanza.pdf",
-                  files=[InputFile("istanza.pdf", b"%PDF-1.7 placeholder bytes")])
+    values = {"profile": "generic", "sender": "mario.rossi@pec.it",
+                  "subject": "Istanza di accesso agli atti - pratica edilizia 123/2024",
+                  "doc_type": "istanza", "destination": "Edilizia privata", "main": "istanza.pdf",
+                  "files": [InputFile("istanza.pdf", b"%PDF-1.7 placeholder bytes")]}
     values.update(overrides)
     return Submission(**values)
 

@@ -333,7 +333,7 @@ def test_signed_pdf_is_read_as_is_and_its_signature_revision_is_not_history(pdf_
     assert clean_signed == before
     assert result.findings == []  # the signature field is not an unfilled form field
     assert result.facts["pdf_revisions"] == 2
-    (link,) = [f for f in _run_direct(dirty_signed).findings]
+    (link,) = _run_direct(dirty_signed).findings
     assert link.code == "PDF008" and link.detail == "https://www.example.com/modulo"
 
 

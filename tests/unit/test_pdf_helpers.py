@@ -165,7 +165,6 @@ def test_identification_validator_and_scanner_read_the_same_claim(packet):
     assert pdfa.validate(data).claimed == (expected.flavour if expected else None)
     scanned = pdfscan.scan(data)
     assert scanned.pdfa_part == (expected.part if expected else None)
-    assert scanned.pdfa_conformance == (expected.conformance if expected else "")
 
 
 def test_a_claim_in_a_malformed_packet_is_validated_and_the_packet_fails():

@@ -450,7 +450,10 @@ def _with_cff_subset(charset: bytes):
     for glyph in glyphs:
         pen = T2CharStringPen(600, None)
         if glyph == "A":
-            pen.moveTo((0, 0)); pen.lineTo((300, 700)); pen.lineTo((600, 0)); pen.closePath()
+            pen.moveTo((0, 0))
+            pen.lineTo((300, 700))
+            pen.lineTo((600, 0))
+            pen.closePath()
         charstrings[glyph] = pen.getCharString()
     fb.setupCFF("ABCDEF+Prova", {"FullName": "Prova"}, charstrings, {})
     fb.setupHorizontalMetrics(dict.fromkeys(glyphs, (600, 0)))

@@ -10,7 +10,7 @@ from checker import engine
 from checker.model import InputFile, Severity, Submission
 from pec_samples import build
 
-SUB = dict(profile="generic", sender="mario.rossi@pec.cittadino.example", subject="Inoltro istanza")
+SUB = {"profile": "generic", "sender": "mario.rossi@pec.cittadino.example", "subject": "Inoltro istanza"}
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,7 @@ def test_hostile_envelopes_give_SIG003(k, good, fmt):
 
 
 def test_load_envelope_raises_only_envelope_error(good):
-    for label, data in _hostile(good).items():
+    for data in _hostile(good).values():
         with pytest.raises(cms.EnvelopeError):
             cms.load_envelope(data)
         with pytest.raises(timestamps.TimestampFormatError):
