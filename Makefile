@@ -10,14 +10,20 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench install install-test system system-test assets samples clean verapdf
+.PHONY: run test lint bench install install-test system system-test assets samples clean verapdf
 
 run: install
 	@echo "PEC Precheck: open http://$(HOST):$(PORT)/"
 	$(PY) -m flask --app app run --host $(HOST) --port $(PORT)
 
-test: install-test samples
+test: install-test samples lint
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# ruff and mypy (configured in pyproject.toml); the import-layer check is a test
+# (tests/unit/test_layers.py), also runnable alone: $(PY) tests/unit/test_layers.py
+lint: $(VENV)/.installed-test
+	$(PY) -m ruff check checker app.py tests bench samples scripts
+	$(PY) -m mypy
 
 bench: install-test samples
 	$(PY) bench/run.py

@@ -6,6 +6,9 @@ incremental revision, and the first pages' text; it returns a typed ScanReport o
 Every walk is bounded (visited set by object number, node budget, depth, deadline), so a
 hostile file yields `budget_exhausted`/problem hits rather than a hang. Turning hits into
 rule findings (and deciding what a profile allows) is checker/checks/pdf_active.py's job.
+
+Imports: checker.pdf (shared low-level PDF reading), checker.linkfinder and the standard and
+third-party libraries; never identification, a check or the pipeline.
 """
 from .model import Hit, HitKind, Limits, ScanReport
 from .scan import scan

@@ -4,4 +4,7 @@ Validation is pyHanko's (ETSI EN 319 102-1 indications, path building, revocatio
 algorithm policy); this package only finds the signatures in Italian envelopes, feeds
 them to pyHanko one signer at a time, and turns the outcome into SignatureInfo.
 Public API used by other checks: cms.verify_detached, trust.load_trust.
+
+Imports: checker.model (SignatureInfo, the ETSI Indication enums) and pyHanko, asn1crypto,
+cryptography, signxml, xmlsec; never a check, the pipeline or an interface.
 """
