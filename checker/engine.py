@@ -90,12 +90,7 @@ def _run_checks(files: list[InputFile], docs: list[Document], contexts: list[che
     jobs = []
     for i, (f, doc, ctx) in enumerate(zip(files, docs, contexts, strict=True)):
         for check in checks.for_format(doc.format):
-            job = isolation.Job(label=check.name, fn=check.run, args=(f, doc.format, ctx), key=i)
-            if check.timeout:
-                job.timeout = check.timeout
-            if check.memory_mb:
-                job.memory_mb = check.memory_mb
-            jobs.append(job)
+            jobs.append(_job(check, check.name, key=i, args=(f, doc.format, ctx)))
     isolation.run_jobs(jobs)
     children: dict[int, list[InputFile]] = {}
     for job in jobs:
@@ -137,6 +132,16 @@ def _run_batch_checks(inputs: list[InputFile], documents: list[Document], profil
             _merge(doc, result, batch.name)
 
 
+def _job(check: checks.Check | checks.PairCheck, label: str, key: int, args: tuple[Any, ...]) -> isolation.Job:
+    """An isolated worker job for one run of a check, with the check's own limits if it sets any."""
+    job = isolation.Job(label=label, fn=check.run, args=args, key=key)
+    if check.timeout:
+        job.timeout = check.timeout
+    if check.memory_mb:
+        job.memory_mb = check.memory_mb
+    return job
+
+
 def _run_pairs(check: checks.PairCheck, items: list[tuple[InputFile, FormatInfo]],
                ctx: checks.CheckContext) -> dict[int, CheckResult]:
     """Each pair the check names, in its own bounded worker; the result is filed under the
@@ -144,13 +149,8 @@ def _run_pairs(check: checks.PairCheck, items: list[tuple[InputFile, FormatInfo]
     label = check.report_as or check.name
     jobs = []
     for pair in check.pairs(items):
-        job = isolation.Job(label=label, fn=check.run, key=pair.subject,
-                            args=(items[pair.subject][0], items[pair.partner][0], ctx))
-        if check.timeout:
-            job.timeout = check.timeout
-        if check.memory_mb:
-            job.memory_mb = check.memory_mb
-        jobs.append(job)
+        jobs.append(_job(check, label, key=pair.subject,
+                         args=(items[pair.subject][0], items[pair.partner][0], ctx)))
     isolation.run_jobs(jobs)
     results: dict[int, CheckResult] = {}
     for job in jobs:

@@ -235,22 +235,12 @@ def _inspect(data: bytes, limits: ZipLimits, depth: int, prefix: str, state: _Wa
             report._add(ZipProblemKind.ENCRYPTED, name, where)
         elif info.compress_type not in _SUPPORTED_METHODS:
             report._add(ZipProblemKind.UNSUPPORTED_METHOD, f"method {info.compress_type}", where)
-        if info.file_size > limits.max_entry_size:
-            report._add(ZipProblemKind.ENTRY_TOO_LARGE,
-                        f"{info.file_size} bytes declared (limit {limits.max_entry_size})", where)
-        elif info.file_size > limits.ratio_min_size:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if ratio > limits.max_entry_ratio:
-                report._add(ZipProblemKind.ENTRY_RATIO,
-                            f"{ratio:.0f}:1 (limit {limits.max_entry_ratio:.0f}:1)", where)
-    if report.total_size > limits.max_total_size:
-        report._add(ZipProblemKind.TOO_LARGE,
-                    f"{report.total_size} bytes declared (limit {limits.max_total_size})", prefix)
-    elif report.total_size > limits.ratio_min_size:
-        ratio = report.total_size / max(report.total_compressed, 1)
-        if ratio > limits.max_total_ratio:
-            report._add(ZipProblemKind.TOTAL_RATIO,
-                        f"{ratio:.0f}:1 (limit {limits.max_total_ratio:.0f}:1)", prefix)
+        _judge_size(report, where, info.file_size, info.compress_size, limits.ratio_min_size,
+                    (ZipProblemKind.ENTRY_TOO_LARGE, limits.max_entry_size),
+                    (ZipProblemKind.ENTRY_RATIO, limits.max_entry_ratio))
+    _judge_size(report, prefix, report.total_size, report.total_compressed, limits.ratio_min_size,
+                (ZipProblemKind.TOO_LARGE, limits.max_total_size),
+                (ZipProblemKind.TOTAL_RATIO, limits.max_total_ratio))
 
     _check_layout(data, report, infos, zf.start_dir, prefix)
     if report.appended_bytes:
@@ -294,6 +284,20 @@ def _unsafe_path(name: str) -> bool:
     if normal.startswith("/") or (len(normal) > 1 and normal[1] == ":"):
         return True
     return ".." in posixpath.normpath(normal).split("/") or ".." in normal.split("/")
+
+
+def _judge_size(report: ZipReport, where: str, size: int, compressed: int, ratio_min_size: int,
+                too_large: tuple[ZipProblemKind, int], too_compressed: tuple[ZipProblemKind, float]) -> None:
+    """Declared size over its limit, else (for sizes worth it) a compression ratio over its limit:
+    the same judgement for one entry and for the whole archive."""
+    kind, limit = too_large
+    if size > limit:
+        report._add(kind, f"{size} bytes declared (limit {limit})", where)
+    elif size > ratio_min_size:
+        ratio_kind, max_ratio = too_compressed
+        ratio = size / max(compressed, 1)
+        if ratio > max_ratio:
+            report._add(ratio_kind, f"{ratio:.0f}:1 (limit {max_ratio:.0f}:1)", where)
 
 
 def _check_layout(data: bytes, report: ZipReport, infos, start_dir: int, prefix: str) -> None:

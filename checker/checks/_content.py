@@ -3,7 +3,8 @@ found in text into findings without flooding the report, and reading zip parts s
 from __future__ import annotations
 
 from ..linkfinder import find_links
-from ..model import Finding, Severity
+from .. import zipinspect
+from ..model import CheckResult, Finding, Severity
 
 MAX_FINDINGS_PER_CODE = 20   # a report lists the first ones; the last says how many more
 MAX_TEXT_CHARS = 5_000_000   # text scanned for links per document
@@ -117,3 +118,13 @@ def zip_problem_it(problem) -> str:
         "nested_too_deep": "contiene troppi archivi uno dentro l'altro",
     }
     return labels.get(problem.kind.value, problem.kind.value)
+
+
+def unreadable_zip(report: zipinspect.ZipReport, corrupt_code: str) -> CheckResult:
+    """The finding for a zip-based document that is not safe to open: damaged (the format's
+    own code, e.g. ODF010) or dangerous to decompress (ARC002)."""
+    problem = next(p for p in report.problems if p.kind.blocking)
+    if problem.kind is zipinspect.ZipProblemKind.CORRUPT:
+        return CheckResult(findings=[Finding(corrupt_code, detail=problem.detail, location=problem.entry)])
+    return CheckResult(findings=[Finding("ARC002", detail=problem.detail, location=problem.entry,
+                                         args={"problem": zip_problem_it(problem)})])

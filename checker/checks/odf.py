@@ -21,7 +21,7 @@ from ..linkfinder import is_url
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from ..textfacts import text_facts
 from . import Check, CheckContext
-from ._content import Tally, capped, text_link_findings, zip_problem_it
+from ._content import Tally, capped, text_link_findings, unreadable_zip
 
 MAX_PART = 64 << 20
 
@@ -63,11 +63,7 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     data = file.data
     report = zipinspect.inspect(data)
     if not report.safe_to_read:
-        problem = next(p for p in report.problems if p.kind.blocking)
-        if problem.kind is zipinspect.ZipProblemKind.CORRUPT:
-            return CheckResult(findings=[Finding("ODF010", detail=problem.detail, location=problem.entry)])
-        return CheckResult(findings=[Finding("ARC002", detail=problem.detail, location=problem.entry,
-                                             args={"problem": zip_problem_it(problem)})])
+        return unreadable_zip(report, corrupt_code="ODF010")
     names = [e.name for e in report.entries if not e.is_dir]
     findings: list[Finding] = []
     manifest = _read(data, "META-INF/manifest.xml", findings)

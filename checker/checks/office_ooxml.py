@@ -29,7 +29,7 @@ from .. import zipinspect
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from ..textfacts import text_facts
 from . import Check, CheckContext, office_ole
-from ._content import Tally, capped, text_link_findings, zip_problem_it
+from ._content import Tally, capped, text_link_findings, unreadable_zip
 from ._office import engine, field_findings, olevba_findings
 
 MAX_PART = 64 << 20          # one XML part, decompressed
@@ -92,11 +92,7 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
 def _check_ooxml(name: str, data: bytes, fmt: FormatInfo) -> CheckResult:
     report = zipinspect.inspect(data)
     if not report.safe_to_read:
-        problem = next(p for p in report.problems if p.kind.blocking)
-        if problem.kind is zipinspect.ZipProblemKind.CORRUPT:
-            return CheckResult(findings=[Finding("OFF011", detail=problem.detail, location=problem.entry)])
-        return CheckResult(findings=[Finding("ARC002", detail=problem.detail, location=problem.entry,
-                                             args={"problem": zip_problem_it(problem)})])
+        return unreadable_zip(report, corrupt_code="OFF011")
     doc = _Ooxml(data=data, names=[e.name for e in report.entries if not e.is_dir])
     types = _content_types(doc)
     if types is None:

@@ -63,6 +63,30 @@ def as_list(obj) -> list:
     return [] if obj is None else [obj]
 
 
+def unique_dicts(start: list, *, budget: list[int], what: str, follow: str | None = None,
+                 seen: set | None = None) -> Iterator:
+    """Depth-first over the dictionaries in `start` and, with `follow`, those each names under
+    that key (/Next of an action, /Kids of a field, /K of a structure element): each one once
+    (by object number, so a cycle ends), at most budget[0] in all (a list, shared by callers
+    that walk several trees), then Budget(what)."""
+    seen = set() if seen is None else seen
+    stack = list(start)
+    while stack:
+        item = stack.pop()
+        if not is_dict(item):
+            continue
+        key = objgen(item) or id(item)
+        if key in seen:
+            continue
+        seen.add(key)
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise Budget(what)
+        yield item
+        if follow:
+            stack.extend(as_list(get(item, follow)))
+
+
 def read_stream(stream, limit: int = MAX_STREAM_BYTES) -> bytes | None:
     """Decoded stream data, or None when it cannot be decoded or exceeds `limit` bytes.
 

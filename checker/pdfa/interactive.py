@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pikepdf
 
-from .document import Budget, Document, as_list, get, is_dict, name, objgen, read_stream
+from .document import Budget, Document, as_list, get, is_dict, name, objgen, read_stream, unique_dicts
 from .model import Failure, Outcome
 
 # the same in every part
@@ -20,19 +20,11 @@ MAX_ANNOTS = 50_000
 
 
 def page_annotations(doc: Document) -> Iterator[tuple[object, str]]:
-    seen = set()
-    count = 0
+    seen: set = set()
+    budget = [MAX_ANNOTS]
     for n, page in enumerate(doc.pages(), start=1):
-        for annot in as_list(get(page.obj, "/Annots")):
-            if not is_dict(annot):
-                continue
-            key = objgen(annot) or id(annot)
-            if key in seen:
-                continue
-            seen.add(key)
-            count += 1
-            if count > MAX_ANNOTS:
-                raise Budget("too many annotations")
+        for annot in unique_dicts(as_list(get(page.obj, "/Annots")), budget=budget, seen=seen,
+                                  what="too many annotations"):
             yield annot, f"pagina {n}"
 
 
@@ -121,21 +113,7 @@ def _number(obj) -> float | None:
 # --- actions ---
 
 def _action_chain(action, budget: list[int]) -> Iterator:
-    seen = set()
-    stack = [action]
-    while stack:
-        a = stack.pop()
-        if not is_dict(a):
-            continue
-        key = objgen(a) or id(a)
-        if key in seen:
-            continue
-        seen.add(key)
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise Budget("too many actions")
-        yield a
-        stack.extend(as_list(get(a, "/Next")))
+    return unique_dicts([action], budget=budget, follow="/Next", what="too many actions")
 
 
 def _actions(doc: Document) -> Iterator[Outcome]:
@@ -200,22 +178,8 @@ def _outline_items(doc: Document, budget: list[int]) -> Iterator[tuple[object, s
 
 
 def _fields(doc: Document, budget: list[int]) -> Iterator:
-    form = get(doc.root, "/AcroForm")
-    seen = set()
-    stack = as_list(get(form, "/Fields"))
-    while stack:
-        fld = stack.pop()
-        if not is_dict(fld):
-            continue
-        key = objgen(fld) or id(fld)
-        if key in seen:
-            continue
-        seen.add(key)
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise Budget("too many form fields")
-        yield fld
-        stack.extend(as_list(get(fld, "/Kids")))
+    fields = as_list(get(get(doc.root, "/AcroForm"), "/Fields"))
+    return unique_dicts(fields, budget=budget, follow="/Kids", what="too many form fields")
 
 
 def _forms(doc: Document) -> Iterator[Outcome]:

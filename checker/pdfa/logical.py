@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pikepdf
 
-from .document import Budget, Document, as_list, get, is_dict, name, objgen
+from .document import Document, as_list, get, is_dict, name, unique_dicts
 from .model import Failure, Outcome
 from .usage import usage
 
@@ -77,21 +76,9 @@ def _role_problem(s: str, role_map) -> str:
 
 
 def _elements(root) -> Iterator:
-    seen: set = set()
-    stack = as_list(get(root, "/K"))
-    count = 0
-    while stack:
-        elem = stack.pop()
-        if not isinstance(elem, pikepdf.Dictionary):
-            continue
-        key = objgen(elem) or id(elem)
-        if key in seen:
-            continue
-        seen.add(key)
-        count += 1
-        if count > MAX_ELEMENTS:
-            raise Budget("too many structure elements")
-        if get(elem, "/S") is None:
-            continue  # a marked-content or object reference
-        yield elem
-        stack.extend(as_list(get(elem, "/K")))
+    """The structure elements under root; marked-content and object references (no /S) are
+    counted but not elements."""
+    for elem in unique_dicts(as_list(get(root, "/K")), budget=[MAX_ELEMENTS], follow="/K",
+                             what="too many structure elements"):
+        if get(elem, "/S") is not None:
+            yield elem
