@@ -63,10 +63,11 @@ def as_list(obj) -> list:
     return [] if obj is None else [obj]
 
 
-def unique_dicts(start: list, *, budget: list[int], what: str, follow: str | None = None,
+def unique_dicts(start: list, *, budget: list[int], what: str, follow: tuple[str, ...] = (),
                  seen: set | None = None) -> Iterator:
-    """Depth-first over the dictionaries in `start` and, with `follow`, those each names under
-    that key (/Next of an action, /Kids of a field, /K of a structure element): each one once
+    """Depth-first over the dictionaries in `start` and those each names under the `follow`
+    keys (/Next of an action, /Kids of a field, /K of a structure element, /Next and /First
+    of an outline item; the last key is walked first): each one once
     (by object number, so a cycle ends), at most budget[0] in all (a list, shared by callers
     that walk several trees), then Budget(what)."""
     seen = set() if seen is None else seen
@@ -75,16 +76,16 @@ def unique_dicts(start: list, *, budget: list[int], what: str, follow: str | Non
         item = stack.pop()
         if not is_dict(item):
             continue
-        key = objgen(item) or id(item)
-        if key in seen:
+        ident = objgen(item) or id(item)
+        if ident in seen:
             continue
-        seen.add(key)
+        seen.add(ident)
         budget[0] -= 1
         if budget[0] < 0:
             raise Budget(what)
         yield item
-        if follow:
-            stack.extend(as_list(get(item, follow)))
+        for key in follow:
+            stack.extend(as_list(get(item, key)))
 
 
 def read_stream(stream, limit: int = MAX_STREAM_BYTES) -> bytes | None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pikepdf
 
-from .document import Budget, Document, as_list, get, is_dict, name, objgen, read_stream, unique_dicts
+from .document import Document, as_list, get, is_dict, name, objgen, read_stream, unique_dicts
 from .model import Failure, Outcome
 
 # the same in every part
@@ -113,7 +113,7 @@ def _number(obj) -> float | None:
 # --- actions ---
 
 def _action_chain(action, budget: list[int]) -> Iterator:
-    return unique_dicts([action], budget=budget, follow="/Next", what="too many actions")
+    return unique_dicts([action], budget=budget, follow=("/Next",), what="too many actions")
 
 
 def _actions(doc: Document) -> Iterator[Outcome]:
@@ -158,28 +158,15 @@ def _actions(doc: Document) -> Iterator[Outcome]:
 
 
 def _outline_items(doc: Document, budget: list[int]) -> Iterator[tuple[object, str]]:
-    outlines = get(doc.root, "/Outlines")
-    seen = set()
-    stack = [get(outlines, "/First")]
-    while stack:
-        item = stack.pop()
-        if not is_dict(item):
-            continue
-        key = objgen(item) or id(item)
-        if key in seen:
-            continue
-        seen.add(key)
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise Budget("too many outline items")
+    first = get(get(doc.root, "/Outlines"), "/First")
+    for item in unique_dicts([first], budget=budget, follow=("/Next", "/First"),
+                             what="too many outline items"):
         yield item, "segnalibri"
-        stack.append(get(item, "/Next"))
-        stack.append(get(item, "/First"))
 
 
 def _fields(doc: Document, budget: list[int]) -> Iterator:
     fields = as_list(get(get(doc.root, "/AcroForm"), "/Fields"))
-    return unique_dicts(fields, budget=budget, follow="/Kids", what="too many form fields")
+    return unique_dicts(fields, budget=budget, follow=("/Kids",), what="too many form fields")
 
 
 def _forms(doc: Document) -> Iterator[Outcome]:

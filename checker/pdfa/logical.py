@@ -78,7 +78,7 @@ def _role_problem(s: str, role_map) -> str:
 def _elements(root) -> Iterator:
     """The structure elements under root; marked-content and object references (no /S) are
     counted but not elements."""
-    for elem in unique_dicts(as_list(get(root, "/K")), budget=[MAX_ELEMENTS], follow="/K",
+    for elem in unique_dicts(as_list(get(root, "/K")), budget=[MAX_ELEMENTS], follow=("/K",),
                              what="too many structure elements"):
         if get(elem, "/S") is not None:
             yield elem
