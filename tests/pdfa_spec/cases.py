@@ -549,7 +549,9 @@ case("1:6.4-4", gstate(BM=Name.Multiply))
 case("1:6.4-5", gstate(CA=0.5))
 case("1:6.4-6", gstate(ca=0.5))
 case({23: "6.2.10-1"}, gstate(BM=Name("/Fondi")))
-case({23: "6.2.10-2"}, both(no_output_intent, gstate(ca=0.5)))
+# veraPDF counts a page as transparent only when something is painted in the transparent
+# state (the fill also uses DeviceGray without an OutputIntent: 6.2.4.3-4 comes with it)
+case({23: "6.2.10-2"}, both(no_output_intent, gstate(ca=0.5), lambda pdf: draw(pdf, b"0 0 10 10 re f")))
 
 
 # --- fonts ---------------------------------------------------------------------------------
