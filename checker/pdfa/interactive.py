@@ -62,7 +62,9 @@ def _annotations(doc: Document) -> Iterator[Failure]:
                 yield Failure(1, "6.5.3", 1, "annotazione trasparente (CA diverso da 1.0)", where)
         flags = get(annot, "/F")
         if flags is None:
-            if subtype != "Popup":
+            # ISO 19005-2/3 6.3.2-1 exempt Popup annotations; ISO 19005-1 6.5.3-2 does not
+            # (veraPDF's PDF/A-1 profile fails a Popup without /F, e.g. LibreOffice's comments)
+            if subtype != "Popup" or p == 1:
                 yield Failure(p, "6.5.3" if p == 1 else "6.3.2", 2 if p == 1 else 1,
                               f"l'annotazione {subtype} non ha i flag /F (deve essere stampabile)",
                               where)
