@@ -88,14 +88,13 @@ def producer_items(outdir: Path = SAMPLES, pattern: str = "") -> list[Item]:
 
 # -- running both engines ------------------------------------------------------------------------
 
-_vera = None  # this worker's own VeraPool (one JVM), made by _init
+_worker: dict = {}  # "vera": this worker's own VeraPool (one JVM), made by _init
 
 
 def _init() -> None:
-    global _vera
     from checker.verapdf_pool import PoolSettings, VeraPool
     settings = PoolSettings.from_env()
-    _vera = VeraPool(PoolSettings(size=1, heap_mb=settings.heap_mb, timeout=PER_FILE_SECONDS))
+    _worker["vera"] = VeraPool(PoolSettings(size=1, heap_mb=settings.heap_mb, timeout=PER_FILE_SECONDS))
 
 
 def _alarm(signum, frame):
@@ -118,11 +117,11 @@ def _builtin(data: bytes, flavour: str) -> Verdict:
 
 
 def evaluate(item: Item) -> Pair:
-    assert _vera is not None, "worker not initialised"
+    vera_pool = _worker["vera"]
     data = item.path.read_bytes()
     started = time.perf_counter()
     builtin = _builtin(data, item.flavour)
-    answer = _vera.validate(data, item.flavour, name=item.name, timeout=PER_FILE_SECONDS)
+    answer = vera_pool.validate(data, item.flavour, name=item.name, timeout=PER_FILE_SECONDS)
     vera = Verdict(answer.compliant, list(answer.failed_clauses), answer.not_checked_reason)
     return Pair(item, builtin, vera, time.perf_counter() - started)
 

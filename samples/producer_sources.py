@@ -12,10 +12,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-WORDS = ("istanza accesso atti comune protocollo richiesta documento allegato firma data "
-         "ufficio cittadino pratica numero oggetto ricevuta posta certificata amministrazione "
-         "società perché già più città università caffè è à ò ù € «citazione» “virgolette” "
-         "Ωmega αβγ Ænima Łódź naïve").split()
+_WORD_TEXT = ("istanza accesso atti comune protocollo richiesta documento allegato firma data "
+              "ufficio cittadino pratica numero oggetto ricevuta posta certificata amministrazione "
+              "società perché già più città università caffè è à ò ù € «citazione» “virgolette” "
+              "Ωmega αβγ Ænima Łódź naïve")
+WORDS = _WORD_TEXT.split()
 # installed families and two names that fontconfig substitutes (Arial, Times New Roman)
 FONTS = ("DejaVu Sans", "DejaVu Serif", "DejaVu Sans Mono", "Liberation Sans", "Liberation Serif",
          "Liberation Mono", "Carlito", "Arial", "Times New Roman")
