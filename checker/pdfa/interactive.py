@@ -48,7 +48,9 @@ def _annotations(doc: Document) -> Iterator[Outcome]:
                 yield Failure(1, "6.5.3", 1, "annotazione trasparente (CA diverso da 1.0)", where)
         flags = get(annot, "/F")
         if flags is None:
-            if subtype != "Popup":
+            # ISO 19005-2/3 6.3.2-1 exempt Popup annotations; ISO 19005-1 6.5.3-2 does not
+            # (veraPDF's PDF/A-1 profile fails a Popup without /F, e.g. LibreOffice's comments)
+            if subtype != "Popup" or p == 1:
                 yield doc.fail(rules.annotation_no_flags,
                                f"l'annotazione {subtype} non ha i flag /F (deve essere stampabile)", where)
         else:
