@@ -167,18 +167,18 @@ def validate(files: list[tuple[str, bytes]], flavours: list[str | None],
     for r, fl in zip(results, flavours):
         if r.flavour is None:
             r.not_checked_reason = NO_CLAIM if fl in (None, "", "0") else f"unknown flavour {fl!r}"
-    todo = [i for i, r in enumerate(results) if r.flavour is not None]
+    todo = [(i, r.flavour) for i, r in enumerate(results) if r.flavour is not None]
     if not todo:
         return results
     exe = locate(settings)
     if exe is None:
-        for i in todo:
+        for i, _ in todo:
             results[i].not_checked_reason = NOT_AVAILABLE
         return results
     deadline = time.monotonic() + timeout
     groups: dict[str, list[int]] = {}
-    for i in todo:
-        groups.setdefault(results[i].flavour, []).append(i)
+    for i, flavour in todo:
+        groups.setdefault(flavour, []).append(i)
     for fl, indices in groups.items():
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -213,7 +213,8 @@ def _run_group(exe: str, flavour: str, items: list[tuple[int, bytes]], results: 
         if code < 0:
             _fail(results, paths.values(), f"veraPDF crashed (signal {-code})")
             return
-        jobs, ver, parse_error = [], "", ""
+        jobs: list[_Job] = []
+        ver, parse_error = "", ""
         if report_path.stat().st_size > MAX_REPORT_BYTES:
             parse_error = "report too large"
         else:
@@ -377,8 +378,8 @@ def parse_json_report(data: bytes | str) -> tuple[list[_Job], str]:
                 out.failures.append((str(rule.get("specification", "")), str(rule.get("clause", "")),
                                      str(rule.get("testNumber", "")),
                                      " ".join(str(rule.get("description", "")).split())))
-        exc = job.get("taskException") or job.get("taskResult")
-        if isinstance(exc, dict) and (str(exc.get("isSuccess", "false")).lower() == "false"):
-            out.error = f"{exc.get('type', 'task')} failed: {exc.get('exceptionMessage', '')}"[:300]
+        task = job.get("taskException") or job.get("taskResult")
+        if isinstance(task, dict) and (str(task.get("isSuccess", "false")).lower() == "false"):
+            out.error = f"{task.get('type', 'task')} failed: {task.get('exceptionMessage', '')}"[:300]
         jobs.append(out)
     return jobs, ver
