@@ -25,6 +25,7 @@ How it is run, and why:
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -149,10 +150,8 @@ def _run(cmd: list[str], workdir: Path, timeout: float, heap_mb: int) -> tuple[i
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def validate(files: list[tuple[str, bytes]], flavours: list[str | None],
@@ -163,8 +162,8 @@ def validate(files: list[tuple[str, bytes]], flavours: list[str | None],
     if len(files) != len(flavours):
         raise ValueError("files and flavours differ in length")
     results = [VeraResult(name=name, flavour=_norm(fl), compliant=None) for (name, _), fl in
-               zip(files, flavours)]
-    for r, fl in zip(results, flavours):
+               zip(files, flavours, strict=True)]
+    for r, fl in zip(results, flavours, strict=True):
         if r.flavour is None:
             r.not_checked_reason = NO_CLAIM if fl in (None, "", "0") else f"unknown flavour {fl!r}"
     todo = [(i, r.flavour) for i, r in enumerate(results) if r.flavour is not None]
