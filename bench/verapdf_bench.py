@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from pdfa_bench import CORPUS, cases
+from pdfa_bench import CORPUS, cases  # noqa: E402 - importable once bench/ is on sys.path
 
-from checker import pdfa, verapdf_pool
+from checker import pdfa, verapdf_pool  # noqa: E402 - from this checkout, put on sys.path above
 
 TARGET_MS = 300.0
 XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>

@@ -25,6 +25,7 @@ How it is run, and why:
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -149,10 +150,8 @@ def _run(cmd: list[str], workdir: Path, timeout: float, heap_mb: int) -> tuple[i
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def validate(files: list[tuple[str, bytes]], flavours: list[str | None],
@@ -163,22 +162,22 @@ def validate(files: list[tuple[str, bytes]], flavours: list[str | None],
     if len(files) != len(flavours):
         raise ValueError("files and flavours differ in length")
     results = [VeraResult(name=name, flavour=_norm(fl), compliant=None) for (name, _), fl in
-               zip(files, flavours)]
-    for r, fl in zip(results, flavours):
+               zip(files, flavours, strict=True)]
+    for r, fl in zip(results, flavours, strict=True):
         if r.flavour is None:
             r.not_checked_reason = NO_CLAIM if fl in (None, "", "0") else f"unknown flavour {fl!r}"
-    todo = [i for i, r in enumerate(results) if r.flavour is not None]
+    todo = [(i, r.flavour) for i, r in enumerate(results) if r.flavour is not None]
     if not todo:
         return results
     exe = locate(settings)
     if exe is None:
-        for i in todo:
+        for i, _ in todo:
             results[i].not_checked_reason = NOT_AVAILABLE
         return results
     deadline = time.monotonic() + timeout
     groups: dict[str, list[int]] = {}
-    for i in todo:
-        groups.setdefault(results[i].flavour, []).append(i)
+    for i, flavour in todo:
+        groups.setdefault(flavour, []).append(i)
     for fl, indices in groups.items():
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -213,7 +212,8 @@ def _run_group(exe: str, flavour: str, items: list[tuple[int, bytes]], results: 
         if code < 0:
             _fail(results, paths.values(), f"veraPDF crashed (signal {-code})")
             return
-        jobs, ver, parse_error = [], "", ""
+        jobs: list[_Job] = []
+        ver, parse_error = "", ""
         if report_path.stat().st_size > MAX_REPORT_BYTES:
             parse_error = "report too large"
         else:
@@ -377,8 +377,8 @@ def parse_json_report(data: bytes | str) -> tuple[list[_Job], str]:
                 out.failures.append((str(rule.get("specification", "")), str(rule.get("clause", "")),
                                      str(rule.get("testNumber", "")),
                                      " ".join(str(rule.get("description", "")).split())))
-        exc = job.get("taskException") or job.get("taskResult")
-        if isinstance(exc, dict) and (str(exc.get("isSuccess", "false")).lower() == "false"):
-            out.error = f"{exc.get('type', 'task')} failed: {exc.get('exceptionMessage', '')}"[:300]
+        task = job.get("taskException") or job.get("taskResult")
+        if isinstance(task, dict) and (str(task.get("isSuccess", "false")).lower() == "false"):
+            out.error = f"{task.get('type', 'task')} failed: {task.get('exceptionMessage', '')}"[:300]
         jobs.append(out)
     return jobs, ver

@@ -18,6 +18,7 @@ and then validates a typical file in tens of milliseconds, so the JVMs stay runn
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import logging
 import os
@@ -190,21 +191,15 @@ class _Server:
         self.kill()
 
     def kill(self) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
     def close(self) -> None:
         if self.proc.stdin is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self.proc.stdin.close()
-            except OSError:
-                pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            pass
         self.kill()
         self.proc.wait()
         shutil.rmtree(self.tmpdir, ignore_errors=True)
@@ -326,18 +321,24 @@ def to_result(answer: dict[str, Any], name: str, asked: str | None) -> VeraResul
                       rules=rules)
 
 
-_pool: VeraPool | None = None
-_pool_lock = threading.Lock()
+class _Shared:
+    """The one process-wide pool and the lock that guards its creation and shutdown."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pool: VeraPool | None = None
+
+
+_shared = _Shared()
 
 
 def pool() -> VeraPool:
     """The process-wide pool (created on first use, closed at exit)."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = VeraPool()
-            atexit.register(_pool.close)
-        return _pool
+    with _shared.lock:
+        if _shared.pool is None:
+            _shared.pool = VeraPool()
+            atexit.register(_shared.pool.close)
+        return _shared.pool
 
 
 def prestart_in_background() -> None:
@@ -348,9 +349,8 @@ def prestart_in_background() -> None:
 
 def shutdown() -> None:
     """Close the process-wide pool (tests; a forked worker must not inherit it)."""
-    global _pool
-    with _pool_lock:
-        current, _pool = _pool, None
+    with _shared.lock:
+        current, _shared.pool = _shared.pool, None
     if current is not None:
         current.close()
 
@@ -363,7 +363,7 @@ def validate(files: list[tuple[str, bytes]], flavours: list[str | None], *,
     if not installed():
         return [VeraResult(name=n, flavour=f, compliant=None,
                            not_checked_reason=f"veraPDF not built: {INSTALL_HINT}")
-                for (n, _), f in zip(files, flavours)]
+                for (n, _), f in zip(files, flavours, strict=True)]
     shared = pool()
     return [shared.validate(data, flavour, name=name, timeout=timeout)
-            for (name, data), flavour in zip(files, flavours)]
+            for (name, data), flavour in zip(files, flavours, strict=True)]

@@ -56,7 +56,7 @@ def run_batch(items: list[tuple[InputFile, FormatInfo]], ctx: CheckContext) -> d
     fallback_version = ""
     if exe and any(r.compliant is not None and not r.version for r in results):
         fallback_version = verapdf.version(exe)  # a report without buildInformation
-    for (n, f, fl), res in zip(picked, results):
+    for (n, _, fl), res in zip(picked, results, strict=True):  # one result per file
         if res.not_checked_reason or res.compliant is None:
             out[n] = _not_checked(res.not_checked_reason or "nessun esito")
             continue
@@ -70,7 +70,7 @@ def _validate_warm(files: list[tuple[str, bytes]], flavours: list[str | None],
     deadline = time.monotonic() + timeout
     shared = verapdf_pool.pool()
     results = []
-    for (name, data), flavour in zip(files, flavours):
+    for (name, data), flavour in zip(files, flavours, strict=True):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             results.append(verapdf.VeraResult(name=name, flavour=flavour, compliant=None,

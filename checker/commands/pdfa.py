@@ -78,7 +78,7 @@ def _results(items: list[tuple[str, bytes]], flavour: str | None, engine: str) -
     # auto: where veraPDF could not run on a file (timeout, crash, parse error) the built-in
     # validator answers; "no PDF/A claim" is veraPDF's answer about the file and stands
     return [r if r["compliant"] is not None or r["reason"] == verapdf.NO_CLAIM
-            else _builtin(n, d, flavour) for (n, d), r in zip(items, found)]
+            else _builtin(n, d, flavour) for (n, d), r in zip(items, found, strict=True)]
 
 
 def _builtin(name: str, data: bytes, flavour: str | None) -> dict:
@@ -109,7 +109,7 @@ def _verapdf_results(items: list[tuple[str, bytes]], flavour: str | None) -> lis
     else:
         return None
     out = []
-    for (name, _), r in zip(items, results):
+    for (name, _), r in zip(items, results, strict=True):
         details = [f"{rule.get('specification', '')} {rule.get('clause', '')}-{rule.get('test', '')}"
                    f" ({rule.get('failed_checks', 1)}x): {rule.get('description', '')}"
                    + (f" [{rule['context']}]" if rule.get("context") else "") for rule in r.rules]

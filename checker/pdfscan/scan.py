@@ -2,6 +2,7 @@
 revisions for history, read the first pages' text. Never saves the file."""
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import time
@@ -120,10 +121,8 @@ def _final_revision(pdf: pikepdf.Pdf, data: bytes, limits: Limits,
     except _BROKEN:
         report.linearized = False  # a damaged linearization dictionary: an ordinary file
     for step in (_encryption, _pdfa_claim):
-        try:
+        with contextlib.suppress(*_BROKEN):
             step(pdf, report)
-        except _BROKEN:
-            pass
     if _object_stream_bombs(pdf, data, declared_objects, limits, report):
         return None, declared_objects  # reading any object inside would inflate it whole
     walker = Walker(pdf, limits, limits.max_nodes, limits.walk_seconds)
@@ -132,10 +131,8 @@ def _final_revision(pdf: pikepdf.Pdf, data: bytes, limits: Limits,
     report.pages = len(walker.pages)
     if walker.exhausted:
         report.hits.append(Hit(HitKind.INCOMPLETE, "revisione finale", walker.exhausted))
-    try:
+    with contextlib.suppress(*_BROKEN):
         _damage(pdf, report)
-    except _BROKEN:
-        pass
     if walker.broken and not report.of(HitKind.DAMAGED):
         report.hits.append(Hit(HitKind.DAMAGED, "oggetti illeggibili",
                                f"{walker.broken} oggetti non leggibili ({walker.first_broken})"))

@@ -79,7 +79,8 @@ def _short(name: x509.Name) -> str:
         cn = cn[0]
     if cn and org:
         return f"{cn} ({org})"
-    return cn or org or name.human_friendly
+    short: str = cn or org or name.human_friendly
+    return short
 
 
 def _qc_statements(cert: x509.Certificate) -> set[str]:
@@ -97,7 +98,7 @@ def weak_algorithms(digest: str, key_algorithm: str, key_bits: int | None,
     weak = []
     if digest in ("sha1", "md5", "md2") and (digest != "sha1" or when >= SHA1_SUNSET):
         weak.append(digest.upper().replace("SHA", "SHA-"))
-    if key_algorithm == "rsa" and key_bits and key_bits < RSA_MIN_BITS:
-        if key_bits < 1024 or when >= RSA1024_SUNSET:
-            weak.append(f"RSA {key_bits} bit")
+    if (key_algorithm == "rsa" and key_bits and key_bits < RSA_MIN_BITS
+            and (key_bits < 1024 or when >= RSA1024_SUNSET)):
+        weak.append(f"RSA {key_bits} bit")
     return weak

@@ -20,17 +20,28 @@ import base64
 import binascii
 import logging
 import re
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from asn1crypto import algos, cms, core, crl, pem
+from asn1crypto import algos, cms, core, crl, keys, pem, x509
 from asn1crypto import ocsp as asn1_ocsp
 from pyhanko_certvalidator.policy_decl import AlgorithmUsageConstraint, AlgorithmUsagePolicy
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
 from . import certinfo, indications, revocation
 from .trust import TrustStore, load_trust, qualified_at
+
+if TYPE_CHECKING:
+    from pyhanko.sign.validation.ades import AdESBasicValidationResult
+    from pyhanko.sign.validation.policy_decl import SignatureValidationSpec
+    from pyhanko.sign.validation.status import StandardCMSSignatureStatus
+
+    # what validating one signer gives: basic (5.3) or with time (5.5), same status type
+    Validated = AdESBasicValidationResult[StandardCMSSignatureStatus]
+
+_T = TypeVar("_T")
 
 MAX_ENVELOPE_BYTES = 512 * 1024 * 1024
 MAX_SIGNERS = 20
@@ -116,12 +127,12 @@ def load_envelope(data: bytes) -> Envelope:
         raise EnvelopeError(f"{type(exc).__name__}: {exc}"[:300]) from None
 
 
-def _present(value) -> bool:
+def _present(value: core.Asn1Value | None) -> bool:
     """An OPTIONAL field that is really there (asn1crypto gives Void for absent ones)."""
     return value is not None and not isinstance(value, core.Void) and value.contents is not None
 
 
-def _content_bytes(value) -> bytes:
+def _content_bytes(value: core.OctetString) -> bytes:
     """The encapsulated content; asn1crypto joins the chunks of a BER constructed
     OCTET STRING (indefinite length) when asked for its bytes."""
     return bytes(value)
@@ -129,7 +140,8 @@ def _content_bytes(value) -> bytes:
 
 # ------------------------------------------------------------------------ validation
 
-def verify_detached(signature_der: bytes, content: bytes, settings: dict) -> list[SignatureInfo]:
+def verify_detached(signature_der: bytes, content: bytes,
+                    settings: dict[str, Any]) -> list[SignatureInfo]:
     """Validate a detached CMS signature (e.g. a PEC provider's smime.p7s) over `content`.
 
     One SignatureInfo per signer; an unreadable signature gives one FAILED
@@ -144,27 +156,27 @@ def verify_detached(signature_der: bytes, content: bytes, settings: dict) -> lis
                                              key_usage="any")]
 
 
-def trust_from_settings(settings: dict | None) -> TrustStore:
+def trust_from_settings(settings: dict[str, Any] | None) -> TrustStore:
     paths = tuple((settings or {}).get("trust") or ())
     return _cached_trust(paths)
 
 
-_TRUST_CACHE: dict[tuple, TrustStore] = {}
+_TRUST_CACHE: dict[tuple[str, ...], TrustStore] = {}
 
 
-def _cached_trust(paths: tuple) -> TrustStore:
+def _cached_trust(paths: tuple[str, ...]) -> TrustStore:
     if paths not in _TRUST_CACHE:
         _TRUST_CACHE[paths] = load_trust(list(paths))
     return _TRUST_CACHE[paths]
 
 
-def validate_signers(sd: cms.SignedData, content: bytes | None, settings: dict | None,
+def validate_signers(sd: cms.SignedData, content: bytes | None, settings: dict[str, Any] | None,
                      kind: str = "cades", key_usage: str = "signature") -> list[SignerResult]:
     """Validate every SignerInfo of sd over content. key_usage "signature" expects a
     document signature (nonRepudiation noted when missing); "any" accepts
     digitalSignature too (PEC provider S/MIME)."""
     store = trust_from_settings(settings)
-    results = []
+    results: list[SignerResult] = []
     for index, si in enumerate(sd["signer_infos"]):
         try:
             results.append(_validate_one(sd, si, content, store, settings or {}, kind, key_usage))
@@ -235,7 +247,8 @@ def _digest(content: bytes, algorithm: str) -> bytes:
     return h.finalize()
 
 
-def _spec(store: TrustStore, revinfo: revocation.Revinfo | None = None, leaf=None):
+def _spec(store: TrustStore, revinfo: revocation.Revinfo | None = None,
+          leaf: x509.Certificate | None = None) -> SignatureValidationSpec:
     from pyhanko.sign.validation.policy_decl import (LocalKnowledge, RevinfoOnlineFetchingRule,
                                                      RevocationInfoGatheringSpec,
                                                      SignatureValidationSpec)
@@ -275,7 +288,8 @@ class DatedAlgorithmPolicy(AlgorithmUsagePolicy):
     """SHA-1 and RSA < 2048 are judged by date (ETSI TS 119 312): allowed for a signature
     proven to exist before their sunset, refused after; MD2/MD5 and RSA < 1024 never."""
 
-    def digest_algorithm_allowed(self, algo, moment):
+    def digest_algorithm_allowed(self, algo: algos.DigestAlgorithm,
+                                 moment: datetime | None) -> AlgorithmUsageConstraint:
         name = algo["algorithm"].native
         if name in ("md2", "md5"):
             return AlgorithmUsageConstraint(False, failure_reason=f"{name} is broken")
@@ -283,7 +297,8 @@ class DatedAlgorithmPolicy(AlgorithmUsagePolicy):
             return _dated(moment, certinfo.SHA1_SUNSET, "SHA-1")
         return AlgorithmUsageConstraint(True)
 
-    def signature_algorithm_allowed(self, algo, moment, public_key):
+    def signature_algorithm_allowed(self, algo: algos.SignedDigestAlgorithm, moment: datetime | None,
+                                    public_key: keys.PublicKeyInfo | None) -> AlgorithmUsageConstraint:
         try:
             hash_algo = algo.hash_algo
         except ValueError:
@@ -302,18 +317,19 @@ class DatedAlgorithmPolicy(AlgorithmUsagePolicy):
         return AlgorithmUsageConstraint(True)
 
 
-def _dated(moment, sunset, label):
+def _dated(moment: datetime | None, sunset: datetime, label: str) -> AlgorithmUsageConstraint:
     if moment is not None and moment < sunset:
         return AlgorithmUsageConstraint(True)
     return AlgorithmUsageConstraint(False, not_allowed_after=sunset,
                                     failure_reason=f"{label} not allowed after {sunset:%Y-%m-%d}")
 
 
-def _run(coro):
+def _run(coro: Coroutine[Any, Any, _T]) -> _T:
     return asyncio.run(coro)
 
 
-def _validate_one(sd, si, content, store: TrustStore, settings, kind, key_usage) -> SignerResult:
+def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None, store: TrustStore,
+                  settings: dict[str, Any], kind: str, key_usage: str) -> SignerResult:
     from pyhanko.sign.validation import generic_cms
     from pyhanko.sign.validation.ades import ades_basic_validation, ades_with_time_validation
     from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
@@ -334,7 +350,7 @@ def _validate_one(sd, si, content, store: TrustStore, settings, kind, key_usage)
     has_timestamp = next(generic_cms.extract_tst_data_iter(si, signed=False), None) is not None
     validate = ades_with_time_validation if has_timestamp else ades_basic_validation
 
-    def attempt(signer_info, with_spec):
+    def attempt(signer_info: cms.SignerInfo, with_spec: SignatureValidationSpec) -> Validated:
         return _run(validate(single_signer(sd, signer_info), with_spec,
                              timing_info=timing, raw_digest=raw_digest))
 
@@ -356,15 +372,18 @@ def _validate_one(sd, si, content, store: TrustStore, settings, kind, key_usage)
     return _to_result(result, si, store, kind, resorted, key_usage, revinfo, settings)
 
 
-def _validation_time(settings) -> datetime:
+def _validation_time(settings: dict[str, Any] | None) -> datetime:
     raw = settings.get("validation_time") if settings else None
     if raw:
         return datetime.fromisoformat(raw).astimezone(UTC)
     return datetime.now(UTC)
 
 
-def _to_result(result, si, store: TrustStore, kind, resorted, key_usage,
-               revinfo: revocation.Revinfo | None, settings) -> SignerResult:
+def _to_result(result: Validated, si: cms.SignerInfo, store: TrustStore, kind: str, resorted: bool,
+               key_usage: str, revinfo: revocation.Revinfo | None,
+               settings: dict[str, Any]) -> SignerResult:
+    from pyhanko.sign.validation.ades import AdESWithTimeValidationResult
+
     status = result.api_status
     subindic = result.ades_subindic
     indication, sub = indications.from_pyhanko(subindic)
@@ -373,7 +392,7 @@ def _to_result(result, si, store: TrustStore, kind, resorted, key_usage,
     qualified = None
     findings: list[Finding] = []
     signing_time = _claimed_signing_time(si)
-    best_time = getattr(result, "best_signature_time", None)
+    best_time = result.best_signature_time if isinstance(result, AdESWithTimeValidationResult) else None
     timestamp_time = _timestamp_time(status)
     if status is not None:
         cert = status.signing_cert
@@ -402,7 +421,8 @@ def _to_result(result, si, store: TrustStore, kind, resorted, key_usage,
         if status.revocation_details is None and indication is not Indication.FAILED and path is not None:
             checked, unchecked = revocation.outcome(cert, store, revinfo, settings, signer, sub)
             details.update(checked)
-            findings.append(unchecked)
+            if unchecked:
+                findings.append(unchecked)
         elif status.revocation_details is not None:
             details["revocation"] = "revoked"
     if resorted:
@@ -412,15 +432,15 @@ def _to_result(result, si, store: TrustStore, kind, resorted, key_usage,
         details["timestamp"] = timestamp_time.isoformat()
     if result.failure_msg:
         details["message"] = str(result.failure_msg)[:300]
+    shown_time = timestamp_time or signing_time
     info = SignatureInfo(kind=kind, signer=signer, codice_fiscale=codice, issuer=issuer,
-                         signing_time=(timestamp_time or signing_time).isoformat()
-                         if (timestamp_time or signing_time) else None,
+                         signing_time=shown_time.isoformat() if shown_time else None,
                          qualified=qualified, indication=indication, sub_indication=sub,
                          details=details)
     if not store.configured and indication is Indication.INDETERMINATE:
         details["trust"] = "not_configured"
     findings.insert(0, indications.finding_for(info, trust_configured=store.configured))
-    return SignerResult(info, [f for f in findings if f is not None])
+    return SignerResult(info, findings)
 
 
 def qualification(described: certinfo.SignerCert, trusted_path: bool,
@@ -437,21 +457,22 @@ def qualification(described: certinfo.SignerCert, trusted_path: bool,
     return described.qc_sscd
 
 
-def _claimed_signing_time(si) -> datetime | None:
+def _claimed_signing_time(si: cms.SignerInfo) -> datetime | None:
     attrs = si["signed_attrs"]
     if not _present(attrs):
         return None
     for attr in attrs:
         if attr["type"].native == "signing_time":
             try:
-                return attr["values"][0].native
+                when: datetime = attr["values"][0].native
+                return when
             except Exception:  # noqa: BLE001
                 return None
     return None
 
 
-def _timestamp_time(status) -> datetime | None:
-    ts = getattr(status, "timestamp_validity", None)
+def _timestamp_time(status: StandardCMSSignatureStatus | None) -> datetime | None:
+    ts = status.timestamp_validity if status is not None else None
     if ts is not None and ts.valid and ts.intact:
         return ts.timestamp
     return None

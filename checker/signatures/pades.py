@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import UTC
+from datetime import datetime, UTC
+from typing import TYPE_CHECKING, Any
 
-from ..model import CheckResult, Finding, Indication, SignatureInfo, SubIndication
+from asn1crypto import x509
+
+from ..model import CheckResult, Finding, Indication, InputFile, SignatureInfo, SubIndication
 from . import certinfo, indications, revocation
 from .cms import DatedAlgorithmPolicy, _validation_time, qualification, trust_from_settings
-from .trust import qualified_at
+from .trust import TrustStore, qualified_at
+
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+    from pyhanko.sign.validation.status import DocumentTimestampStatus, PdfSignatureStatus
+    from pyhanko_certvalidator import ValidationContext
 
 ENGINE = "pyHanko (PAdES, ETSI EN 319 102-1)"
 MAX_SIGNATURES = 30
@@ -30,7 +39,7 @@ def looks_signed(data: bytes) -> bool:
     return b"/ByteRange" in data
 
 
-def check(file, settings: dict) -> CheckResult:
+def check(file: InputFile, settings: dict[str, Any]) -> CheckResult:
     if not looks_signed(file.data):
         return CheckResult()
     try:
@@ -71,20 +80,21 @@ def check(file, settings: dict) -> CheckResult:
     return result
 
 
-def _has_dss(reader) -> bool:
+def _has_dss(reader: PdfFileReader) -> bool:
     try:
         return "/DSS" in reader.root
     except Exception:  # noqa: BLE001
         return False
 
 
-def _failure(index: int, detail: str):
+def _failure(index: int, detail: str) -> tuple[SignatureInfo, list[Finding]]:
     info = SignatureInfo(kind="pades", indication=Indication.FAILED, sub_indication=SubIndication.FORMAT_FAILURE,
                          details={"error": detail, "field_index": index})
     return info, [indications.finding_for(info)]
 
 
-def _context(store, settings, revinfo=None, leaf=None):
+def _context(store: TrustStore, settings: dict[str, Any], revinfo: revocation.Revinfo | None = None,
+             leaf: x509.Certificate | None = None) -> ValidationContext:
     from pyhanko_certvalidator import ValidationContext
     return ValidationContext(
         trust_manager=store.trust_manager(), crls=revocation.crls(store, revinfo),
@@ -93,16 +103,19 @@ def _context(store, settings, revinfo=None, leaf=None):
         algorithm_usage_policy=DatedAlgorithmPolicy(), moment=_validation_time(settings))
 
 
-def _validate(emb, store, settings):
+def _validate(emb: EmbeddedPdfSignature, store: TrustStore,
+              settings: dict[str, Any]) -> tuple[SignatureInfo, list[Finding]]:
     from pyhanko.sign.validation.pdf_embedded import (async_validate_pdf_signature,
                                                       async_validate_pdf_timestamp)
     from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko.sign.validation.status import DocumentTimestampStatus
     field = emb.field_name
     is_doc_ts = emb.sig_object.get("/Type") == "/DocTimeStamp"
     usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"},
                                 match_all_key_usages=False)
 
-    def validate(revinfo=None, leaf=None):
+    def validate(revinfo: revocation.Revinfo | None = None, leaf: x509.Certificate | None = None
+                 ) -> PdfSignatureStatus | DocumentTimestampStatus:
         if is_doc_ts:
             return asyncio.run(async_validate_pdf_timestamp(
                 emb, validation_context=_context(store, settings, revinfo, leaf)))
@@ -119,14 +132,13 @@ def _validate(emb, store, settings):
     described = certinfo.describe(status.signing_cert)
     modification = status.modification_level.name if status.modification_level else "UNKNOWN"
     coverage = status.coverage.name if status.coverage else "UNCLEAR"
-    ts = getattr(status, "timestamp_validity", None)
-    when = None
-    if is_doc_ts:
+    when: datetime | None
+    if isinstance(status, DocumentTimestampStatus):   # exactly when is_doc_ts
         when = status.timestamp
-    elif ts is not None and ts.valid and ts.intact:
+    elif (ts := status.timestamp_validity) is not None and ts.valid and ts.intact:
         when = ts.timestamp
     else:
-        when = getattr(status, "signer_reported_dt", None)
+        when = status.signer_reported_dt
     if not (status.intact and status.valid):
         indication = Indication.FAILED
         sub = SubIndication.HASH_FAILURE if not status.intact else SubIndication.SIG_CRYPTO_FAILURE

@@ -15,8 +15,18 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from asn1crypto import x509
 
 from ..model import Finding, SubIndication
+
+if TYPE_CHECKING:
+    from pyhanko_certvalidator.fetchers.api import Fetchers
+    from pyhanko_certvalidator.path import ValidationPath
+    from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy
+
+    from .trust import TrustStore
 
 ONLINE, OFFLINE = "online", "offline"
 PER_REQUEST_SECONDS = 4.0
@@ -26,7 +36,7 @@ MAX_REQUESTS = 8               # a hostile certificate may name hundreds of URLs
 # answers are reused for a while, and a service that just failed is not waited for again.
 ANSWER_TTL = 300.0
 FAILURE_TTL = 120.0
-_answers: dict[tuple, tuple[float, Revinfo]] = {}
+_answers: dict[tuple[bytes, ...], tuple[float, Revinfo]] = {}
 _failed: dict[str, float] = {}
 
 
@@ -38,16 +48,17 @@ class Revinfo:
     covered: dict[bytes, str] = field(default_factory=dict)  # cert sha256 → where from
     problems: list[str] = field(default_factory=list)
 
-    def covers(self, cert) -> bool:
+    def covers(self, cert: x509.Certificate) -> bool:
         return cert.sha256 in self.covered
 
 
-def mode(settings: dict | None) -> str:
+def mode(settings: dict[str, Any] | None) -> str:
     """Settings built by hand (tests, library callers) stay offline unless they say so."""
     return ONLINE if (settings or {}).get("revocation") == ONLINE else OFFLINE
 
 
-def gather(path, leaf, store, settings: dict | None) -> Revinfo | None:
+def gather(path: ValidationPath | None, leaf: x509.Certificate, store: TrustStore,
+           settings: dict[str, Any] | None) -> Revinfo | None:
     """What the certificates' own services say, for a signer on a trusted path that no
     held data found revoked: only online, and only when no trust source already gave the
     issuer's CRL. None when nothing was asked; the caller validates again when the
@@ -57,7 +68,7 @@ def gather(path, leaf, store, settings: dict | None) -> Revinfo | None:
     return fetch(path)
 
 
-def fetch(path) -> Revinfo:
+def fetch(path: ValidationPath) -> Revinfo:
     """OCSP first, CRL when OCSP is not offered or fails, for each non-root certificate of
     `path` (a pyhanko-certvalidator ValidationPath), within TOTAL_SECONDS."""
     key = tuple(cert.sha256 for cert in path.iter_certs(include_root=False))
@@ -81,12 +92,12 @@ def fetch(path) -> Revinfo:
     return out
 
 
-def _ocsp_urls(cert) -> list[str]:
+def _ocsp_urls(cert: x509.Certificate) -> list[str]:
     from pyhanko_certvalidator.util import get_ocsp_urls
     return list(get_ocsp_urls(cert))
 
 
-def _crl_urls(cert) -> list[str]:
+def _crl_urls(cert: x509.Certificate) -> list[str]:
     from pyhanko_certvalidator.fetchers.common_utils import enumerate_delivery_point_urls
     from pyhanko_certvalidator.util import get_relevant_crl_dps
     return [url for dp in get_relevant_crl_dps(cert, use_deltas=False)
@@ -104,7 +115,7 @@ def _recently_failed(urls: list[str]) -> bool:
     return bool(urls) and all(now - _failed.get(url, -FAILURE_TTL) < FAILURE_TTL for url in urls)
 
 
-async def _fetch_path(path, out: Revinfo) -> None:
+async def _fetch_path(path: ValidationPath, out: Revinfo) -> None:
     from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
     from pyhanko_certvalidator.fetchers.api import FetchLimits
 
@@ -115,10 +126,12 @@ async def _fetch_path(path, out: Revinfo) -> None:
         certs = list(path.iter_certs(include_root=False))
         await asyncio.gather(*(_fetch_cert(fetchers, path, cert, out) for cert in certs))
     finally:
-        await backend.close()
+        # pyhanko-certvalidator leaves FetcherBackend.close() unannotated
+        await backend.close()  # type: ignore[no-untyped-call]
 
 
-async def _fetch_cert(fetchers, path, cert, out: Revinfo) -> None:
+async def _fetch_cert(fetchers: Fetchers, path: ValidationPath, cert: x509.Certificate,
+                      out: Revinfo) -> None:
     ocsp_urls = _ocsp_urls(cert)
     if ocsp_urls and _recently_failed(ocsp_urls):
         out.problems.append(f"OCSP {ocsp_urls[0]}: non ha risposto poco fa, non riprovato")
@@ -154,9 +167,10 @@ async def _fetch_cert(fetchers, path, cert, out: Revinfo) -> None:
         out.problems.append(f"CRL {crl_urls[0]}: nessuna lista ricevuta")
 
 
-def _who(cert) -> str:
+def _who(cert: x509.Certificate) -> str:
     try:
-        return cert.subject.human_friendly[:80]
+        name: str = cert.subject.human_friendly
+        return name[:80]
     except Exception:  # noqa: BLE001 - a name we cannot print is still a certificate
         return "certificato"
 
@@ -169,7 +183,7 @@ def _why(exc: BaseException) -> str:
     return text[:200]
 
 
-def policy(revinfo: Revinfo | None, leaf):
+def policy(revinfo: Revinfo | None, leaf: x509.Certificate | None) -> CertRevTrustPolicy:
     """Soft checking where nothing was fetched (we cannot require what we could not ask);
     required for the signer when we did fetch, so an unusable answer is not a pass."""
     from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationCheckingPolicy,
@@ -183,7 +197,7 @@ def policy(revinfo: Revinfo | None, leaf):
                               retroactive_revinfo=True)
 
 
-def crls(store, revinfo: Revinfo | None) -> list[bytes]:
+def crls(store: TrustStore, revinfo: Revinfo | None) -> list[bytes]:
     return list(store.crls) + (revinfo.crls if revinfo else [])
 
 
@@ -196,8 +210,9 @@ _REVINFO_REFUSED = {SubIndication.TRY_LATER, SubIndication.CERTIFICATE_CHAIN_GEN
                     SubIndication.REVOCATION_OUT_OF_BOUNDS_NO_POE}
 
 
-def outcome(leaf, store, revinfo: Revinfo | None, settings: dict | None,
-            signer: str | None, sub_indication: SubIndication | None) -> tuple[dict, Finding | None]:
+def outcome(leaf: x509.Certificate, store: TrustStore, revinfo: Revinfo | None,
+            settings: dict[str, Any] | None, signer: str | None,
+            sub_indication: SubIndication | None) -> tuple[dict[str, str], Finding | None]:
     """(details for the report, SIG011 or None) for a signer not found revoked on a
     trusted path; `sub_indication` is the validation's, made with what was fetched."""
     if revinfo is not None and revinfo.covers(leaf):

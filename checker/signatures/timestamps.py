@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, UTC
+from typing import Any
 
 from asn1crypto import cms, core, crl, tsp
 
@@ -92,7 +94,7 @@ def read_tsd(data: bytes) -> Stamped:
         raise TimestampFormatError(f"{type(exc).__name__}: {exc}"[:300]) from None
 
 
-def _octets(value) -> bytes:
+def _octets(value: core.OctetString) -> bytes:
     return value.native if isinstance(value.native, bytes) else bytes(value)
 
 
@@ -102,7 +104,9 @@ def read_m7m(data: bytes) -> Stamped:
         msg = email.message_from_bytes(data, policy=email.policy.compat32)
     except Exception as exc:  # noqa: BLE001
         raise TimestampFormatError(f"MIME: {exc}") from None
-    envelope, tokens, name = None, [], None
+    envelope: bytes | None = None
+    tokens: list[cms.ContentInfo] = []
+    name: str | None = None
     for n, part in enumerate(msg.walk()):
         if n > 50:
             break
@@ -111,6 +115,8 @@ def read_m7m(data: bytes) -> Stamped:
         ctype = part.get_content_type().lower()
         fname = (part.get_filename() or "").lower()
         payload = part.get_payload(decode=True) or b""
+        if not isinstance(payload, bytes):   # decode=True gives bytes for a non-multipart part
+            continue
         if "pkcs7-mime" in ctype or fname.endswith(".p7m"):
             envelope, name = payload, part.get_filename()
         elif "timestamp" in ctype or fname.endswith((".tsr", ".tst")):
@@ -131,8 +137,10 @@ def _token_from(payload: bytes) -> cms.ContentInfo | None:
         der, _ = decode_transport(payload)
     except ValueError:
         return None
-    for loader in (lambda d: cms.ContentInfo.load(d, strict=False),
-                   lambda d: tsp.TimeStampResp.load(d, strict=False)["time_stamp_token"]):
+    loaders: tuple[Callable[[bytes], cms.ContentInfo], ...] = (
+        lambda d: cms.ContentInfo.load(d, strict=False),
+        lambda d: tsp.TimeStampResp.load(d, strict=False)["time_stamp_token"])
+    for loader in loaders:
         try:
             token = loader(der)
             if token["content_type"].native == "signed_data":
@@ -143,7 +151,7 @@ def _token_from(payload: bytes) -> cms.ContentInfo | None:
     return None
 
 
-def validate_token(token: cms.ContentInfo, content: bytes, settings: dict | None) -> SignerResult:
+def validate_token(token: cms.ContentInfo, content: bytes, settings: dict[str, Any] | None) -> SignerResult:
     """ETSI EN 319 102-1 5.4 validation of one RFC 3161 token over `content`."""
     from pyhanko.sign.validation.ades import ades_timestamp_validation
     from pyhanko_certvalidator.ltv.types import ValidationTimingInfo

@@ -22,14 +22,20 @@ certificates have expired); `pec-precheck trust update` verifies it when downloa
 from __future__ import annotations
 
 import functools
-
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from asn1crypto import pem, x509
+
+if TYPE_CHECKING:
+    from lxml import etree
+    from pyhanko.sign.validation.qualified.tsp import TSPRegistry
+    from pyhanko_certvalidator.authority import Authority, TrustAnchor
+    from pyhanko_certvalidator.registry import TrustManager
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +73,7 @@ class TrustStore:
     """Everything a validation needs to decide trust, built once per check."""
     sources: list[str] = field(default_factory=list)
     roots: list[x509.Certificate] = field(default_factory=list)       # from folders / files
-    registry: object | None = None                                      # pyHanko TSPRegistry
+    registry: TSPRegistry | None = None
     services: list[TrustedService] = field(default_factory=list)
     crls: list[bytes] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -77,7 +83,7 @@ class TrustStore:
     def configured(self) -> bool:
         return bool(self.roots) or self.registry is not None
 
-    def trust_manager(self):
+    def trust_manager(self) -> TrustManager:
         """A pyhanko-certvalidator TrustManager over all anchors (never the OS store).
 
         Every CA/QC and QTST certificate of a trusted list is an anchor whatever its
@@ -92,26 +98,27 @@ class TrustStore:
             return SimpleTrustManager.build(trust_roots=anchors)
 
         class _Nobody(TrustManager):  # an empty list must not fall back to the OS store
-            def as_trust_anchor(self, authority):
+            def as_trust_anchor(self, authority: Authority) -> TrustAnchor | None:
                 return None
 
-            def find_potential_issuers(self, cert):
+            def find_potential_issuers(self, cert: x509.Certificate) -> Iterator[TrustAnchor]:
                 return iter(())
         return _Nobody()
 
     def list_certificates(self) -> list[x509.Certificate]:
+        from pyhanko_certvalidator.authority import AuthorityWithCert
         if self.registry is None:
             return []
         authorities = set(self.registry.known_certificate_authorities) | set(
             self.registry.known_timestamp_authorities)
-        return [a.certificate for a in authorities if getattr(a, "certificate", None) is not None]
+        return [a.certificate for a in authorities if isinstance(a, AuthorityWithCert)]
 
     @functools.cached_property
     def crl_issuers(self) -> frozenset[bytes]:
         """Subject DER hashes of the CAs whose CRL we hold (to say if revocation was checked).
         Read once: the store is complete when load_trust returns it."""
         from asn1crypto import crl
-        out = set()
+        out: set[bytes] = set()
         for data in self.crls:
             try:
                 out.add(crl.CertificateList.load(data)["tbs_cert_list"]["issuer"].sha256)
@@ -160,7 +167,7 @@ def _load_file(store: TrustStore, path: Path) -> None:
             return
         for der in _der_blocks(data):
             store.roots.append(x509.Certificate.load(der))
-            store.roots[-1].native  # parse now: a broken file fails here, not mid-validation
+            store.roots[-1].native  # noqa: B018 - parse now: a broken file fails here, not mid-validation
     except Exception as exc:  # noqa: BLE001 - a bad file is recorded, the others still load
         store.errors.append(f"{path}: {type(exc).__name__}: {exc}"[:300])
 
@@ -173,7 +180,7 @@ def _der_blocks(data: bytes) -> Iterator[bytes]:
         yield data
 
 
-def _prepare_tsl(data: bytes):
+def _prepare_tsl(data: bytes) -> etree._Element:
     """Parse the list with lxml (no network, no entities) and adjust what pyHanko refuses."""
     from lxml import etree
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -222,7 +229,7 @@ def _load_tsl(store: TrustStore, path: Path, data: bytes) -> None:
         store.errors.append(f"{path}: {type(exc).__name__}: {exc}"[:300])
 
 
-def _scheme_info(root, path: Path) -> dict[str, str]:
+def _scheme_info(root: etree._Element, path: Path) -> dict[str, str]:
     def text(tag: str) -> str:
         el = root.find(f".//{{{_TSL_NS}}}{tag}")
         return (el.text or "").strip() if el is not None else ""
@@ -237,7 +244,7 @@ def _summarise(data: bytes) -> list[TrustedService]:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     root = etree.fromstring(data, parser)
     ns = {"t": _TSL_NS}
-    out = []
+    out: list[TrustedService] = []
     for tsp in root.iterfind(".//t:TrustServiceProvider", ns):
         provider = _first_name(tsp.find("t:TSPInformation/t:TSPName", ns))
         for svc in tsp.iterfind("t:TSPServices/t:TSPService", ns):
@@ -265,12 +272,13 @@ def _summarise(data: bytes) -> list[TrustedService]:
     return out
 
 
-def _first_name(el) -> str:
+def _first_name(el: etree._Element | None) -> str:
     if el is None:
         return ""
     for child in el:
         if child.text:
-            return child.text.strip()
+            text: str = child.text
+            return text.strip()
     return ""
 
 
@@ -278,7 +286,7 @@ def _last(uri: str) -> str:
     return uri.strip().rstrip("/").rsplit("/", 1)[-1]
 
 
-def qualified_at(store: TrustStore, path_authorities, moment: datetime | None) -> bool | None:
+def qualified_at(store: TrustStore, path_authorities: Iterable[Authority], moment: datetime | None) -> bool | None:
     """Whether a CA/QC service of a trusted list covered one of the authorities at `moment`.
 
     None when no trusted list is loaded (nothing to say), False when a list is loaded

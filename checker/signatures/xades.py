@@ -17,11 +17,18 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, UTC
+from typing import TYPE_CHECKING, Any
 
-from ..model import CheckResult, Finding, Indication, SignatureInfo, SubIndication
+from ..model import CheckResult, Finding, Indication, InputFile, SignatureInfo, SubIndication
 from . import certinfo, indications, revocation
 from .cms import DatedAlgorithmPolicy, _validation_time, qualification, trust_from_settings
-from .trust import qualified_at
+from .trust import TrustStore, qualified_at
+
+if TYPE_CHECKING:
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from lxml import etree
+    from pyhanko_certvalidator.path import ValidationPath
 
 ENGINE = "signxml or xmlsec + pyhanko-certvalidator (XAdES)"
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -33,7 +40,7 @@ def looks_signed(data: bytes) -> bool:
     return DS.encode() in data and b"Signature" in data
 
 
-def check(file, settings: dict) -> CheckResult:
+def check(file: InputFile, settings: dict[str, Any]) -> CheckResult:
     if not looks_signed(file.data):
         return CheckResult()
     from lxml import etree
@@ -64,22 +71,23 @@ def check(file, settings: dict) -> CheckResult:
     return result
 
 
-def _failure(detail: str):
+def _failure(detail: str) -> tuple[SignatureInfo, list[Finding]]:
     info = SignatureInfo(kind="xades", indication=Indication.FAILED, sub_indication=SubIndication.FORMAT_FAILURE,
                          details={"error": detail})
     return info, [indications.finding_for(info)]
 
 
-def _certificates(sig):
-    from cryptography import x509
+def _certificates(sig: etree._Element) -> list[x509.Certificate]:
     import base64
+
+    from cryptography import x509
     certs = []
     for el in sig.iterfind(f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate"):
         certs.append(x509.load_der_x509_certificate(base64.b64decode("".join((el.text or "").split()))))
     return certs
 
 
-def _leaf(certs):
+def _leaf(certs: list[x509.Certificate]) -> x509.Certificate:
     issuers = {c.issuer for c in certs}
     for c in certs:
         if c.subject not in issuers or len(certs) == 1:
@@ -87,7 +95,7 @@ def _leaf(certs):
     return certs[0]
 
 
-def _signing_time(sig) -> datetime | None:
+def _signing_time(sig: etree._Element) -> datetime | None:
     for ns in XADES_NS:
         el = sig.find(f".//{{{ns}}}SigningTime")
         if el is not None and el.text:
@@ -114,7 +122,7 @@ DIGESTS = {"http://www.w3.org/2000/09/xmldsig#sha1": "sha1",
            "http://www.w3.org/2001/04/xmlenc#sha512": "sha512"}
 
 
-def _transforms(sig) -> set[str]:
+def _transforms(sig: etree._Element) -> set[str]:
     return {t.get("Algorithm") or "" for t in
             sig.iterfind(f"{{{DS}}}SignedInfo/{{{DS}}}Reference/{{{DS}}}Transforms/{{{DS}}}Transform")}
 
@@ -123,14 +131,14 @@ def _transforms(sig) -> set[str]:
 _Verdict = tuple[Indication, SubIndication | None, str]
 
 
-def _verify_xml(data: bytes, sig, leaf, several: bool) -> _Verdict:
+def _verify_xml(data: bytes, sig: etree._Element, leaf: x509.Certificate, several: bool) -> _Verdict:
     """The cryptographic verdict: (indication, sub_indication, message)."""
     if _transforms(sig) & XPATH_TRANSFORMS:
         return _verify_with_xmlsec(sig, leaf)
     return _verify_with_signxml(data, sig, leaf, several)
 
 
-def _verify_with_xmlsec(sig, leaf) -> _Verdict:
+def _verify_with_xmlsec(sig: etree._Element, leaf: x509.Certificate) -> _Verdict:
     from cryptography.hazmat.primitives import serialization
     try:
         import xmlsec
@@ -164,7 +172,7 @@ def _verify_with_xmlsec(sig, leaf) -> _Verdict:
     return Indication.PASSED, None, ""
 
 
-def _signing_certificate_matches(sig, leaf) -> bool:
+def _signing_certificate_matches(sig: etree._Element, leaf: x509.Certificate) -> bool:
     """XAdES binds the signer's certificate by digest in SignedProperties; no such property
     (plain XML-DSig) leaves the KeyInfo certificate as the only claim."""
     import base64
@@ -187,7 +195,8 @@ def _signing_certificate_matches(sig, leaf) -> bool:
     return False
 
 
-def _verify_with_signxml(data: bytes, sig, leaf, several: bool) -> _Verdict:
+def _verify_with_signxml(data: bytes, sig: etree._Element, leaf: x509.Certificate,
+                         several: bool) -> _Verdict:
     from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
     from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
     config = XAdESSignatureConfiguration(require_x509=True, expect_references=True)
@@ -215,7 +224,8 @@ def _verify_with_signxml(data: bytes, sig, leaf, several: bool) -> _Verdict:
         return Indication.INDETERMINATE, SubIndication.GENERIC, str(exc)[:200]
 
 
-def _validate(data: bytes, sig, count: int, store, settings):
+def _validate(data: bytes, sig: etree._Element, count: int, store: TrustStore,
+              settings: dict[str, Any]) -> tuple[SignatureInfo, list[Finding]]:
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives import serialization
     certs = _certificates(sig)
@@ -229,7 +239,9 @@ def _validate(data: bytes, sig, count: int, store, settings):
     leaf_asn1 = as_asn1[certs.index(leaf)]
     described = certinfo.describe(leaf_asn1)
     when = _signing_time(sig)
-    path, revoked, revinfo = None, False, None
+    path: ValidationPath | None = None
+    revoked = False
+    revinfo: revocation.Revinfo | None = None
     if indication is Indication.PASSED:
         indication, sub, path, revoked = _validate_path(leaf_asn1, as_asn1, store, settings)
         revinfo = revocation.gather(path, leaf_asn1, store, settings)
@@ -262,7 +274,9 @@ def _validate(data: bytes, sig, count: int, store, settings):
     return info, findings
 
 
-def _validate_path(leaf, certs, store, settings, revinfo=None):
+def _validate_path(leaf: asn1_x509.Certificate, certs: list[asn1_x509.Certificate], store: TrustStore,
+                   settings: dict[str, Any], revinfo: revocation.Revinfo | None = None
+                   ) -> tuple[Indication, SubIndication | None, ValidationPath | None, bool]:
     """(indication, sub_indication, path, revoked) from pyhanko-certvalidator."""
     from pyhanko_certvalidator import CertificateValidator, ValidationContext
     from pyhanko_certvalidator.errors import (DisallowedAlgorithmError, ExpiredError,
@@ -275,7 +289,9 @@ def _validate_path(leaf, certs, store, settings, revinfo=None):
         algorithm_usage_policy=DatedAlgorithmPolicy(), moment=_validation_time(settings))
     validator = CertificateValidator(leaf, validation_context=context)
     try:
-        path = asyncio.run(validator.async_validate_usage(set()))
+        # pyhanko-certvalidator leaves async_validate_usage() unannotated; it gives the ValidationPath
+        path: ValidationPath = asyncio.run(
+            validator.async_validate_usage(set()))  # type: ignore[no-untyped-call]
         return Indication.PASSED, None, path, False
     except PathBuildingError:
         return Indication.INDETERMINATE, SubIndication.NO_CERTIFICATE_CHAIN_FOUND, None, False

@@ -43,7 +43,9 @@ class InMemoryRequest(Request):
         try:
             super()._load_form_data()
         finally:
-            self._cached_data = None  # the parsed parts hold the bytes now; drop this copy
+            # the parsed parts hold the bytes now: drop this copy (Werkzeug reads a missing
+            # _cached_data as "not cached", like None)
+            self.__dict__.pop("_cached_data", None)
 
 
 MAX_PART_HEADER = 16 * 1024

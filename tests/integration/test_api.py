@@ -181,7 +181,8 @@ def test_healthz_reports_checks_and_tools(client, monkeypatch, tmp_path):
         set(body["checks"]) and body["checks"] == sorted(body["checks"])
     assert (body["verapdf"], body["antivirus"]) == ("absent", "absent")
     # the deployment settings are read on each request
-    monkeypatch.setenv("VERAPDF", str(Path(__file__).resolve().parents[1] / "fixtures" / "fake_verapdf" / "verapdf_report"))
+    fake_launcher = Path(__file__).resolve().parents[1] / "fixtures" / "fake_verapdf" / "verapdf_report"
+    monkeypatch.setenv("VERAPDF", str(fake_launcher))
     monkeypatch.setenv("PEC_PRECHECK_CLAMD", "unix:/nonexistent/clamd.sock")
     body = client.get("/healthz").get_json()
     assert (body["verapdf"], body["antivirus"]) == ("found", "configured")
