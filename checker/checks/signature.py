@@ -36,9 +36,9 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     if fmt.id == "p7s":
         return _run_p7s_alone(file)
     if fmt.id == "tsd":
-        return _run_tsd(file, ctx)
+        return _run_timestamped(file, ctx, "tsd")
     if fmt.id == "m7m":
-        return _run_m7m(file, ctx)
+        return _run_timestamped(file, ctx, "m7m")
     if fmt.id == "pdf":
         from ..signatures import pades
         return pades.check(file, ctx.settings)
@@ -88,20 +88,14 @@ def _run_p7s_alone(file: InputFile) -> CheckResult:
         "type": "p7s", "encoding": env.encoding, "signers": len(env.signed_data["signer_infos"])}})
 
 
-def _run_tsd(file: InputFile, ctx: CheckContext) -> CheckResult:
+def _run_timestamped(file: InputFile, ctx: CheckContext, kind: str) -> CheckResult:
+    """A .tsd (RFC 5544) or .m7m (S/MIME with the timestamp beside the .p7m)."""
+    reader = timestamps.read_tsd if kind == "tsd" else timestamps.read_m7m
     try:
-        stamped = timestamps.read_tsd(file.data)
+        stamped = reader(file.data)
     except timestamps.TimestampFormatError as exc:
         return _unreadable(str(exc))
-    return _stamped(file, stamped, ctx, "tsd")
-
-
-def _run_m7m(file: InputFile, ctx: CheckContext) -> CheckResult:
-    try:
-        stamped = timestamps.read_m7m(file.data)
-    except timestamps.TimestampFormatError as exc:
-        return _unreadable(str(exc))
-    return _stamped(file, stamped, ctx, "m7m")
+    return _stamped(file, stamped, ctx, kind)
 
 
 # Sub-indications a timestamp over the whole envelope can resolve (EN 319 102-1 5.6:

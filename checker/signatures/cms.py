@@ -30,6 +30,7 @@ from asn1crypto import ocsp as asn1_ocsp
 from pyhanko_certvalidator.policy_decl import AlgorithmUsageConstraint, AlgorithmUsagePolicy
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
+from .asn1errors import parse_errors
 from . import certinfo, indications, revocation
 from .trust import TrustStore, load_trust, qualified_at
 
@@ -93,7 +94,7 @@ def load_envelope(data: bytes) -> Envelope:
     """Parse a CMS SignedData ContentInfo. Raises EnvelopeError, never anything else."""
     if len(data) > MAX_ENVELOPE_BYTES:
         raise EnvelopeError("envelope too large")
-    try:
+    with parse_errors(EnvelopeError):
         der, encoding = decode_transport(data)
         if der[:1] != b"\x30":
             raise EnvelopeError("not an ASN.1 SEQUENCE")
@@ -117,14 +118,6 @@ def load_envelope(data: bytes) -> Envelope:
             si["sid"].native  # noqa: B018
             si["digest_algorithm"]["algorithm"].native  # noqa: B018
         return Envelope(signed_data=sd, encoding=encoding, content=content)
-    except EnvelopeError:
-        raise
-    except RecursionError:
-        raise EnvelopeError("ASN.1 nested too deeply") from None
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad input
-        raise EnvelopeError(f"{type(exc).__name__}: {exc}"[:300]) from None
 
 
 def _present(value: core.Asn1Value | None) -> bool:

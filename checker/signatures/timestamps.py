@@ -20,6 +20,7 @@ from typing import Any
 from asn1crypto import cms, core, crl, tsp
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
+from .asn1errors import parse_errors
 from . import certinfo, indications
 from .cms import SignerResult, _present, _spec, _validation_time, trust_from_settings
 
@@ -66,7 +67,7 @@ class Stamped:
 
 def read_tsd(data: bytes) -> Stamped:
     from .cms import decode_transport
-    try:
+    with parse_errors(TimestampFormatError):
         der, _ = decode_transport(data)
         info = TsdContentInfo.load(der, strict=False)
         if info["content_type"].dotted != TSD_OID:
@@ -84,14 +85,6 @@ def read_tsd(data: bytes) -> Stamped:
         if _present(meta) and _present(meta["file_name"]):
             name = meta["file_name"].native
         return Stamped(content, tokens, name)
-    except TimestampFormatError:
-        raise
-    except RecursionError:
-        raise TimestampFormatError("ASN.1 nested too deeply") from None
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad input
-        raise TimestampFormatError(f"{type(exc).__name__}: {exc}"[:300]) from None
 
 
 def _octets(value: core.OctetString) -> bytes:
