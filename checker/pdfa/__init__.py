@@ -23,7 +23,8 @@ import logging
 import pikepdf
 
 from ..pdf import claimed_flavour
-from . import embedded, fonts, graphics, interactive, logical, metadata, structure
+from . import (colour, embedded, font_dicts, fonts, graphics, interactive, logical, metadata,
+               structure)
 from .document import Budget, Document, Undecidable
 from .model import Failure, Flavour, PdfaReport, Undecided
 
@@ -33,7 +34,9 @@ FAMILIES = {
     "structure": structure.check,
     "metadata": metadata.check,
     "fonts": fonts.check,
+    "font_dicts": font_dicts.check,
     "graphics": graphics.check,
+    "colour": colour.check,
     "interactive": interactive.check,
     "embedded": embedded.check,
     "logical": logical.check,

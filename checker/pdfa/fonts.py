@@ -92,13 +92,10 @@ def _embedding(doc: Document, use: TextUse) -> Iterator[Outcome]:
         return
     clause = doc.rules.embedding_clause
     desc = _descriptor(font)
-    key, program = _font_file(desc)
+    key, _program = _font_file(desc)
     if key is None:
         yield Failure(doc.part, clause, 1, f"il carattere {_label(font)} non è incorporato nel file",
                       use.where)
-    elif doc.part == 1 and key == "/FontFile3" and name(get(program, "/Subtype")) == "OpenType":
-        yield Failure(1, "6.3.2", 7, f"il carattere {_label(font)} è incorporato come OpenType, "
-                      "formato non ammesso in PDF/A-1", use.where)
 
 
 def _widths(doc: Document, use: TextUse) -> Iterator[Outcome]:
@@ -276,7 +273,7 @@ def _subset_lists(doc: Document, use: TextUse) -> Iterator[Outcome]:
         yield Failure(doc.part, clause, doc.rules.charset_test,
                       f"l'elenco CharSet del carattere {_label(use.font)} non comprende il glifo "
                       f"{missing[0]} presente nel programma", use.where)
-    if cids:
+    if cids and doc.part == 1:  # parts 2/3: font_dicts judges the CIDSet both ways
         yield Failure(doc.part, clause, doc.rules.cidset_test,
                       f"l'elenco CIDSet del carattere {_label(use.font)} non comprende il CID "
                       f"{cids[0]} presente nel programma", use.where)

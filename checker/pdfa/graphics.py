@@ -42,9 +42,6 @@ def _output_intents(doc: Document):
     intents = _pdfa_intents(doc)
     profiles = [get(oi, "/DestOutputProfile") for oi in intents]
     profiles = [pr for pr in profiles if pr is not None]
-    keys = {objgen(pr) or id(pr) for pr in profiles}
-    if len(keys) > 1:
-        yield Failure(p, clause, 2, "ci sono più profili di output PDF/A diversi", "catalogo")
     if not profiles:
         return None
     data = read_stream(profiles[0], limit=8 << 20)

@@ -226,10 +226,10 @@ def _object_values(doc: Document) -> Iterator[Outcome]:
                 seen.add("int")
                 yield Failure(p, clause, 1, f"un numero intero ({obj}) supera i limiti ammessi")
         elif isinstance(obj, (Decimal, float)):
-            if 0 < abs(float(obj)) < 1.175e-38 and "small" not in seen:
-                seen.add("small")
-                yield Failure(p, clause, 2,
-                              f"un numero reale ({obj}) è più piccolo del minimo ammesso")
+            if p >= 2 and 0 < abs(float(obj)) < 1.175e-38 and "small" not in seen:
+                seen.add("small")  # part 1 sets no lower bound
+                yield Failure(p, clause, 5,
+                              f"un numero reale ({obj}) è più vicino a zero del minimo ammesso")
             if abs(float(obj)) > limits.real and "real" not in seen:
                 seen.add("real")
                 yield Failure(p, clause, 2,
@@ -267,12 +267,11 @@ def _object_values(doc: Document) -> Iterator[Outcome]:
     if u.largest_real > limits.real and "real" not in seen:
         yield Failure(p, clause, 2,
                       f"un numero reale nel contenuto ({u.largest_real:g}) supera i limiti ammessi")
-    if 0 < u.smallest_real < 1.175e-38:
-        yield Failure(p, clause, 2,
+    if p >= 2 and 0 < u.smallest_real < 1.175e-38:
+        yield Failure(p, clause, 5,
                       f"un numero reale nel contenuto ({u.smallest_real:g}) è più piccolo del minimo ammesso")
     if u.largest_int > limits.integer + 1 and "int" not in seen:
         yield Failure(p, clause, 1, "un numero intero nel contenuto supera i limiti ammessi")
-    yield from _cid_limits(doc, clause)
     if p >= 2:
         yield from _page_boxes(doc, clause)
     yield from _hex_strings(doc)
@@ -380,24 +379,6 @@ def _permissions(doc: Document) -> Iterator[Outcome]:
         if extra:
             yield Failure(doc.part, "6.1.12", 1, "il dizionario dei permessi contiene "
                           f"{', '.join(sorted(k[1:] for k in extra))}", "catalogo")
-
-
-def _cid_limits(doc: Document, clause: str) -> Iterator[Outcome]:
-    """CIDs above 65535 in the CMaps of the composite fonts that show text."""
-    for use in usage(doc).shown.values():
-        enc = get(use.font, "/Encoding")
-        if not isinstance(enc, pikepdf.Stream):
-            continue
-        data = read_stream(enc, limit=4 << 20)
-        if data is None:
-            yield doc.undecided(clause, "la CMap del carattere è troppo grande o non decodificabile", use.where)
-            continue
-        values = [int(v) for v in re.findall(rb"<[0-9A-Fa-f]+>\s*(?:<[0-9A-Fa-f]+>\s*)?(\d+)\s*(?=[\r\n<]|end)",
-                                              b" ".join(re.findall(rb"begincid(?:range|char)(.*?)endcid", data, re.S)))]
-        if values and max(values) > 65535:
-            yield Failure(doc.part, clause, 10, "la CMap del carattere usa identificativi (CID) oltre 65535",
-                          use.where)
-            return
 
 
 def _page_boxes(doc: Document, clause: str) -> Iterator[Outcome]:
