@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those missing.
 # Usage: scripts/install-system.sh run|test
-#   run:  what the web app needs (libmagic, qpdf, Node.js for the Bootstrap Italia assets)
-#   test: also Chromium (browser tests) and ClamAV (antivirus tests with a private clamd)
+#   run:  what the web app needs (libmagic, qpdf, Node.js for the Bootstrap Italia assets,
+#         ClamAV's daemon and freshclam for the private antivirus: scripts/start-clamd.sh)
+#   test: also Chromium (browser tests) and the clamscan tools
 set -euo pipefail
 mode=${1:-run}
-packages=(libmagic1 qpdf python3-venv nodejs npm)
+packages=(libmagic1 qpdf python3-venv nodejs npm clamav-daemon clamav-freshclam)
 if [ "$mode" = test ]; then
-  packages+=(chromium clamav-daemon clamav)
+  packages+=(chromium clamav)
 fi
 missing=()
 for p in "${packages[@]}"; do

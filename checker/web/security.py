@@ -1,8 +1,13 @@
 """Response headers that keep the pages to themselves: our own scripts and styles only,
-no framing, no sniffing, no referrer leaking a report URL."""
+no framing, no sniffing, no referrer leaking a report URL, no server software or version
+named. The session cookie is SameSite=Lax and HttpOnly (app.py), Secure over HTTPS.
+Behind a reverse proxy, X-Forwarded-* is trusted only from as many proxies as configured
+(TRUSTED_PROXIES, Werkzeug's ProxyFix); gunicorn has its own forwarded_allow_ips."""
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Bootstrap Italia injects its @font-face rules as a <style> element: style-src needs
 # 'unsafe-inline'. Scripts are only our files; the report JSON is a data block, not a script.
@@ -15,6 +20,18 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+# What the Server header says instead of "Werkzeug/3.1 Python/3.11" or "gunicorn": gunicorn
+# writes its own header, renamed to this by gunicorn.conf.py (and says so in SERVER_SOFTWARE);
+# Werkzeug's development server writes its own only when the response has none.
+SERVER_NAME = "pec-precheck"
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure when configured so or when this request came over HTTPS
+    (directly, or through a trusted proxy's X-Forwarded-Proto)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:  # type: ignore[override]
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
 def add_headers(response: Response) -> Response:
@@ -22,8 +39,15 @@ def add_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")  # reports are personal
+    if request.environ.get("SERVER_SOFTWARE") != SERVER_NAME:
+        response.headers["Server"] = SERVER_NAME
     return response
 
 
 def register(app: Flask) -> None:
     app.after_request(add_headers)
+    app.session_interface = SessionInterface()
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
+                                x_host=proxies, x_port=proxies, x_prefix=proxies)
