@@ -74,8 +74,8 @@ loglevel = os.environ.get("PEC_PRECHECK_LOG_LEVEL", "info")
 # no client address, no query string: the log is for load and errors, not for who sent what
 access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
-# The Server header names neither gunicorn nor its version (nor does SERVER_SOFTWARE, which the
-# app reads to know the header is already set: checker/web/security.py).
+# The Server header names neither gunicorn nor its version; nor does the WSGI environ's
+# SERVER_SOFTWARE (checker/web/security.py does the same for Werkzeug's development server).
 gunicorn.http.wsgi.SERVER = SERVER_NAME  # type: ignore[attr-defined]
 gunicorn.http.wsgi.SERVER_SOFTWARE = SERVER_NAME  # type: ignore[attr-defined]
 gunicorn.arbiter.SERVER_SOFTWARE = SERVER_NAME  # type: ignore[attr-defined]

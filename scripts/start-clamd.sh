@@ -21,6 +21,7 @@
 #   PEC_PRECHECK_CLAMD_TMP       clamd's temporary folder (default /dev/shm/pec-precheck-clamd)
 #   PEC_PRECHECK_FRESHCLAM       0: do not run freshclam (offline, tests)
 #   PEC_PRECHECK_FRESHCLAM_TIMEOUT  seconds freshclam may take (default 60)
+#   PEC_PRECHECK_FRESHCLAM_MIRROR   a private mirror URL instead of database.clamav.net
 #   PEC_PRECHECK_SYSTEM_CLAMAV_DB   the system database folder (default /var/lib/clamav)
 #   PEC_PRECHECK_CLAMD_START_TIMEOUT seconds to wait for clamd to load its database (default 180)
 set -euo pipefail
@@ -93,11 +94,17 @@ stop  # a stale pid file or socket from a previous run
 # Signatures: try to update ours (a few seconds when there is no network), else use what exists.
 if [ "${PEC_PRECHECK_FRESHCLAM:-1}" != 0 ] && command -v freshclam >/dev/null; then
   fresh_conf=$run_dir/freshclam.conf
+  if [ -n "${PEC_PRECHECK_FRESHCLAM_MIRROR:-}" ]; then  # a mirror of your own (or a test's)
+    mirror_line="PrivateMirror $PEC_PRECHECK_FRESHCLAM_MIRROR
+DNSDatabaseInfo no"
+  else
+    mirror_line="DatabaseMirror database.clamav.net"
+  fi
   cat >"$fresh_conf" <<EOF
 DatabaseDirectory $db_dir
 UpdateLogFile $log_dir/freshclam.log
 DatabaseOwner $(id -un)
-DatabaseMirror database.clamav.net
+$mirror_line
 ConnectTimeout 10
 ReceiveTimeout 30
 MaxAttempts 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.serving import WSGIRequestHandler
 
 # Bootstrap Italia injects its @font-face rules as a <style> element: style-src needs
 # 'unsafe-inline'. Scripts are only our files; the report JSON is a data block, not a script.
@@ -20,10 +21,21 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
-# What the Server header says instead of "Werkzeug/3.1 Python/3.11" or "gunicorn": gunicorn
-# writes its own header, renamed to this by gunicorn.conf.py (and says so in SERVER_SOFTWARE);
-# Werkzeug's development server writes its own only when the response has none.
+# What the Server header says instead of "Werkzeug/3.1.9 Python/3.11.7" or "gunicorn". The
+# header is the server's own, written before the app's headers: gunicorn.conf.py renames
+# gunicorn's; hide_server_version() renames the development server's.
 SERVER_NAME = "pec-precheck"
+
+
+def hide_server_version() -> None:
+    """Werkzeug's development server (`make dev`, the tests' servers) names itself and the
+    Python version in every response, and has no setting for it: its handler's
+    version_string() is replaced (once per process, for every app it serves)."""
+    WSGIRequestHandler.version_string = _server_name  # type: ignore[method-assign]
+
+
+def _server_name(_handler: object) -> str:
+    return SERVER_NAME
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -39,13 +51,12 @@ def add_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")  # reports are personal
-    if request.environ.get("SERVER_SOFTWARE") != SERVER_NAME:
-        response.headers["Server"] = SERVER_NAME
     return response
 
 
 def register(app: Flask) -> None:
     app.after_request(add_headers)
+    hide_server_version()
     app.session_interface = SessionInterface()
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
