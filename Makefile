@@ -34,7 +34,7 @@ test: install-test samples lint
 # ruff and mypy (configured in pyproject.toml); the import-layer check is a test
 # (tests/unit/test_layers.py), also runnable alone: $(PY) tests/unit/test_layers.py
 lint: $(VENV)/.installed-test
-	$(PY) -m ruff check checker app.py tests bench samples scripts
+	$(PY) -m ruff check checker app.py gunicorn.conf.py tests bench samples scripts
 	$(PY) -m mypy
 
 bench: install-test samples

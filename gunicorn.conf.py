@@ -76,9 +76,9 @@ access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 # The Server header names neither gunicorn nor its version; nor does the WSGI environ's
 # SERVER_SOFTWARE (checker/web/security.py does the same for Werkzeug's development server).
-gunicorn.http.wsgi.SERVER = SERVER_NAME  # type: ignore[attr-defined]
-gunicorn.http.wsgi.SERVER_SOFTWARE = SERVER_NAME  # type: ignore[attr-defined]
-gunicorn.arbiter.SERVER_SOFTWARE = SERVER_NAME  # type: ignore[attr-defined]
+gunicorn.http.wsgi.SERVER = SERVER_NAME
+gunicorn.http.wsgi.SERVER_SOFTWARE = SERVER_NAME
+gunicorn.arbiter.SERVER_SOFTWARE = SERVER_NAME
 
 
 def on_exit(server) -> None:

@@ -5,6 +5,8 @@ Behind a reverse proxy, X-Forwarded-* is trusted only from as many proxies as co
 (TRUSTED_PROXIES, Werkzeug's ProxyFix); gunicorn has its own forwarded_allow_ips."""
 from __future__ import annotations
 
+from http.server import BaseHTTPRequestHandler
+
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -31,10 +33,10 @@ def hide_server_version() -> None:
     """Werkzeug's development server (`make dev`, the tests' servers) names itself and the
     Python version in every response, and has no setting for it: its handler's
     version_string() is replaced (once per process, for every app it serves)."""
-    WSGIRequestHandler.version_string = _server_name  # type: ignore[method-assign]
+    WSGIRequestHandler.version_string = _server_name  # type: ignore[assignment]
 
 
-def _server_name(_handler: object) -> str:
+def _server_name(_handler: BaseHTTPRequestHandler) -> str:
     return SERVER_NAME
 
 
@@ -42,7 +44,7 @@ class SessionInterface(SecureCookieSessionInterface):
     """The session cookie is Secure when configured so or when this request came over HTTPS
     (directly, or through a trusted proxy's X-Forwarded-Proto)."""
 
-    def get_cookie_secure(self, app: Flask) -> bool:  # type: ignore[override]
+    def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 

@@ -48,7 +48,7 @@ class InMemoryRequest(Request):
         try:
             super()._load_form_data()
         finally:
-            self._cached_data = None  # the parsed parts hold the bytes now; drop this copy
+            self.__dict__.pop("_cached_data", None)  # the parsed parts hold the bytes now
 
 
 MAX_PART_HEADER = 16 * 1024

@@ -46,7 +46,7 @@ def multipart(fields: list[tuple[str, str]], files: list[tuple[str, bytes]] = ()
         out += value.encode() + b"\r\n"
     for filename, data in files:
         out += (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; "
-                f"filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode("utf-8")
+                f"filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode()
         out += data + b"\r\n"
     out += f"--{BOUNDARY}--\r\n".encode()
     return bytes(out)
@@ -213,3 +213,11 @@ def test_server_header_names_no_software_or_version(gunicorn_url, server):
             response, _ = request(base, "GET", path)
             servers = response.headers.get_all("Server") or []
             assert servers == ["pec-precheck"], servers
+
+
+def test_trusted_proxies_make_werkzeug_see_https_and_untrusted_headers_are_ignored():
+    trusting = create_app({"TESTING": True, "TRUSTED_PROXIES": 1}).test_client()
+    cookie = trusting.get("/", headers={"X-Forwarded-Proto": "https"}).headers["Set-Cookie"]
+    assert "Secure" in cookie
+    plain = create_app({"TESTING": True}).test_client()   # TRUSTED_PROXIES 0: headers not believed
+    assert "Secure" not in plain.get("/", headers={"X-Forwarded-Proto": "https"}).headers["Set-Cookie"]
