@@ -149,6 +149,15 @@ def test_api_hostile_file_names_are_cleaned(client, raw, shown):
     assert r.get_json()["documents"][0]["name"] == shown
 
 
+def test_api_nul_smuggled_name_is_shown_clean_and_judged_as_sent(client):
+    r = post(client, [("istanza.exe\x00.pdf", txt_bytes())])
+    report = r.get_json()
+    assert report["documents"][0]["name"] == "istanza.exe.pdf"
+    [found] = [f for f in report["message"]["findings"] if f["code"] == "MSG037"]
+    assert found["severity"] == "error" and found["location"] == "istanza.exe<U+0000>.pdf"
+    assert report["verdict"] == "fix"
+
+
 def test_api_non_utf8_file_name_is_read_as_windows_text(client):
     body = (b"--B\r\nContent-Disposition: form-data; name=\"files\"; filename=\"perch\xe9.txt\"\r\n"
             b"Content-Type: text/plain\r\n\r\nOggetto: prova di invio\r\n--B--\r\n")
@@ -181,7 +190,8 @@ def test_healthz_reports_checks_and_tools(client, monkeypatch, tmp_path):
         set(body["checks"]) and body["checks"] == sorted(body["checks"])
     assert (body["verapdf"], body["antivirus"]) == ("absent", "absent")
     # the deployment settings are read on each request
-    monkeypatch.setenv("VERAPDF", str(Path(__file__).resolve().parents[1] / "fixtures" / "fake_verapdf" / "verapdf_report"))
+    fake = Path(__file__).resolve().parents[1] / "fixtures" / "fake_verapdf" / "verapdf_report"
+    monkeypatch.setenv("VERAPDF", str(fake))
     monkeypatch.setenv("PEC_PRECHECK_CLAMD", "unix:/nonexistent/clamd.sock")
     body = client.get("/healthz").get_json()
     assert (body["verapdf"], body["antivirus"]) == ("found", "configured")
