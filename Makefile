@@ -1,5 +1,6 @@
 # PEC Precheck — everything the project needs is installed from here.
-#   make run    install what the web app needs and start it on http://127.0.0.1:5000
+#   make run    install what the web app needs (ClamAV included) and serve it with gunicorn
+#               and a private clamd on http://127.0.0.1:5000 (HOST=, PORT= to change)
 #   make test   install everything (browser and antivirus included) and run the whole suite
 #   make bench  time the checks on the sample submissions and the PDF/A corpus
 
@@ -10,11 +11,22 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench install install-test system system-test assets samples clean verapdf
+.PHONY: run dev test lint bench install install-test system system-test assets samples clean verapdf
 
+# gunicorn (gunicorn.conf.py) with the project's private clamd (scripts/start-clamd.sh) unless
+# PEC_PRECHECK_CLAMD already names a clamd; the private one stops when gunicorn exits.
+# `make dev` is Flask's development server (auto-reload, no antivirus), for working on the code.
 run: install
-	@echo "PEC Precheck: open http://$(HOST):$(PORT)/"
-	$(PY) -m flask --app app run --host $(HOST) --port $(PORT)
+	@clamd="$${PEC_PRECHECK_CLAMD:-}"; owned=0; \
+	if [ -z "$$clamd" ]; then clamd=$$(scripts/start-clamd.sh); owned=1; fi; \
+	[ -n "$$clamd" ] || echo "PEC Precheck: antivirus NOT running (see above): reports will say «antivirus non eseguito»"; \
+	echo "PEC Precheck: open http://$(HOST):$(PORT)/"; \
+	PEC_PRECHECK_CLAMD="$$clamd" PEC_PRECHECK_STOP_CLAMD_ON_EXIT=$$owned PEC_PRECHECK_BIND=$(HOST):$(PORT) \
+	  exec $(PY) -m gunicorn -c gunicorn.conf.py
+
+dev: install
+	@echo "PEC Precheck (development server): open http://$(HOST):$(PORT)/"
+	$(PY) -m flask --app app run --debug --host $(HOST) --port $(PORT)
 
 test: install-test samples lint
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
@@ -22,7 +34,7 @@ test: install-test samples lint
 # ruff and mypy (configured in pyproject.toml); the import-layer check is a test
 # (tests/unit/test_layers.py), also runnable alone: $(PY) tests/unit/test_layers.py
 lint: $(VENV)/.installed-test
-	$(PY) -m ruff check checker app.py tests bench samples scripts
+	$(PY) -m ruff check checker app.py gunicorn.conf.py tests bench samples scripts
 	$(PY) -m mypy
 
 bench: install-test samples
@@ -68,4 +80,5 @@ samples: $(VENV)/.installed-test
 	$(PY) samples/make_samples.py samples/out
 
 clean:
+	-scripts/start-clamd.sh stop
 	rm -rf $(VENV) node_modules static/vendor samples/out .pytest_cache

@@ -9,6 +9,14 @@ Environment:
                                  run one process only, or forms made by one worker fail in another)
     PEC_PRECHECK_MAX_UPLOAD_MB   largest request body in MB (default 100) → 413 beyond
     PEC_PRECHECK_MAX_FILES       most files per submission (default 30)
+    PEC_PRECHECK_SECURE_COOKIES  1: the session cookie is always Secure (served over HTTPS);
+                                 otherwise it is Secure when the request came over HTTPS
+    PEC_PRECHECK_TRUSTED_PROXIES number of reverse proxies in front whose X-Forwarded-* headers
+                                 are trusted (Werkzeug ProxyFix); 0 (default) trusts none. Under
+                                 gunicorn, its forwarded_allow_ips (gunicorn.conf.py) does this
+    PEC_PRECHECK_WARM_UP         0: do not start the checks' worker pool and the veraPDF JVMs
+                                 when the app is built; gunicorn.conf.py sets it and starts them
+                                 in each worker after the fork (start_background_services)
     VERAPDF, PEC_PRECHECK_CLAMD, ... read by the checks (checker/checks/__init__.py);
                                  config CHECK_SETTINGS (a dict) replaces them, e.g. in tests
 
@@ -52,7 +60,21 @@ def settings_from_env() -> dict[str, Any]:
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,  # a citizen may take a while to gather the files
         "CHECK_SETTINGS": None,  # None: checker.checks.settings_from_env() per request
+        # The session cookie (it carries the CSRF token): never sent cross-site by a form post
+        # from another site, never readable by scripts; Secure over HTTPS (security.py).
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": os.environ.get("PEC_PRECHECK_SECURE_COOKIES", "") == "1",
+        "TRUSTED_PROXIES": int(os.environ.get("PEC_PRECHECK_TRUSTED_PROXIES", "0") or 0),
     }
+
+
+def start_background_services() -> None:
+    """Warm the checks' worker pool and the veraPDF JVMs in background threads, so the first
+    request does not pay for them. Threads and forkservers do not survive a fork: under
+    gunicorn this runs in each worker (gunicorn.conf.py post_worker_init), never in the master."""
+    threading.Thread(target=isolation.warm_up, name="warm-up", daemon=True).start()
+    verapdf_pool.prestart_in_background()  # the first PDF/A check does not wait for a JVM
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -70,10 +92,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     app.jinja_env.globals.update(present.template_globals())
-    if app.config.get("WARM_UP", not app.testing):
-        # the checks' worker pool starts in the background: the server answers meanwhile
-        threading.Thread(target=isolation.warm_up, name="warm-up", daemon=True).start()
-        verapdf_pool.prestart_in_background()  # the first PDF/A check does not wait for a JVM
+    if app.config.get("WARM_UP", not app.testing) and os.environ.get("PEC_PRECHECK_WARM_UP") != "0":
+        start_background_services()  # the server answers meanwhile
     return app
 
 

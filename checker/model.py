@@ -129,6 +129,9 @@ class InputFile:
     data: bytes
     parent: str | None = None  # name of the envelope/message it came from
     depth: int = 0
+    # The name as the client sent it, when cleaning it for display removed control characters
+    # ("istanza.exe\0.pdf" shown as "istanza.exe.pdf"): the name rules judge this one.
+    sent_name: str = ""
 
     @property
     def sha256(self) -> str:

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those missing.
 # Usage: scripts/install-system.sh run|test
-#   run:  what the web app needs (libmagic, qpdf, Node.js for the Bootstrap Italia assets)
-#   test: also Chromium (browser tests), ClamAV (antivirus tests with a private clamd), and
-#         the real PDF producers of the PDF/A differential tests (samples/gen_producers.py):
-#         LibreOffice Writer (PDF/A exports), Ghostscript (PDF/A conversions), two font families
+#   run:  what the web app needs (libmagic, qpdf, Node.js for the Bootstrap Italia assets,
+#         ClamAV's daemon and freshclam for the private antivirus: scripts/start-clamd.sh)
+#   test: also Chromium (browser tests), the clamscan tools, and the real PDF producers of
+#         the PDF/A differential tests (samples/gen_producers.py): LibreOffice Writer (PDF/A
+#         exports), Ghostscript (PDF/A conversions), two font families
 set -euo pipefail
 mode=${1:-run}
-packages=(libmagic1 qpdf python3-venv nodejs npm)
+packages=(libmagic1 qpdf python3-venv nodejs npm clamav-daemon clamav-freshclam)
 if [ "$mode" = test ]; then
-  packages+=(chromium clamav-daemon clamav
+  packages+=(chromium clamav
              libreoffice-writer-nogui ghostscript fonts-liberation2 fonts-crosextra-carlito)
 fi
 missing=()

@@ -30,9 +30,10 @@ def names(sub: Submission, documents: list[Document], profile: Profile) -> list[
     findings: list[Finding] = []
     taken = {f.name.lower() for f in sub.files}
     for f in sub.files:
-        for issue in filenames.issues(f.name):
-            suggested = filenames.safe_name(f.name, taken - {f.name.lower()})
-            args = {"name": visible(clip(f.name, 120)), "suggested": suggested}
+        judged = f.sent_name or f.name  # a NUL or CR/LF the upload form removed still counts
+        for issue in filenames.issues(judged):
+            suggested = filenames.safe_name(judged, taken - {f.name.lower()})
+            args = {"name": visible(clip(judged, 120)), "suggested": suggested}
             if issue.problem is NameProblem.TOO_LONG:
                 args.update(length=issue.detail, limit=str(filenames.MAX_NAME_LENGTH))
             elif issue.problem in (NameProblem.CONTROL_CHARACTERS, NameProblem.UNSAFE_CHARACTERS):
@@ -42,7 +43,7 @@ def names(sub: Submission, documents: list[Document], profile: Profile) -> list[
             elif issue.problem is NameProblem.REPEATED_EXTENSION:
                 args["extension"] = issue.detail
             findings.append(Finding(_NAME_CODES[issue.problem], args=args,
-                                    location=visible(f.name) or "—"))
+                                    location=visible(judged) or "—"))
     counts = Counter(_name_key(f.name) for f in sub.files if f.name)
     used = set(taken)
     for key, count in counts.items():

@@ -2,7 +2,11 @@
 are used to authorise anything here: the caller sends the files it wants checked)."""
 from __future__ import annotations
 
+import os
+import threading
+import time
 from importlib import metadata
+from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
@@ -47,25 +51,54 @@ def check():
 
 @bp.get("/healthz")
 def healthz():
-    settings = checks.settings_from_env()
-    if verapdf_pool.installed():
-        verapdf_state = "warm"      # our long-running veraPDF server (verapdf/build)
-    elif verapdf.locate(settings) is not None:
-        verapdf_state = "found"     # an external launcher, one JVM per submission
-    else:
-        verapdf_state = "absent"
+    """Cheap by design: no check, no lock a check holds, no filesystem walk per request. The
+    deployment settings are read on each request; what they lead to (PATH lookups, stat calls,
+    the installed version) is cached per settings for HEALTH_TTL seconds."""
+    facts = _installation()
     return jsonify({
         "status": "ok",
-        "version": _version(),
-        "checks": sorted([c.name for c in checks.CHECKS] + [b.name for b in checks.BATCH_CHECKS]),
-        "profiles": list(profiles.load_all()),
-        "verapdf": verapdf_state,
+        "version": facts["version"],
+        "checks": facts["checks"],
+        "profiles": facts["profiles"],
+        "verapdf": facts["verapdf"],
         # built-in PDF/A validator vs veraPDF, since this process started
         "pdfa_disagreements": pdfa_disagreements.counts(),
-        "antivirus": "configured" if settings.get("clamd") else "absent",
+        "antivirus": facts["antivirus"],
         "max_upload_mb": current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
         "max_files": current_app.config["MAX_FILES"],
     })
+
+
+HEALTH_TTL = 60.0
+# what the installation facts depend on besides checks.settings_from_env()
+_HEALTH_ENV = ("PATH", "PEC_PRECHECK_VERAPDF_HOME")
+_installation_cache: dict[str, Any] = {}   # {"key", "at", "facts"}
+_installation_lock = threading.Lock()
+
+
+def _installation() -> dict[str, Any]:
+    settings = checks.settings_from_env()
+    key = repr((sorted(settings.items()), [os.environ.get(name) for name in _HEALTH_ENV]))
+    now = time.monotonic()
+    cached = _installation_cache
+    if cached.get("key") == key and now - cached["at"] < HEALTH_TTL:
+        return dict(cached["facts"])
+    with _installation_lock:
+        if verapdf_pool.installed():
+            verapdf_state = "warm"      # our long-running veraPDF server (verapdf/build)
+        elif verapdf.locate(settings) is not None:
+            verapdf_state = "found"     # an external launcher, one JVM per submission
+        else:
+            verapdf_state = "absent"
+        facts = {
+            "version": _version(),
+            "checks": sorted([c.name for c in checks.CHECKS] + [b.name for b in checks.BATCH_CHECKS]),
+            "profiles": list(profiles.load_all()),
+            "verapdf": verapdf_state,
+            "antivirus": "configured" if settings.get("clamd") else "absent",
+        }
+        _installation_cache.update(key=key, at=now, facts=facts)
+        return dict(facts)
 
 
 @bp.get("/rules.json")

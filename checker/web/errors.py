@@ -32,6 +32,13 @@ MESSAGES = {
           "conservati. Riprova; se succede di nuovo, segnala il problema.",
           "Internal error"),
 }
+# A 413 for a body within MAX_CONTENT_LENGTH: a text field over MAX_FORM_MEMORY_SIZE or more
+# parts than MAX_FORM_PARTS (no browser form sends either; a script or an attack does).
+FORM_LIMITS_TEXT = ("Il modulo inviato contiene un campo di testo troppo lungo (oltre {field} MB) "
+                    "o troppe parti (oltre {parts}). Accorcia il testo del messaggio e invia i "
+                    "file dal modulo di verifica.")
+FORM_LIMITS_EN = ("The form sent has a text field that is too long (over {field} MB) or too many "
+                  "parts (over {parts}). Shorten the message text and send the files from the form.")
 CSRF_TEXT = ("Il modulo è scaduto o non è valido (protezione contro l'invio da altri siti). "
              "Torna al modulo, ricarica la pagina e invia di nuovo i file.")
 EN_TEXT = {
@@ -55,6 +62,8 @@ def wants_json() -> bool:
 
 
 def _drain_body() -> None:
+    if getattr(request, "body_consumed", False):
+        return  # read whole before the limit tripped (form parsing): nothing left to drain
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     length = request.content_length or 0
     if not length or length > DRAIN_CAP_FACTOR * max(limit, 1):
@@ -73,10 +82,17 @@ def _drain_body() -> None:
         pass
 
 
-def _limit_mb() -> str:
-    """The upload limit as people write it: "100", "1", "0,5"."""
-    mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024)
+def _limit_mb(key: str = "MAX_CONTENT_LENGTH") -> str:
+    """A byte limit as people write it in MB: "100", "1", "0,5"."""
+    mb = (current_app.config.get(key) or 0) / (1024 * 1024)
     return f"{mb:.3g}".replace(".", ",")
+
+
+def _over_form_limits() -> bool:
+    """A 413 whose body was within the upload limit: a form field or part count tripped it."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    length = request.content_length
+    return bool(limit and length is not None and length <= limit)
 
 
 def handle_http(exc: HTTPException):
@@ -89,7 +105,12 @@ def handle_http(exc: HTTPException):
     is_csrf = isinstance(exc, CSRFError)
     if is_csrf:
         title_it, text_it, text_en = "Modulo scaduto o non valido", CSRF_TEXT, EN_TEXT["csrf"]
-    text_it, text_en = text_it.format(limit=_limit_mb()), text_en.format(limit=_limit_mb())
+    if isinstance(exc, RequestEntityTooLarge) and _over_form_limits():
+        title_it, title_en = "Modulo troppo grande", "Form too large"
+        text_it, text_en = FORM_LIMITS_TEXT, FORM_LIMITS_EN
+    limits = {"limit": _limit_mb(), "field": _limit_mb("MAX_FORM_MEMORY_SIZE"),
+              "parts": current_app.config.get("MAX_FORM_PARTS") or 1000}
+    text_it, text_en = text_it.format(**limits), text_en.format(**limits)
     if wants_json():
         code = "csrf" if is_csrf else title_en.lower().replace(" ", "-")
         return api_error(status, code, text_it, text_en)

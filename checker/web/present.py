@@ -20,6 +20,18 @@ VERDICT_STYLE = {"ready": "success", "fix": "danger", "undetermined": "warning"}
 VERDICT_ICON = {"ready": "it-check-circle", "fix": "it-close-circle", "undetermined": "it-help-circle"}
 
 
+# Rules that say a document was not scanned for malware (no antivirus, or it failed).
+ANTIVIRUS_NOT_RUN_CODES = frozenset({"AV002", "AV003"})
+ANTIVIRUS_NOT_RUN = {"it": "antivirus non eseguito", "en": "antivirus not run"}
+
+
+def antivirus_not_run(data: dict[str, Any]) -> bool:
+    """A "ready" report in which some file was not scanned: the banner must say so, a file
+    nobody scanned for malware is not ready without a word about it."""
+    return data.get("verdict") == "ready" and any(
+        f["code"] in ANTIVIRUS_NOT_RUN_CODES for d in data.get("documents", []) for f in d["findings"])
+
+
 @dataclass
 class DocNode:
     """A document of the report with the documents unwrapped from it (p7m content, ...)."""
@@ -125,6 +137,7 @@ def template_globals() -> dict[str, Any]:
         "sprite": sprite,
         "placeholders": placeholders,
         "nav_items": nav_items,
+        "antivirus_not_run": antivirus_not_run, "ANTIVIRUS_NOT_RUN": ANTIVIRUS_NOT_RUN,
     }
 
 

@@ -32,12 +32,17 @@ class InMemoryRequest(Request):
                          content_length=None):
         return io.BytesIO()
 
+    # True once the whole body has been read from the socket: an error page (a 413 for a
+    # text field over MAX_FORM_MEMORY_SIZE, too many parts) must not wait to read it again.
+    body_consumed = False
+
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
             return
         if self.mimetype == "multipart/form-data":
             boundary = self.mimetype_params.get("boundary", "").encode("latin-1", "replace")
             body = self.get_data(cache=True)  # bounded by MAX_CONTENT_LENGTH (413 beyond)
+            self.body_consumed = True
             if boundary:
                 self._cached_data = repair_part_headers(body, boundary)
         try:
@@ -88,8 +93,20 @@ def clean_name(raw: str | None, fallback: str) -> str:
     replaced by U+FFFD by Werkzeug). We keep what the user sees in their file manager:
     "y.pdf", "passwd" — never a path, never an empty name.
     """
+    return _last_component(raw, drop_controls=True) or fallback
+
+
+def sent_name(raw: str | None) -> str:
+    """The name as clean_name() makes it but with its control characters kept, when it has
+    any ("istanza.exe\\0.pdf"), else "": the name rules judge what the client really sent."""
+    kept = _last_component(raw, drop_controls=False)
+    return kept if kept != _last_component(raw, drop_controls=True) else ""
+
+
+def _last_component(raw: str | None, drop_controls: bool) -> str:
     name = raw or ""
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")  # NUL, CR, LF, ...
+    if drop_controls:
+        name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")  # NUL, CR, LF, ...
     name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     if set(name) <= {"."}:  # ".", "..": a path step, not a name
         name = ""
@@ -98,7 +115,7 @@ def clean_name(raw: str | None, fallback: str) -> str:
         stem, ext = os.path.splitext(name)
         ext = ext[:20]
         name = stem[: MAX_NAME_LENGTH - len(ext)] + ext
-    return name or fallback
+    return name
 
 
 # The quoted filename parameter as sent, before Werkzeug removes backslash escapes.
@@ -161,7 +178,8 @@ def read_files(parts: list[FileStorage]) -> list[InputFile]:
             data = storage.read()
         finally:
             storage.close()
-        name = _unique(clean_name(client_name(storage), f"file-{n}"), taken)
+        raw = client_name(storage)
+        name = _unique(clean_name(raw, f"file-{n}"), taken)
         taken.add(name)
-        files.append(InputFile(name=name, data=data))
+        files.append(InputFile(name=name, data=data, sent_name=sent_name(raw)))
     return files

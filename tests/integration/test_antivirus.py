@@ -113,3 +113,39 @@ def test_identical_documents_are_scanned_once(clamd_address):
     items = [(InputFile(f"{i}.txt", gen_content.eicar_txt()), FormatInfo(id="txt")) for i in range(3)]
     results = antivirus.run_batch(items, _ctx(clamd=clamd_address))
     assert all([f.code for f in r.findings] == ["AV001"] for r in results.values())
+
+
+# --- the verdict banner says when no antivirus ran ------------------------------------------
+
+def _result_page(settings: dict | None):
+    import io
+
+    import lxml.html
+
+    from app import create_app
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "CHECK_SETTINGS": settings})
+    data = {"profile": "generic", "sender": "mario.rossi@pec.it", "subject": "Richiesta di accesso agli atti",
+            "doc_type": "Istanza", "files": [(io.BytesIO(gen_content.eicar_txt()), "istanza.txt")]}
+    r = app.test_client().post("/check", data=data, content_type="multipart/form-data")
+    assert r.status_code == 200
+    return lxml.html.fromstring(r.get_data(as_text=True))
+
+
+def test_without_antivirus_the_ready_banner_says_the_files_were_not_scanned():
+    page = _result_page({**SETTINGS, "clamd": ""})
+    banner = page.get_element_by_id("verdict")
+    text = banner.text_content()
+    assert banner.get("data-verdict") == "ready" and banner.get("data-antivirus") == "not-run"
+    assert "Pronto per l'invio — antivirus non eseguito" in text
+    assert "non sono stati controllati da un antivirus" in text
+    assert "alert-success" not in banner.get("class")     # not the plain green "ready"
+    assert "antivirus non eseguito" in page.findtext(".//title")
+
+
+def test_with_the_private_clamd_eicar_in_a_txt_is_av001_and_to_fix(clamd_address):
+    page = _result_page(av_settings(clamd_address))
+    banner = page.get_element_by_id("verdict")
+    assert banner.get("data-verdict") == "fix" and banner.get("data-antivirus") is None
+    assert "Da correggere" in banner.text_content()
+    assert "antivirus non eseguito" not in banner.text_content()
+    assert page.xpath("//a[@class='rule-code' and text()='AV001']")

@@ -149,6 +149,15 @@ def test_api_hostile_file_names_are_cleaned(client, raw, shown):
     assert r.get_json()["documents"][0]["name"] == shown
 
 
+def test_api_nul_smuggled_name_is_shown_clean_and_judged_as_sent(client):
+    r = post(client, [("istanza.exe\x00.pdf", txt_bytes())])
+    report = r.get_json()
+    assert report["documents"][0]["name"] == "istanza.exe.pdf"
+    [found] = [f for f in report["message"]["findings"] if f["code"] == "MSG037"]
+    assert found["severity"] == "error" and found["location"] == "istanza.exe<U+0000>.pdf"
+    assert report["verdict"] == "fix"
+
+
 def test_api_non_utf8_file_name_is_read_as_windows_text(client):
     body = (b"--B\r\nContent-Disposition: form-data; name=\"files\"; filename=\"perch\xe9.txt\"\r\n"
             b"Content-Type: text/plain\r\n\r\nOggetto: prova di invio\r\n--B--\r\n")

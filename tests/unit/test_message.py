@@ -728,6 +728,17 @@ def test_control_characters_are_shown_visibly():
     assert "<U+202E>" in found[0].location and "\u202e" not in found[0].args["name"]
 
 
+def test_a_name_cleaned_for_display_is_judged_as_sent():
+    # the upload form shows "istanza.exe.pdf" but the client sent a NUL after ".exe"
+    shown, sent = "istanza.exe.pdf", "istanza.exe\x00.pdf"
+    sub = good_submission(main=shown, files=[InputFile(shown, b"x", sent_name=sent)])
+    found = [f for f in run(sub) if f.code == "MSG037"]
+    assert found and found[0].args["chars"] == "U+0000"
+    assert found[0].location == "istanza.exe<U+0000>.pdf" and "\x00" not in found[0].args["suggested"]
+    assert not [f for f in run(good_submission(main=shown, files=[InputFile(shown, b"x")]))
+                if f.code == "MSG037"]
+
+
 # ── the whole rule set on a clean submission ───────────────────────────────────────────────
 
 @pytest.mark.parametrize("profile_id", list(profiles.load_all()))
