@@ -5,7 +5,7 @@
 
 Value types are judged as veraPDF's ValidatorsContainer does: case-insensitive, "Open/Closed
 Choice of" and Bag/Seq/Alt prefixes dropped, against the XMP specification's types and the
-structure types the packet's own extension schemas define (with a namespace and fields).
+types the packet's own extension schemas define (veraPDF 1.30's ValidatorsContainerCreator).
 
 Imports: pikepdf besides its own modules.
 """
@@ -155,14 +155,14 @@ def _simple(node: Node | None) -> str | None:
 
 
 def _defined_type(vt: Node) -> str | None:
-    """The name of a value type an extension schema defines, when veraPDF registers it: a
-    type name, a namespace URI and at least one field with a name and a value type."""
+    """The name of a value type an extension schema defines, when veraPDF 1.30 registers it:
+    any named type without fields (then a Text), a structure when it also has a namespace."""
     name = _simple(vt.field(S.NS_PDFA_TYPE, "type"))
     namespace = _simple(vt.field(S.NS_PDFA_TYPE, "namespaceURI"))
     fields = [f for f in _items(vt.field(S.NS_PDFA_TYPE, "field"))
               if _simple(f.field(S.NS_PDFA_FIELD, "name")) is not None
               and _simple(f.field(S.NS_PDFA_FIELD, "valueType")) is not None]
-    return name if name is not None and namespace is not None and fields else None
+    return name if name is not None and (not fields or namespace is not None) else None
 
 
 def _simplified(vtype: str) -> str:
