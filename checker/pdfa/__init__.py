@@ -12,8 +12,9 @@ an undecided rule and no failure is reported as not checked (compliant None). Cl
 do not check are listed in clauses.UNCOVERED_IT, so the report can say the built-in
 result is a pre-check. What differs between parts 1, 2 and 3 is data in parts.py.
 
-Imports: pikepdf, fontTools, lxml, checker.pdf (the one PDF/A claim reader) and its own
-modules only (a validator: no checker.checks).
+Imports: pikepdf, fontTools, lxml, asn1crypto (signatures' PKCS#7), checker.pdf (the one
+PDF/A claim reader) and its own modules only (a validator: no checker.checks). An embedded
+file of a PDF/A-2 is validated by this same validator, nested to MAX_EMBEDDED_DEPTH.
 """
 from __future__ import annotations
 
