@@ -12,19 +12,21 @@ an undecided rule and no failure is reported as not checked (compliant None). Cl
 do not check are listed in clauses.UNCOVERED_IT, so the report can say the built-in
 result is a pre-check. What differs between parts 1, 2 and 3 is data in parts.py.
 
-Imports: pikepdf, fontTools, lxml, checker.pdf (the one PDF/A claim reader) and its own
-modules only (a validator: no checker.checks).
+Imports: pikepdf, fontTools, lxml, asn1crypto (signatures' PKCS#7), checker.pdf (the one
+PDF/A claim reader) and its own modules only (a validator: no checker.checks). An embedded
+file of a PDF/A-2 is validated by this same validator, nested to MAX_EMBEDDED_DEPTH.
 """
 from __future__ import annotations
 
+import functools
 import io
 import logging
 
 import pikepdf
 
 from ..pdf import claimed_flavour
-from . import (colour, embedded, font_dicts, fonts, graphics, interactive, logical, metadata,
-               structure)
+from . import (colour, cross_references, embedded, font_dicts, fonts, graphics, interactive, logical,
+               metadata, metadata_packet, presentation, signatures, structure)
 from .document import Budget, Document, Undecidable
 from .model import Failure, Flavour, PdfaReport, Undecided
 
@@ -40,13 +42,29 @@ FAMILIES = {
     "interactive": interactive.check,
     "embedded": embedded.check,
     "logical": logical.check,
+    "signatures": signatures.check,
+    "cross_references": cross_references.check,
+    "metadata_packet": metadata_packet.check,
+    "presentation": presentation.check,
 }
 MAX_FAILURES = 200
+MAX_EMBEDDED_DEPTH = 3  # files embedded in embedded files validated recursively, this deep
 MAX_REASONS = 5  # undecided rules named in the not-checked reason
 
 
 def validate(data: bytes, flavour: str | Flavour | None = None) -> PdfaReport:
     """Validate a PDF against its claimed PDF/A flavour (or `flavour` when given)."""
+    return _validate(data, flavour, depth=0)
+
+
+def _nested(data: bytes, flavour: str, depth: int) -> bool | None:
+    """Whether an embedded file complies with `flavour` (None: not decided or too deep)."""
+    if depth >= MAX_EMBEDDED_DEPTH:
+        return None
+    return _validate(data, flavour, depth=depth + 1).compliant
+
+
+def _validate(data: bytes, flavour: str | Flavour | None, depth: int) -> PdfaReport:
     try:
         pdf = pikepdf.open(io.BytesIO(data), suppress_warnings=True)
     except pikepdf.PasswordError:
@@ -61,7 +79,8 @@ def validate(data: bytes, flavour: str | Flavour | None = None) -> PdfaReport:
             reason = ("il file non dichiara la conformità PDF/A" if not claimed
                       else f"il file dichiara un livello PDF/A non gestito: «{claimed}»")
             return PdfaReport(None, claimed, None, not_checked_reason=reason)
-        doc = Document(data=data, pdf=pdf, flavour=chosen)
+        doc = Document(data=data, pdf=pdf, flavour=chosen,
+                       validate_embedded=functools.partial(_nested, depth=depth))
         report = PdfaReport(chosen, claimed, None)
         for family, run in FAMILIES.items():
             try:

@@ -6,8 +6,8 @@ Every walk over the object graph keeps a visited set (reference loops) and a bud
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from collections.abc import Iterator
 
 import pikepdf
 
@@ -116,6 +116,9 @@ class Document:
     data: bytes
     pdf: pikepdf.Pdf
     flavour: Flavour
+    # validates an embedded file against a flavour: compliant True/False, None when undecided
+    # (or nested too deep); None when embedded files are not to be validated
+    validate_embedded: Callable[[bytes, str], bool | None] | None = field(default=None, repr=False)
     _objects: list | None = field(default=None, repr=False)
     rules: PartRules = field(init=False, repr=False)
 

@@ -40,7 +40,14 @@ def check(doc: Document) -> Iterator[Outcome]:
             s = name(get(elem, "/S"))
             if get(elem, "/Lang") is not None:
                 langs.append((get(elem, "/Lang"), "struttura logica"))
-            if s is None or s in STANDARD_TYPES or s in reported:
+            if s is None or s in reported:
+                continue
+            if s in STANDARD_TYPES:
+                if p >= 2 and _remapped_away(s, role_map):
+                    reported.add(s)
+                    yield Failure(p, rules.structure_types_clause, 3,
+                                  f"il tipo standard «{s}» è rimappato a un tipo non standard",
+                                  "struttura logica")
                 continue
             problem = _role_problem(s, role_map)
             if problem:
@@ -73,6 +80,13 @@ def _role_problem(s: str, role_map) -> str:
         seen.add(target)
         current = target
     return "loop"
+
+
+def _remapped_away(s: str, role_map) -> bool:
+    """A standard type that the RoleMap maps on, ending at a non-standard type (ISO
+    19005-2/3 6.7.3.4; veraPDF resolves an element's type through the RoleMap first)."""
+    target = name(get(role_map, "/" + s)) if is_dict(role_map) else None
+    return target is not None and target not in STANDARD_TYPES and _role_problem(target, role_map) != ""
 
 
 def _elements(root) -> Iterator:

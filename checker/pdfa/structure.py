@@ -58,16 +58,9 @@ def _trailer(doc: Document) -> Iterator[Outcome]:
         yield Failure(p, "6.1.3", 3, "ci sono dati dopo l'ultimo marcatore %%EOF")
 
 
-# an object at a startxref offset: a cross-reference stream (PDF 1.5), which PDF/A-1 forbids
-_XREF_STREAM = re.compile(rb"\d+[ \t\r\n\f\0]+\d+[ \t\r\n\f\0]+obj\b")
-
-
 def _xref_syntax(doc: Document) -> Iterator[Outcome]:
     p, data = doc.part, doc.data
     offsets = [int(x) for x in re.findall(rb"startxref[ \t\r\n]+(\d+)", data[-(1 << 20):])]
-    if p == 1 and (any(_XREF_STREAM.match(data, off) for off in set(offsets) if off < len(data))
-                   or get(doc.trailer, "/XRefStm") is not None):
-        yield Failure(p, "6.1.4", 3, "il file usa uno stream di riferimenti incrociati (XRef stream)")
     for off in set(offsets):
         if off >= len(data) or not data.startswith(b"xref", off):
             continue

@@ -51,6 +51,9 @@ class Packet:
     properties: list[Node]
     prefixes: dict[str, str]        # namespace URI -> a prefix used in the packet
     used_prefixes: dict[str, set[str]]  # namespace URI -> prefixes of elements/attributes in it
+    # (namespace URI, local name) -> the prefixes it is written with (an attribute only when
+    # one prefix is bound to its namespace: lxml does not keep an attribute's prefix)
+    property_prefixes: dict[tuple[str, str], set[str]]
     header: str | None              # the <?xpacket begin=...?> data, if any
 
     def get(self, ns: str, local: str) -> Node | None:
@@ -90,6 +93,7 @@ def parse(data: bytes) -> Packet:
         raise XmpError("manca l'elemento rdf:RDF")
     prefixes: dict[str, str] = {}
     used: dict[str, set[str]] = {}
+    written: dict[tuple[str, str], set[str]] = {}
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -98,12 +102,14 @@ def parse(data: bytes) -> Packet:
                 prefixes[uri] = prefix
         if el.prefix:
             used.setdefault(_split(el.tag)[0], set()).add(el.prefix)
+            written.setdefault(_split(el.tag), set()).add(el.prefix)
         for attr in el.attrib:
             ns, _ = _split(attr)
             if ns:
-                for prefix, uri in (el.nsmap or {}).items():
-                    if uri == ns and prefix:
-                        used.setdefault(ns, set()).add(prefix)
+                bound = [prefix for prefix, uri in (el.nsmap or {}).items() if uri == ns and prefix]
+                used.setdefault(ns, set()).update(bound)
+                if len(bound) == 1:
+                    written.setdefault(_split(attr), set()).add(bound[0])
     budget = [MAX_NODES]
     props: list[Node] = []
     for rdf in rdfs:
@@ -113,7 +119,8 @@ def parse(data: bytes) -> Packet:
             if desc.tag != f"{{{RDF}}}Description":
                 raise XmpError(f"elemento inatteso in rdf:RDF: {desc.tag}")
             props.extend(_description_props(desc, budget))
-    return Packet(properties=props, prefixes=prefixes, used_prefixes=used, header=header)
+    return Packet(properties=props, prefixes=prefixes, used_prefixes=used, property_prefixes=written,
+                  header=header)
 
 
 def _description_props(desc, budget) -> list[Node]:

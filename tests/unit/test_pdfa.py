@@ -15,6 +15,7 @@ from checker import catalogue, pdfa, profiles
 from checker.checks import CheckContext
 from checker.checks import pdfa as pdfa_check
 from checker.model import FormatInfo, InputFile
+from pdfa_spec.cases_structure_meta import signed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -355,15 +356,12 @@ def _inherited_resources(pdf):
 
 
 def _signature_widget(rect, appearance: bool = False):
-    """A signature field as signing tools add it: invisible ones have an all-zero /Rect."""
+    """A signature field as signing tools add it: invisible ones have an all-zero /Rect.
+    The field is empty; `signed` fills it with a real signature (pdfa_spec's pyHanko signer)."""
     def tweak(pdf):
-        sig = pdf.make_indirect(pikepdf.Dictionary(
-            Type=pikepdf.Name.Sig, Filter=pikepdf.Name("/Adobe.PPKLite"),
-            SubFilter=pikepdf.Name("/ETSI.CAdES.detached"), ByteRange=[0, 0, 0, 0],
-            Contents=pikepdf.String(b"\x00" * 64)))
         widget = pdf.make_indirect(pikepdf.Dictionary(
             Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Sig,
-            T=pikepdf.String("Firma1"), V=sig, F=132, Rect=rect, P=pdf.pages[0].obj))
+            T=pikepdf.String("Firma1"), F=132, Rect=rect, P=pdf.pages[0].obj))
         if appearance:
             widget.AP = pikepdf.Dictionary(N=pdf.make_stream(b"", Type=pikepdf.Name.XObject,
                                                              Subtype=pikepdf.Name.Form, BBox=[0, 0, 1, 1]))
@@ -403,9 +401,10 @@ def _resaved(data: bytes, **options) -> bytes:
                           object_stream_mode=pikepdf.ObjectStreamMode.generate),
                  id="object-and-xref-streams"),
     pytest.param(_resaved(make_pdf(tweak=_with_truetype(None)), linearize=True), id="linearised"),
-    pytest.param(make_pdf(tweak=_signature_widget([0, 0, 0, 0])), id="invisible-signature"),
-    pytest.param(make_pdf(tweak=_signature_widget([350, 50, 550, 110], appearance=True)),
-                 id="visible-signature-with-appearance"),
+    pytest.param(signed(make_pdf(tweak=_signature_widget([0, 0, 0, 0])), field="Firma1"),
+                 id="invisible-signature"),
+    pytest.param(signed(make_pdf(tweak=_signature_widget([350, 50, 550, 110], appearance=True)),
+                        field="Firma1"), id="visible-signature-with-appearance"),
     pytest.param(make_pdf(part=3, tweak=_invoice_attachment()), id="pdfa3-invoice-attachment"),
 ])
 def test_real_world_conforming_patterns_pass(data):
