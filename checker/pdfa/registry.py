@@ -122,3 +122,20 @@ def unlisted() -> list[str]:
     """Profile rules that coverage.toml neither implements nor explains (must be empty)."""
     implemented, not_implemented = _coverage_table()
     return [rid for rid in rules() if rid not in implemented and rid not in not_implemented]
+
+
+def coverage_summary() -> list[dict[str, object]]:
+    """One row per flavour: rules in veraPDF's profile, implemented, percentage."""
+    rows = []
+    for flavour in FLAVOURS:
+        cov = coverage(flavour)
+        done = sum(c.implemented for c in cov)
+        rows.append({"flavour": flavour, "rules": len(cov), "implemented": done,
+                     "percent": round(100 * done / len(cov), 1)})
+    return rows
+
+
+def coverage_rows(flavour: str, missing_only: bool) -> list[dict[str, object]]:
+    return [{"id": c.rule.id, "object": c.rule.object, "implemented": c.implemented,
+             "family": c.family, "reason": c.reason, "description": c.rule.description}
+            for c in coverage(flavour) if not (missing_only and c.implemented)]

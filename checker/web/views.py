@@ -5,6 +5,8 @@ from flask import Blueprint, current_app, render_template, request
 
 from .. import engine, profiles, report
 from ..model import Submission
+from ..pdfa import registry
+from ..pdfa.model import FLAVOURS
 from . import present
 from .forms import CheckForm
 from .uploads import chosen_parts, clean_name, read_files
@@ -51,3 +53,13 @@ def check():
 @bp.get("/rules")
 def rules():
     return render_template("rules.html", catalogue=present.catalogue_json())
+
+
+@bp.get("/rules/pdfa")
+def pdfa_rules():
+    """The built-in PDF/A validator's coverage of veraPDF's rules, per flavour."""
+    flavour = request.args.get("flavour", "2b")
+    if flavour not in FLAVOURS:
+        flavour = "2b"
+    return render_template("pdfa_rules.html", summary=registry.coverage_summary(), flavour=flavour,
+                           flavours=FLAVOURS, missing=registry.coverage_rows(flavour, missing_only=True))

@@ -1,7 +1,8 @@
-"""Pins the built-in PDF/A validator's agreement with veraPDF's developer corpus.
-
-Zero false fails (a -pass- file reported non-compliant) and per-folder agreement at least
-the measured value, rounded down. Raise the floors when the validator improves.
+"""The built-in PDF/A validator measured on veraPDF's developer corpus (its expected verdicts
+are in the file names): zero false fails (a -pass- file reported non-compliant) and at least
+97 % agreement in every folder — the goal of issue 10, not a floor tuned to today's figures.
+The validator's rules come from veraPDF's profiles (tests/unit/test_pdfa_rules.py); this
+corpus only measures them.
 """
 from __future__ import annotations
 
@@ -11,19 +12,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus" / "verapdf"
+from conftest import CORPUS, require
 
-# Agreement measured with bench/pdfa_bench.py, rounded down (percent).
-FLOORS = {
-    "PDF_A-1a": 100,
-    "PDF_A-1b": 99,
-    "PDF_A-2a": 100,
-    "PDF_A-2b": 99,
-    "PDF_A-2u": 100,
-    "PDF_A-3b": 100,
-    "TWG test files": 98,
-}
+ROOT = Path(__file__).resolve().parents[2]
+
+MIN_AGREEMENT = 0.97
+FOLDERS = {"PDF_A-1a", "PDF_A-1b", "PDF_A-2a", "PDF_A-2b", "PDF_A-2u", "PDF_A-3b", "TWG test files"}
 
 
 def _bench():
@@ -35,16 +29,15 @@ def _bench():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"veraPDF corpus not present at {CORPUS}")
 def test_corpus_agreement_and_zero_false_fails():
     bench = _bench()
-    outcomes = bench.run(bench.cases(CORPUS), workers=2, qpdf=False)
+    outcomes = bench.run(bench.cases(require(CORPUS, "the veraPDF corpus")), workers=2, qpdf=False)
     false_fails = [str(o.case.path.relative_to(CORPUS)) + f" {o.failed}"
                    for o in outcomes if o.case.expected and o.compliant is False]
     assert false_fails == []
     crashes = [o.reason for o in outcomes if o.reason and o.reason.startswith(("CRASH", "timeout"))]
     assert crashes == []
     table = bench.summary(outcomes)
-    assert set(table) == set(FLOORS)
+    assert set(table) == FOLDERS
     for folder, row in table.items():
-        assert 100 * row["agreement"] >= FLOORS[folder], (folder, row)
+        assert row["agreement"] >= MIN_AGREEMENT, (folder, row)
