@@ -68,7 +68,7 @@ def simple_truetype(font_dict, desc, codes: set[int]) -> Iterator[tuple[int, flo
         flags = int(get(desc, "/Flags", 0))
     except (TypeError, ValueError) as exc:
         raise Undecidable("/FirstChar o /Flags assente o non numerico") from exc
-    base, differences = _encoding(font_dict)
+    base, differences = simple_encoding(font_dict)
     try:
         tables = {(t.platformID, t.platEncID): t.cmap for t in program["cmap"].tables}
     except Exception as exc:  # noqa: BLE001 - fontTools fails on damaged programs in any way
@@ -210,7 +210,7 @@ def missing_cff_glyphs(font_dict, desc, codes: set[int]) -> list[str]:
         builtin = top.Encoding if isinstance(top.Encoding, list) else None
     except Exception as exc:  # noqa: BLE001 - fontTools reads these lazily and fails in any way
         raise _unreadable("CFF", exc) from exc
-    base, differences = _encoding(font_dict)
+    base, differences = simple_encoding(font_dict)
     # a glyph counts as present when the program has it under any name for the same character
     present_chars = {agl.toUnicode(g) for g in charset} - {""}
     missing = []
@@ -310,7 +310,7 @@ def cidset_omissions(desc) -> list[int]:
     return missing
 
 
-def _encoding(font_dict) -> tuple[str | None, dict[int, str]]:
+def simple_encoding(font_dict) -> tuple[str | None, dict[int, str]]:
     """The simple font's base encoding name and its /Differences as code → glyph name."""
     enc = get(font_dict, "/Encoding")
     base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))

@@ -14,6 +14,7 @@ from fontTools.ttLib import TTFont
 from . import font_metrics
 from .document import Document, Undecidable, as_list, get, is_dict, name, objgen, read_stream
 from .model import Failure, Outcome
+from .tounicode import shown_codes, to_unicode_map
 from .usage import TextUse, usage
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
@@ -342,19 +343,11 @@ def _glyph_names(font) -> dict[int, str]:
     """code -> glyph name, from /Differences over the font program's built-in encoding.
     Codes whose name cannot be known are left out (and so never judged)."""
     names: dict[int, str] = {}
-    enc = get(font, "/Encoding")
-    base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))
+    base, differences = font_metrics.simple_encoding(font)
     if base is None and name(get(font, "/Subtype")) != "Type3":
         names.update(_builtin_encoding(font))
     # (a standard base encoding adds nothing: every name in it is a standard glyph name)
-    if is_dict(enc):
-        code = None
-        for item in as_list(get(enc, "/Differences")):
-            if isinstance(item, int) and not isinstance(item, bool):
-                code = int(item)
-            elif isinstance(item, pikepdf.Name) and code is not None:
-                names[code] = name(item) or ""
-                code += 1
+    names.update(differences)
     return names
 
 
@@ -391,9 +384,6 @@ def _builtin_encoding(font) -> dict[int, str]:
     return {}
 
 
-_HEX_TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>")
-
-
 _FORBIDDEN_UNICODE = ("\u0000", "\ufeff", "\ufffe")
 
 
@@ -403,8 +393,8 @@ def _bad_unicode_values(font, stream, raw: bytes) -> str | None:
     code no text uses (often .notdef mapped to <0000>) maps no glyph of the document."""
     if not raw:
         return None
-    mapping = _to_unicode_map(stream)
-    for code in sorted(set(_codes(font, raw))):
+    mapping = to_unicode_map(stream)
+    for code in sorted(set(shown_codes(font, raw))):
         text = mapping.get(code, "")
         for ch in _FORBIDDEN_UNICODE:
             if ch in text:
@@ -412,61 +402,13 @@ def _bad_unicode_values(font, stream, raw: bytes) -> str | None:
     return None
 
 
-def _hex_bytes(hexdigits: bytes) -> bytes:
-    """The bytes of a hex string's digits; an odd last digit stands for digit + 0
-    (ISO 32000-1 7.3.4.3)."""
-    digits = re.sub(rb"\s", b"", hexdigits).decode("ascii")
-    return bytes.fromhex(digits + "0" * (len(digits) % 2))
-
-
-def _to_unicode_map(stream, limit: int = 70_000) -> dict[int, str]:
-    """code -> Unicode text from a ToUnicode CMap (bfchar and bfrange), bounded."""
-    data = read_stream(stream, limit=4 << 20)
-    if data is None:
-        raise Undecidable("la mappa ToUnicode è troppo grande o non decodificabile")
-    out: dict[int, str] = {}
-
-    def text(hexdigits: bytes) -> str:
-        return _hex_bytes(hexdigits).decode("utf-16-be", "replace")
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
-        tokens = _HEX_TOKEN.findall(block)
-        for src, dst in zip(tokens[::2], tokens[1::2], strict=False):  # an odd token is left out
-            out[int(re.sub(rb"\s", b"", src) or b"0", 16)] = text(dst)
-    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
-        for m in re.finditer(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f\s]*>|\[[^\]]*\])", block):
-            lo, hi = int(m.group(1), 16), int(m.group(2), 16)
-            if hi - lo > limit:
-                continue
-            dst = m.group(3)
-            if dst.startswith(b"["):
-                for i, item in enumerate(_HEX_TOKEN.findall(dst)):
-                    out[lo + i] = text(item)
-            else:
-                base = _hex_bytes(dst[1:-1]) or b"\x00"
-                for i in range(hi - lo + 1):
-                    value = int.from_bytes(base, "big") + i
-                    out[lo + i] = value.to_bytes(max(len(base), 2), "big").decode("utf-16-be", "replace")
-            if len(out) > limit:
-                return out
-    return out
-
-
-def _codes(font, raw: bytes) -> list[int]:
-    sub = name(get(font, "/Subtype"))
-    if sub == "Type0":
-        if name(get(font, "/Encoding")) not in ("Identity-H", "Identity-V"):
-            return []
-        return [int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw) - 1, 2)]
-    return list(raw)
-
-
 def _private_use(doc: Document, font, raw: bytes, where: str) -> Iterator[Outcome]:
     """ISO 19005-2 6.2.11.7.3: Private Use Area characters need an ActualText."""
     to_unicode = get(font, "/ToUnicode")
     if not isinstance(to_unicode, pikepdf.Stream):
         return
-    mapping = _to_unicode_map(to_unicode)
-    for code in set(_codes(font, raw)):
+    mapping = to_unicode_map(to_unicode)
+    for code in set(shown_codes(font, raw)):
         text = mapping.get(code, "")
         if any(0xE000 <= ord(ch) <= 0xF8FF for ch in text):
             yield Failure(doc.part, "6.2.11.7.3", 1, f"il carattere {_label(font)} usa un simbolo "
