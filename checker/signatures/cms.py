@@ -22,16 +22,16 @@ import logging
 import re
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from datetime import datetime, UTC
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from asn1crypto import algos, cms, core, crl, keys, pem, x509
+from asn1crypto import cms, core, crl, pem, x509
 from asn1crypto import ocsp as asn1_ocsp
-from pyhanko_certvalidator.policy_decl import AlgorithmUsageConstraint, AlgorithmUsagePolicy
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
 from .asn1errors import parse_errors
-from . import certinfo, indications, revocation
+from . import ber, certinfo, indications, revocation
+from .policy import DatedAlgorithmPolicy, qualification, validation_time as _validation_time
 from .trust import TrustStore, load_trust, qualified_at
 
 if TYPE_CHECKING:
@@ -98,8 +98,9 @@ def load_envelope(data: bytes) -> Envelope:
         der, encoding = decode_transport(data)
         if der[:1] != b"\x30":
             raise EnvelopeError("not an ASN.1 SEQUENCE")
-        if len(der) > 1 and der[1] == 0x80:
-            encoding = "ber" if encoding == "der" else encoding
+        der, rewritten = definite_lengths(der)
+        if rewritten and encoding == "der":
+            encoding = "ber"
         info = cms.ContentInfo.load(der, strict=False)
         if info["content_type"].native != "signed_data":
             raise EnvelopeError(f"content type {info['content_type'].native}, not signedData")
@@ -118,6 +119,14 @@ def load_envelope(data: bytes) -> Envelope:
             si["sid"].native  # noqa: B018
             si["digest_algorithm"]["algorithm"].native  # noqa: B018
         return Envelope(signed_data=sd, encoding=encoding, content=content)
+
+
+def definite_lengths(der: bytes) -> tuple[bytes, bool]:
+    """BER of any depth (indefinite lengths, chunked OCTET STRINGs) as definite lengths."""
+    try:
+        return ber.to_definite(der)
+    except ber.BerError as exc:
+        raise EnvelopeError(str(exc)) from None
 
 
 def _present(value: core.Asn1Value | None) -> bool:
@@ -216,20 +225,13 @@ def resorted_signer_info(si: cms.SignerInfo) -> cms.SignerInfo | None:
     if ordered == encoded:
         return None
     body = b"".join(ordered)
-    tagged = b"\xa0" + _der_length(len(body)) + body
+    tagged = b"\xa0" + ber.der_length(len(body)) + body
     parts = [si["version"].dump(), si["sid"].dump(), si["digest_algorithm"].dump(), tagged,
              si["signature_algorithm"].dump(), si["signature"].dump()]
     if _present(si["unsigned_attrs"]):
         parts.append(si["unsigned_attrs"].dump())
     inner = b"".join(parts)
-    return cms.SignerInfo.load(b"\x30" + _der_length(len(inner)) + inner)
-
-
-def _der_length(n: int) -> bytes:
-    if n < 0x80:
-        return bytes([n])
-    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(raw)]) + raw
+    return cms.SignerInfo.load(b"\x30" + ber.der_length(len(inner)) + inner)
 
 
 def _digest(content: bytes, algorithm: str) -> bytes:
@@ -275,46 +277,6 @@ def _spec(store: TrustStore, revinfo: revocation.Revinfo | None = None,
         key_usage_settings=usage,
         signature_algorithm_policy=CMSAlgorithmUsagePolicy.lift_policy(policy),
     )
-
-
-class DatedAlgorithmPolicy(AlgorithmUsagePolicy):
-    """SHA-1 and RSA < 2048 are judged by date (ETSI TS 119 312): allowed for a signature
-    proven to exist before their sunset, refused after; MD2/MD5 and RSA < 1024 never."""
-
-    def digest_algorithm_allowed(self, algo: algos.DigestAlgorithm,
-                                 moment: datetime | None) -> AlgorithmUsageConstraint:
-        name = algo["algorithm"].native
-        if name in ("md2", "md5"):
-            return AlgorithmUsageConstraint(False, failure_reason=f"{name} is broken")
-        if name == "sha1":
-            return _dated(moment, certinfo.SHA1_SUNSET, "SHA-1")
-        return AlgorithmUsageConstraint(True)
-
-    def signature_algorithm_allowed(self, algo: algos.SignedDigestAlgorithm, moment: datetime | None,
-                                    public_key: keys.PublicKeyInfo | None) -> AlgorithmUsageConstraint:
-        try:
-            hash_algo = algo.hash_algo
-        except ValueError:
-            hash_algo = None
-        if hash_algo:
-            verdict = self.digest_algorithm_allowed(
-                algos.DigestAlgorithm({"algorithm": hash_algo}), moment)
-            if not verdict:
-                return verdict
-        if public_key is not None and public_key.algorithm == "rsa":
-            bits = public_key.bit_size
-            if bits < 1024:
-                return AlgorithmUsageConstraint(False, failure_reason=f"RSA {bits} bit")
-            if bits < certinfo.RSA_MIN_BITS:
-                return _dated(moment, certinfo.RSA1024_SUNSET, f"RSA {bits} bit")
-        return AlgorithmUsageConstraint(True)
-
-
-def _dated(moment: datetime | None, sunset: datetime, label: str) -> AlgorithmUsageConstraint:
-    if moment is not None and moment < sunset:
-        return AlgorithmUsageConstraint(True)
-    return AlgorithmUsageConstraint(False, not_allowed_after=sunset,
-                                    failure_reason=f"{label} not allowed after {sunset:%Y-%m-%d}")
 
 
 def _run(coro: Coroutine[Any, Any, _T]) -> _T:
@@ -363,13 +325,6 @@ def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None,
             result = attempt(resorted_signer_info(si) if resorted else si,
                              _spec(store, revinfo, status.signing_cert))
     return _to_result(result, si, store, kind, resorted, key_usage, revinfo, settings)
-
-
-def _validation_time(settings: dict[str, Any] | None) -> datetime:
-    raw = settings.get("validation_time") if settings else None
-    if raw:
-        return datetime.fromisoformat(raw).astimezone(UTC)
-    return datetime.now(UTC)
 
 
 def _to_result(result: Validated, si: cms.SignerInfo, store: TrustStore, kind: str, resorted: bool,
@@ -434,20 +389,6 @@ def _to_result(result: Validated, si: cms.SignerInfo, store: TrustStore, kind: s
         details["trust"] = "not_configured"
     findings.insert(0, indications.finding_for(info, trust_configured=store.configured))
     return SignerResult(info, findings)
-
-
-def qualification(described: certinfo.SignerCert, trusted_path: bool,
-                  in_list: bool | None) -> bool | None:
-    """Qualified signature: a QcCompliance + QcSSCD certificate on a trusted path, and,
-    when a trusted list is loaded, a CA/QC service of that list in force at the signing
-    time. None when it cannot be told (no trusted path)."""
-    if not described.qc_compliance:
-        return False
-    if not trusted_path:
-        return None
-    if in_list is not None:
-        return bool(in_list and described.qc_sscd)
-    return described.qc_sscd
 
 
 def _claimed_signing_time(si: cms.SignerInfo) -> datetime | None:

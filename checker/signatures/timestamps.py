@@ -21,8 +21,9 @@ from asn1crypto import cms, core, crl, tsp
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
 from .asn1errors import parse_errors
-from . import certinfo, indications
-from .cms import SignerResult, _present, _spec, _validation_time, trust_from_settings
+from . import ber, certinfo, indications
+from .cms import SignerResult, _present, _spec, trust_from_settings
+from .policy import validation_time
 
 TSD_OID = "1.2.840.113549.1.9.16.1.31"
 MAX_TOKENS = 20
@@ -69,6 +70,10 @@ def read_tsd(data: bytes) -> Stamped:
     from .cms import decode_transport
     with parse_errors(TimestampFormatError):
         der, _ = decode_transport(data)
+        try:
+            der, _ = ber.to_definite(der)
+        except ber.BerError as exc:
+            raise TimestampFormatError(str(exc)) from None
         info = TsdContentInfo.load(der, strict=False)
         if info["content_type"].dotted != TSD_OID:
             raise TimestampFormatError("not an RFC 5544 TimeStampedData")
@@ -165,7 +170,7 @@ def validate_token(token: cms.ContentInfo, content: bytes, settings: dict[str, A
         from .cms import _digest
         return _digest(content, algo)
 
-    moment = _validation_time(settings or {})
+    moment = validation_time(settings or {})
     timing = ValidationTimingInfo(validation_time=moment, best_signature_time=moment,
                                   point_in_time_validation=False)
     try:
