@@ -11,8 +11,8 @@ the cryptography:
 - the reference of Type SignedProperties resolves to the xades:SignedProperties inside
   this signature's own ds:Object/xades:QualifyingProperties, and that is the only
   SignedProperties and the only QualifyingProperties of the signature;
-- where it signs a ds:Object of its own, every other ds:Object (but the qualifying
-  properties) is signed too.
+- where it signs elements by Id, every ds:Object of its own (but the qualifying
+  properties) is signed whole.
 The SignedProperties this returns is the one whose signing time and signing certificate
 count; nothing is read from any other.
 """
@@ -89,9 +89,10 @@ def check(root: etree._Element, sig: etree._Element) -> References:
         if len(found) > 1:
             return References(f"l'identificativo firmato \"{ident}\" compare {len(found)} volte nel documento",
                               None, None)
-        targets.append(found[0])
         if ref.get("Type") == SIGNED_PROPERTIES_TYPE:
             signed_properties = found[0]
+        else:
+            targets.append(found[0])
     problem = _properties_problem(sig, signed_properties) or _unsigned_object(sig, targets)
     return References(problem, None, None if problem else signed_properties)
 
@@ -118,25 +119,29 @@ def _properties_problem(sig: etree._Element, signed: etree._Element | None) -> s
 
 
 def _unsigned_object(sig: etree._Element, targets: list[etree._Element]) -> str | None:
-    """Where the signature signs a ds:Object of its own (enveloping), another ds:Object
-    beside it that is neither signed nor the qualifying properties is a decoy."""
-    objects = list(sig.iterfind(f"{{{DS}}}Object"))
-    if not any(t is obj or _is_ancestor(obj, t) for t in targets for obj in objects):
+    """Where the signature signs elements by Id (not the whole document), every ds:Object
+    of its own but the qualifying properties must be signed whole: a signed element, or
+    an Object that holds nothing but one. Anything else beside them is a decoy."""
+    if not targets:
         return None
-    for obj in objects:
+    for obj in sig.iterfind(f"{{{DS}}}Object"):
         if any(local_name(child.tag) == "QualifyingProperties" for child in obj):
             continue
-        if any(t is obj or _is_ancestor(obj, t) for t in targets):
+        if any(_holds_only(obj, t) for t in targets):
             continue
         if len(obj) or (obj.text or "").strip():
             return "la firma contiene un oggetto (ds:Object) non firmato"
     return None
 
 
-def _is_ancestor(ancestor: etree._Element, el: etree._Element) -> bool:
-    parent = el.getparent()
-    while parent is not None:
-        if parent is ancestor:
-            return True
-        parent = parent.getparent()
-    return False
+def _holds_only(outer: etree._Element, target: etree._Element) -> bool:
+    """`target` is `outer`, or sits in it with nothing beside it at any level."""
+    el = target
+    while el is not outer:
+        parent = el.getparent()
+        if parent is None:
+            return False
+        if len(parent) != 1 or (parent.text or "").strip() or (el.tail or "").strip():
+            return False
+        el = parent
+    return True
