@@ -30,7 +30,8 @@ from asn1crypto import ocsp as asn1_ocsp
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
 from .asn1errors import parse_errors
-from . import ber, certinfo, indications, revocation
+from . import ber, certinfo, cmsattrs, indications, revocation
+from .cmsattrs import digest, present
 from .policy import DatedAlgorithmPolicy, qualification, validation_time as _validation_time
 from .trust import TrustStore, load_trust, qualified_at
 
@@ -112,7 +113,7 @@ def load_envelope(data: bytes) -> Envelope:
             raise EnvelopeError(f"{len(signer_infos)} signers: more than {MAX_SIGNERS}")
         eci = sd["encap_content_info"]
         content = None
-        if _present(eci["content"]):
+        if present(eci["content"]):
             content = _content_bytes(eci["content"])
         sd["certificates"].native  # noqa: B018 - force parsing now: errors surface here
         for si in signer_infos:
@@ -127,11 +128,6 @@ def definite_lengths(der: bytes) -> tuple[bytes, bool]:
         return ber.to_definite(der)
     except ber.BerError as exc:
         raise EnvelopeError(str(exc)) from None
-
-
-def _present(value: core.Asn1Value | None) -> bool:
-    """An OPTIONAL field that is really there (asn1crypto gives Void for absent ones)."""
-    return value is not None and not isinstance(value, core.Void) and value.contents is not None
 
 
 def _content_bytes(value: core.OctetString) -> bytes:
@@ -183,18 +179,50 @@ def validate_signers(sd: cms.SignedData, content: bytes | None, settings: dict[s
         try:
             results.append(_validate_one(sd, si, content, store, settings or {}, kind, key_usage))
         except RecursionError:
-            results.append(_format_failure(kind, "ASN.1 nested too deeply", index))
+            results.append(library_failure(sd, si, kind, "ASN.1 nested too deeply", index))
         except MemoryError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a signer we cannot process is a finding
-            results.append(_format_failure(kind, f"{type(exc).__name__}: {exc}"[:300], index))
+        except Exception as exc:  # noqa: BLE001 - a library failure: undetermined, and why
+            results.append(library_failure(sd, si, kind, f"{type(exc).__name__}: {exc}"[:300], index))
     return results
 
 
-def _format_failure(kind: str, detail: str, index: int) -> SignerResult:
-    info = SignatureInfo(kind=kind, indication=Indication.FAILED, sub_indication=SubIndication.FORMAT_FAILURE,
-                         details={"error": detail, "signer_index": index})
+def library_failure(sd: cms.SignedData, si: cms.SignerInfo, kind: str, detail: str, index: int,
+                    details: dict[str, Any] | None = None) -> SignerResult:
+    """A signer the validation library could not process: INDETERMINATE (nothing says the
+    signature is broken), the library's reason, and the signer named when its certificate
+    can be found — never a lost signature."""
+    signer = codice = issuer = None
+    try:
+        cert = signer_certificate(sd, si)
+        if cert is not None:
+            described = certinfo.describe(cert)
+            signer, codice, issuer = described.signer, described.codice_fiscale, described.issuer
+    except Exception:  # noqa: BLE001 - the name is a courtesy; the failure is already reported
+        pass
+    info = SignatureInfo(kind=kind, signer=signer, codice_fiscale=codice, issuer=issuer,
+                         indication=Indication.INDETERMINATE, sub_indication=SubIndication.GENERIC,
+                         details={"error": f"errore della libreria di verifica: {detail}",
+                                  "signer_index": index, **(details or {})})
     return SignerResult(info, [indications.finding_for(info)])
+
+
+def signer_certificate(sd: cms.SignedData, si: cms.SignerInfo) -> x509.Certificate | None:
+    """The certificate `si` names (issuer and serial, or subject key identifier)."""
+    if not present(sd["certificates"]):
+        return None
+    sid = si["sid"]
+    for choice in sd["certificates"]:
+        if choice.name != "certificate":
+            continue
+        cert = choice.chosen
+        if sid.name == "issuer_and_serial_number":
+            if (cert.issuer == sid.chosen["issuer"]
+                    and cert.serial_number == sid.chosen["serial_number"].native):
+                return cert
+        elif cert.key_identifier == sid.chosen.native:
+            return cert
+    return None
 
 
 def single_signer(sd: cms.SignedData, si: cms.SignerInfo) -> cms.SignedData:
@@ -207,9 +235,9 @@ def single_signer(sd: cms.SignedData, si: cms.SignerInfo) -> cms.SignedData:
             {"content_type": sd["encap_content_info"]["content_type"].native}),
         "signer_infos": cms.SignerInfos([si]),
     }
-    if _present(sd["certificates"]):
+    if present(sd["certificates"]):
         fields["certificates"] = sd["certificates"]
-    if _present(sd["crls"]):
+    if present(sd["crls"]):
         fields["crls"] = sd["crls"]
     return cms.SignedData(fields)
 
@@ -218,7 +246,7 @@ def resorted_signer_info(si: cms.SignerInfo) -> cms.SignerInfo | None:
     """The SignerInfo with its signed attributes in DER (sorted SET OF) order, built from
     each attribute's original bytes; None if they already are in order."""
     attrs = si["signed_attrs"]
-    if not _present(attrs):
+    if not present(attrs):
         return None
     encoded = [a.dump() for a in attrs]
     ordered = sorted(encoded)
@@ -228,18 +256,10 @@ def resorted_signer_info(si: cms.SignerInfo) -> cms.SignerInfo | None:
     tagged = b"\xa0" + ber.der_length(len(body)) + body
     parts = [si["version"].dump(), si["sid"].dump(), si["digest_algorithm"].dump(), tagged,
              si["signature_algorithm"].dump(), si["signature"].dump()]
-    if _present(si["unsigned_attrs"]):
+    if present(si["unsigned_attrs"]):
         parts.append(si["unsigned_attrs"].dump())
     inner = b"".join(parts)
     return cms.SignerInfo.load(b"\x30" + ber.der_length(len(inner)) + inner)
-
-
-def _digest(content: bytes, algorithm: str) -> bytes:
-    from cryptography.hazmat.primitives import hashes
-    from pyhanko.sign.general import get_pyca_cryptography_hash
-    h = hashes.Hash(get_pyca_cryptography_hash(algorithm))
-    h.update(content)
-    return h.finalize()
 
 
 def _spec(store: TrustStore, revinfo: revocation.Revinfo | None = None,
@@ -285,7 +305,6 @@ def _run(coro: Coroutine[Any, Any, _T]) -> _T:
 
 def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None, store: TrustStore,
                   settings: dict[str, Any], kind: str, key_usage: str) -> SignerResult:
-    from pyhanko.sign.validation import generic_cms
     from pyhanko.sign.validation.ades import ades_basic_validation, ades_with_time_validation
     from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
 
@@ -294,15 +313,24 @@ def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None,
                              sub_indication=SubIndication.SIGNED_DATA_NOT_FOUND)
         return SignerResult(info, [indications.finding_for(info)])
     md = si["digest_algorithm"]["algorithm"].native
-    raw_digest = _digest(content, md)
+    raw_digest = digest(content, md)
     spec = _spec(store)
     moment = _validation_time(settings)
     timing = ValidationTimingInfo(validation_time=moment, best_signature_time=moment,
                                   point_in_time_validation=False)
 
+    # A signature timestamp that does not stamp this signature (copied from another one)
+    # is invalid, and only it: the signature is judged without it.
+    tokens = cmsattrs.unsigned_values(si, cmsattrs.SIGNATURE_TIMESTAMP)
+    foreign = [(token, problem) for token in tokens
+               if (problem := cmsattrs.timestamp_problem(si, token)) is not None]
+    stamp_findings = [Finding("SIG015", args={"reason": problem}) for _, problem in foreign]
+    if foreign:
+        si = cmsattrs.without_timestamps(si, [token for token, _ in foreign])
+
     # A signature timestamp (CAdES-T) is a proof of existence: validation "with time"
     # (EN 319 102-1 5.5) uses it; without one, basic validation (5.3) at the current time.
-    has_timestamp = next(generic_cms.extract_tst_data_iter(si, signed=False), None) is not None
+    has_timestamp = len(tokens) > len(foreign)
     validate = ades_with_time_validation if has_timestamp else ades_basic_validation
 
     def attempt(signer_info: cms.SignerInfo, with_spec: SignatureValidationSpec) -> Validated:
@@ -310,6 +338,14 @@ def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None,
                              timing_info=timing, raw_digest=raw_digest))
 
     result = attempt(si, spec)
+    if has_timestamp and indications.from_pyhanko(result.ades_subindic)[0] is Indication.FAILED:
+        # the timestamp may be what failed: the signature on its own decides
+        si_alone = cmsattrs.without_timestamps(si, tokens)
+        alone = _run(ades_basic_validation(single_signer(sd, si_alone), spec,
+                                           timing_info=timing, raw_digest=raw_digest))
+        if indications.from_pyhanko(alone.ades_subindic)[0] is not Indication.FAILED:
+            si, result, validate = si_alone, alone, ades_basic_validation
+            stamp_findings.append(Finding("SIG015", args={"reason": "la marca della firma non è valida"}))
     resorted = False
     status = result.api_status
     if status is not None and status.intact and not status.valid:
@@ -324,7 +360,12 @@ def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None,
         if revinfo and revinfo.covered:   # validate again, the answers now required
             result = attempt(resorted_signer_info(si) if resorted else si,
                              _spec(store, revinfo, status.signing_cert))
-    return _to_result(result, si, store, kind, resorted, key_usage, revinfo, settings)
+    outcome = _to_result(result, si, store, kind, resorted, key_usage, revinfo, settings)
+    outcome.info.details["level"] = "T" if "timestamp" in outcome.info.details else "B"
+    if stamp_findings:
+        outcome.info.details["timestamp_invalid"] = stamp_findings[0].args["reason"]
+        outcome.findings.extend(stamp_findings)
+    return outcome
 
 
 def _to_result(result: Validated, si: cms.SignerInfo, store: TrustStore, kind: str, resorted: bool,
@@ -339,7 +380,7 @@ def _to_result(result: Validated, si: cms.SignerInfo, store: TrustStore, kind: s
     signer = codice = issuer = None
     qualified = None
     findings: list[Finding] = []
-    signing_time = _claimed_signing_time(si)
+    signing_time = claimed_signing_time(si)
     best_time = result.best_signature_time if isinstance(result, AdESWithTimeValidationResult) else None
     timestamp_time = _timestamp_time(status)
     if status is not None:
@@ -391,9 +432,9 @@ def _to_result(result: Validated, si: cms.SignerInfo, store: TrustStore, kind: s
     return SignerResult(info, findings)
 
 
-def _claimed_signing_time(si: cms.SignerInfo) -> datetime | None:
+def claimed_signing_time(si: cms.SignerInfo) -> datetime | None:
     attrs = si["signed_attrs"]
-    if not _present(attrs):
+    if not present(attrs):
         return None
     for attr in attrs:
         if attr["type"].native == "signing_time":
