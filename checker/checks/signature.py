@@ -5,9 +5,10 @@ Each signature becomes a SignatureInfo with its ETSI indication and one finding 
 states its verdict (a CAdES counter-signature too, right after the signature it signs);
 envelopes return the document inside as a child InputFile named after the envelope minus
 its extension ("domanda.pdf.p7m" → "domanda.pdf"), which the engine identifies and checks
-with every document rule (and unwraps again when it is itself an envelope). A detached .p7s is paired with its document by name in the pair
-check "signature_detached", which sees the whole submission; the engine validates each
-pair in a worker and reports its findings as the "signature" check's.
+with every document rule (and unwraps again when it is itself an envelope). A detached
+.p7s is paired with its document by name in the pair check "signature_detached", which
+sees the whole submission; the engine validates each pair in a worker and reports its
+findings as the "signature" check's.
 """
 from __future__ import annotations
 

@@ -136,9 +136,10 @@ def _transforms(sig: etree._Element) -> set[str]:
 def _verify_xml(data: bytes, sig: etree._Element, leaf: x509.Certificate, several: bool,
                 signed_properties: etree._Element | None) -> Verdict:
     """The cryptographic verdict: (indication, sub_indication, message)."""
-    if _transforms(sig) & XPATH_TRANSFORMS:
+    if several or _transforms(sig) & XPATH_TRANSFORMS:
+        # signxml verifies the first ds:Signature of a document; xmlsec verifies this one
         return _verify_with_xmlsec(sig, leaf, signed_properties)
-    return _verify_with_signxml(data, sig, leaf, several)
+    return _verify_with_signxml(data, sig, leaf)
 
 
 def _verify_with_xmlsec(sig: etree._Element, leaf: x509.Certificate,
@@ -201,8 +202,7 @@ def _signing_certificate_matches(signed_properties: etree._Element | None, leaf:
     return False
 
 
-def _verify_with_signxml(data: bytes, sig: etree._Element, leaf: x509.Certificate,
-                         several: bool) -> Verdict:
+def _verify_with_signxml(data: bytes, sig: etree._Element, leaf: x509.Certificate) -> Verdict:
     from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
     from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
     # cryptography only: a moment inside the certificate's validity, so that signxml's own
@@ -210,11 +210,6 @@ def _verify_with_signxml(data: bytes, sig: etree._Element, leaf: x509.Certificat
     inside = min(max(datetime.now(UTC), leaf.not_valid_before_utc), leaf.not_valid_after_utc)
     config = XAdESSignatureConfiguration(require_x509=True, expect_references=True,
                                          verification_time=inside)
-    if several:
-        # verify this very signature: signxml looks for ds:Signature at `location`
-        sig_id = sig.get("Id")
-        if sig_id is None:
-            return Indication.INDETERMINATE, SubIndication.GENERIC, "more signatures without Id"
     try:
         XAdESVerifier().verify(data, x509_cert=leaf, expect_config=config)
         return Indication.PASSED, None, ""
@@ -251,6 +246,8 @@ def _validate(data: bytes, sig: etree._Element, count: int, store: TrustStore,
     leaf_asn1 = as_asn1[certs.index(leaf)]
     refs = xmlrefs.check(sig.getroottree().getroot(), sig)
     details: dict[str, Any] = {}
+    if next(sig.iterancestors(f"{{{DS}}}Signature"), None) is not None:
+        details["role"] = "controfirma"     # inside another's xades:CounterSignature
     if refs.problem:
         details["wrapping"] = refs.problem
         crypto: Verdict = (Indication.FAILED, SubIndication.FORMAT_FAILURE, refs.problem)

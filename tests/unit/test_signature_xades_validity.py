@@ -159,3 +159,25 @@ def test_signxml_certificate_validity_never_reaches_the_verdict(k):
     at = while_valid(k).isoformat()
     r = check(k, signed, validation_time=at)
     assert r.signatures[0].indication == "PASSED"
+
+
+def test_each_of_several_signatures_is_verified_itself(k):
+    """signxml verifies the first ds:Signature of a document: with several, each one is
+    verified on its own (xmlsec), so the second is not judged by the first's bytes."""
+    import base64
+
+    from lxml import etree
+    from signxml.xades import XAdESSigner
+    root = etree.fromstring(P.xades(k, k.signer))
+    # a second enveloped signature over the whole document, first one included: the first
+    # (whose enveloped transform removes only itself) no longer matches, the second does
+    data = etree.tostring(XAdESSigner().sign(root, key=k.signer2.key, cert=[k.signer2.cert, k.intermediate.cert]))
+    r = check(k, data)
+    assert [(s.signer, s.indication) for s in r.signatures] == [("ROSSI MARIO", "FAILED"), ("BIANCHI ANNA", "PASSED")]
+    tree = etree.fromstring(data)
+    value = tree.findall(f".//{{{X.DS}}}SignatureValue")[-1]
+    raw = bytearray(base64.b64decode(value.text))
+    raw[5] ^= 1
+    value.text = base64.b64encode(bytes(raw)).decode()
+    r = check(k, etree.tostring(tree))
+    assert [s.indication for s in r.signatures] == ["FAILED", "FAILED"]
