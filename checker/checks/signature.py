@@ -2,21 +2,23 @@
 signed PDFs (PAdES) and signed XML (XAdES).
 
 Each signature becomes a SignatureInfo with its ETSI indication and one finding that
-states its verdict; envelopes return the document inside as a child InputFile named
-after the envelope minus its extension ("domanda.pdf.p7m" → "domanda.pdf"), which the
-engine identifies and checks with every document rule (and unwraps again when it is
-itself an envelope). A detached .p7s is paired with its document by name in the pair
-check "signature_detached", which sees the whole submission; the engine validates each
-pair in a worker and reports its findings as the "signature" check's.
+states its verdict (a CAdES counter-signature too, right after the signature it signs);
+envelopes return the document inside as a child InputFile named after the envelope minus
+its extension ("domanda.pdf.p7m" → "domanda.pdf"), which the engine identifies and checks
+with every document rule (and unwraps again when it is itself an envelope). A detached
+.p7s is paired with its document by name in the pair check "signature_detached", which
+sees the whole submission; the engine validates each pair in a worker and reports its
+findings as the "signature" check's.
 """
 from __future__ import annotations
 
 import re
 
 from ..filenames import detached_target
-from ..model import CheckResult, Finding, FormatInfo, Indication, InputFile, SubIndication
+from ..model import CheckResult, Finding, FormatInfo, Indication, InputFile
 from ..signatures import cms as cms_sig
-from ..signatures import timestamps
+from ..signatures import countersign, timestamps
+from ..signatures.certpath import POE_FIXABLE
 from . import Check, CheckContext, Pair, PairCheck
 
 ENGINE = "pyHanko (ETSI EN 319 102-1)"
@@ -62,7 +64,7 @@ def _run_p7m(file: InputFile, ctx: CheckContext) -> CheckResult:
     if not env.content:
         result.findings.append(Finding("SIG018"))
         return result
-    _add_signers(result, cms_sig.validate_signers(env.signed_data, env.content, ctx.settings))
+    _add_signers(result, countersign.validate_all(env.signed_data, env.content, ctx.settings))
     result.children.append(_child(file, env.content))
     return result
 
@@ -98,12 +100,6 @@ def _run_timestamped(file: InputFile, ctx: CheckContext, kind: str) -> CheckResu
     return _stamped(file, stamped, ctx, kind)
 
 
-# Sub-indications a timestamp over the whole envelope can resolve (EN 319 102-1 5.6:
-# the signature is validated at the time the timestamp proves it existed).
-_POE_FIXABLE = {SubIndication.OUT_OF_BOUNDS_NO_POE, SubIndication.OUT_OF_BOUNDS_NOT_REVOKED, SubIndication.EXPIRED,
-                SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, SubIndication.REVOKED_NO_POE}
-
-
 def _stamped(file: InputFile, stamped: timestamps.Stamped, ctx: CheckContext, kind: str) -> CheckResult:
     """.tsd / .m7m: validate the timestamp(s); when the stamped content is a .p7m, validate
     its signers here too, using the timestamp as proof of existence, and hand the signed
@@ -129,12 +125,12 @@ def _stamped(file: InputFile, stamped: timestamps.Stamped, ctx: CheckContext, ki
     if env is None or not env.content:
         result.children.append(_child(file, stamped.content, name))
         return result
-    signers = cms_sig.validate_signers(env.signed_data, env.content, ctx.settings)
-    if proofs and any(s.info.sub_indication in _POE_FIXABLE for s in signers):
+    signers = countersign.validate_all(env.signed_data, env.content, ctx.settings)
+    if proofs and any(s.info.sub_indication in POE_FIXABLE for s in signers):
         earliest = min(proofs)
-        at_proof = cms_sig.validate_signers(env.signed_data, env.content,
+        at_proof = countersign.validate_all(env.signed_data, env.content,
                                             {**ctx.settings, "validation_time": earliest})
-        signers = [again if first.info.sub_indication in _POE_FIXABLE else first
+        signers = [again if first.info.sub_indication in POE_FIXABLE else first
                    for first, again in zip(signers, at_proof, strict=False)]
         for s in signers:
             s.info.details.setdefault("proof_of_existence", earliest)
@@ -153,7 +149,7 @@ def validate_detached(signature: InputFile, content: InputFile, ctx: CheckContex
     except cms_sig.EnvelopeError as exc:
         return _unreadable(str(exc))
     result = CheckResult(engine=ENGINE)
-    _add_signers(result, cms_sig.validate_signers(env.signed_data, content.data, ctx.settings))
+    _add_signers(result, countersign.validate_all(env.signed_data, content.data, ctx.settings))
     for f in result.findings:
         if "document" not in f.args:
             f.args["document"] = content.name

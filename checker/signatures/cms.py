@@ -22,16 +22,17 @@ import logging
 import re
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from datetime import datetime, UTC
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from asn1crypto import algos, cms, core, crl, keys, pem, x509
+from asn1crypto import cms, core, crl, pem, x509
 from asn1crypto import ocsp as asn1_ocsp
-from pyhanko_certvalidator.policy_decl import AlgorithmUsageConstraint, AlgorithmUsagePolicy
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
 from .asn1errors import parse_errors
-from . import certinfo, indications, revocation
+from . import ber, certinfo, cmsattrs, indications, revocation
+from .cmsattrs import digest, present
+from .policy import DatedAlgorithmPolicy, qualification, validation_time as _validation_time
 from .trust import TrustStore, load_trust, qualified_at
 
 if TYPE_CHECKING:
@@ -98,8 +99,9 @@ def load_envelope(data: bytes) -> Envelope:
         der, encoding = decode_transport(data)
         if der[:1] != b"\x30":
             raise EnvelopeError("not an ASN.1 SEQUENCE")
-        if len(der) > 1 and der[1] == 0x80:
-            encoding = "ber" if encoding == "der" else encoding
+        der, rewritten = definite_lengths(der)
+        if rewritten and encoding == "der":
+            encoding = "ber"
         info = cms.ContentInfo.load(der, strict=False)
         if info["content_type"].native != "signed_data":
             raise EnvelopeError(f"content type {info['content_type'].native}, not signedData")
@@ -111,7 +113,7 @@ def load_envelope(data: bytes) -> Envelope:
             raise EnvelopeError(f"{len(signer_infos)} signers: more than {MAX_SIGNERS}")
         eci = sd["encap_content_info"]
         content = None
-        if _present(eci["content"]):
+        if present(eci["content"]):
             content = _content_bytes(eci["content"])
         sd["certificates"].native  # noqa: B018 - force parsing now: errors surface here
         for si in signer_infos:
@@ -120,9 +122,12 @@ def load_envelope(data: bytes) -> Envelope:
         return Envelope(signed_data=sd, encoding=encoding, content=content)
 
 
-def _present(value: core.Asn1Value | None) -> bool:
-    """An OPTIONAL field that is really there (asn1crypto gives Void for absent ones)."""
-    return value is not None and not isinstance(value, core.Void) and value.contents is not None
+def definite_lengths(der: bytes) -> tuple[bytes, bool]:
+    """BER of any depth (indefinite lengths, chunked OCTET STRINGs) as definite lengths."""
+    try:
+        return ber.to_definite(der)
+    except ber.BerError as exc:
+        raise EnvelopeError(str(exc)) from None
 
 
 def _content_bytes(value: core.OctetString) -> bytes:
@@ -174,18 +179,50 @@ def validate_signers(sd: cms.SignedData, content: bytes | None, settings: dict[s
         try:
             results.append(_validate_one(sd, si, content, store, settings or {}, kind, key_usage))
         except RecursionError:
-            results.append(_format_failure(kind, "ASN.1 nested too deeply", index))
+            results.append(library_failure(sd, si, kind, "ASN.1 nested too deeply", index))
         except MemoryError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a signer we cannot process is a finding
-            results.append(_format_failure(kind, f"{type(exc).__name__}: {exc}"[:300], index))
+        except Exception as exc:  # noqa: BLE001 - a library failure: undetermined, and why
+            results.append(library_failure(sd, si, kind, f"{type(exc).__name__}: {exc}"[:300], index))
     return results
 
 
-def _format_failure(kind: str, detail: str, index: int) -> SignerResult:
-    info = SignatureInfo(kind=kind, indication=Indication.FAILED, sub_indication=SubIndication.FORMAT_FAILURE,
-                         details={"error": detail, "signer_index": index})
+def library_failure(sd: cms.SignedData, si: cms.SignerInfo, kind: str, detail: str, index: int,
+                    details: dict[str, Any] | None = None) -> SignerResult:
+    """A signer the validation library could not process: INDETERMINATE (nothing says the
+    signature is broken), the library's reason, and the signer named when its certificate
+    can be found — never a lost signature."""
+    signer = codice = issuer = None
+    try:
+        cert = signer_certificate(sd, si)
+        if cert is not None:
+            described = certinfo.describe(cert)
+            signer, codice, issuer = described.signer, described.codice_fiscale, described.issuer
+    except Exception:  # noqa: BLE001 - the name is a courtesy; the failure is already reported
+        pass
+    info = SignatureInfo(kind=kind, signer=signer, codice_fiscale=codice, issuer=issuer,
+                         indication=Indication.INDETERMINATE, sub_indication=SubIndication.GENERIC,
+                         details={"error": f"errore della libreria di verifica: {detail}",
+                                  "signer_index": index, **(details or {})})
     return SignerResult(info, [indications.finding_for(info)])
+
+
+def signer_certificate(sd: cms.SignedData, si: cms.SignerInfo) -> x509.Certificate | None:
+    """The certificate `si` names (issuer and serial, or subject key identifier)."""
+    if not present(sd["certificates"]):
+        return None
+    sid = si["sid"]
+    for choice in sd["certificates"]:
+        if choice.name != "certificate":
+            continue
+        cert = choice.chosen
+        if sid.name == "issuer_and_serial_number":
+            if (cert.issuer == sid.chosen["issuer"]
+                    and cert.serial_number == sid.chosen["serial_number"].native):
+                return cert
+        elif cert.key_identifier == sid.chosen.native:
+            return cert
+    return None
 
 
 def single_signer(sd: cms.SignedData, si: cms.SignerInfo) -> cms.SignedData:
@@ -198,9 +235,9 @@ def single_signer(sd: cms.SignedData, si: cms.SignerInfo) -> cms.SignedData:
             {"content_type": sd["encap_content_info"]["content_type"].native}),
         "signer_infos": cms.SignerInfos([si]),
     }
-    if _present(sd["certificates"]):
+    if present(sd["certificates"]):
         fields["certificates"] = sd["certificates"]
-    if _present(sd["crls"]):
+    if present(sd["crls"]):
         fields["crls"] = sd["crls"]
     return cms.SignedData(fields)
 
@@ -209,35 +246,20 @@ def resorted_signer_info(si: cms.SignerInfo) -> cms.SignerInfo | None:
     """The SignerInfo with its signed attributes in DER (sorted SET OF) order, built from
     each attribute's original bytes; None if they already are in order."""
     attrs = si["signed_attrs"]
-    if not _present(attrs):
+    if not present(attrs):
         return None
     encoded = [a.dump() for a in attrs]
     ordered = sorted(encoded)
     if ordered == encoded:
         return None
     body = b"".join(ordered)
-    tagged = b"\xa0" + _der_length(len(body)) + body
+    tagged = b"\xa0" + ber.der_length(len(body)) + body
     parts = [si["version"].dump(), si["sid"].dump(), si["digest_algorithm"].dump(), tagged,
              si["signature_algorithm"].dump(), si["signature"].dump()]
-    if _present(si["unsigned_attrs"]):
+    if present(si["unsigned_attrs"]):
         parts.append(si["unsigned_attrs"].dump())
     inner = b"".join(parts)
-    return cms.SignerInfo.load(b"\x30" + _der_length(len(inner)) + inner)
-
-
-def _der_length(n: int) -> bytes:
-    if n < 0x80:
-        return bytes([n])
-    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(raw)]) + raw
-
-
-def _digest(content: bytes, algorithm: str) -> bytes:
-    from cryptography.hazmat.primitives import hashes
-    from pyhanko.sign.general import get_pyca_cryptography_hash
-    h = hashes.Hash(get_pyca_cryptography_hash(algorithm))
-    h.update(content)
-    return h.finalize()
+    return cms.SignerInfo.load(b"\x30" + ber.der_length(len(inner)) + inner)
 
 
 def _spec(store: TrustStore, revinfo: revocation.Revinfo | None = None,
@@ -277,53 +299,12 @@ def _spec(store: TrustStore, revinfo: revocation.Revinfo | None = None,
     )
 
 
-class DatedAlgorithmPolicy(AlgorithmUsagePolicy):
-    """SHA-1 and RSA < 2048 are judged by date (ETSI TS 119 312): allowed for a signature
-    proven to exist before their sunset, refused after; MD2/MD5 and RSA < 1024 never."""
-
-    def digest_algorithm_allowed(self, algo: algos.DigestAlgorithm,
-                                 moment: datetime | None) -> AlgorithmUsageConstraint:
-        name = algo["algorithm"].native
-        if name in ("md2", "md5"):
-            return AlgorithmUsageConstraint(False, failure_reason=f"{name} is broken")
-        if name == "sha1":
-            return _dated(moment, certinfo.SHA1_SUNSET, "SHA-1")
-        return AlgorithmUsageConstraint(True)
-
-    def signature_algorithm_allowed(self, algo: algos.SignedDigestAlgorithm, moment: datetime | None,
-                                    public_key: keys.PublicKeyInfo | None) -> AlgorithmUsageConstraint:
-        try:
-            hash_algo = algo.hash_algo
-        except ValueError:
-            hash_algo = None
-        if hash_algo:
-            verdict = self.digest_algorithm_allowed(
-                algos.DigestAlgorithm({"algorithm": hash_algo}), moment)
-            if not verdict:
-                return verdict
-        if public_key is not None and public_key.algorithm == "rsa":
-            bits = public_key.bit_size
-            if bits < 1024:
-                return AlgorithmUsageConstraint(False, failure_reason=f"RSA {bits} bit")
-            if bits < certinfo.RSA_MIN_BITS:
-                return _dated(moment, certinfo.RSA1024_SUNSET, f"RSA {bits} bit")
-        return AlgorithmUsageConstraint(True)
-
-
-def _dated(moment: datetime | None, sunset: datetime, label: str) -> AlgorithmUsageConstraint:
-    if moment is not None and moment < sunset:
-        return AlgorithmUsageConstraint(True)
-    return AlgorithmUsageConstraint(False, not_allowed_after=sunset,
-                                    failure_reason=f"{label} not allowed after {sunset:%Y-%m-%d}")
-
-
 def _run(coro: Coroutine[Any, Any, _T]) -> _T:
     return asyncio.run(coro)
 
 
 def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None, store: TrustStore,
                   settings: dict[str, Any], kind: str, key_usage: str) -> SignerResult:
-    from pyhanko.sign.validation import generic_cms
     from pyhanko.sign.validation.ades import ades_basic_validation, ades_with_time_validation
     from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
 
@@ -332,15 +313,24 @@ def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None,
                              sub_indication=SubIndication.SIGNED_DATA_NOT_FOUND)
         return SignerResult(info, [indications.finding_for(info)])
     md = si["digest_algorithm"]["algorithm"].native
-    raw_digest = _digest(content, md)
+    raw_digest = digest(content, md)
     spec = _spec(store)
     moment = _validation_time(settings)
     timing = ValidationTimingInfo(validation_time=moment, best_signature_time=moment,
                                   point_in_time_validation=False)
 
+    # A signature timestamp that does not stamp this signature (copied from another one)
+    # is invalid, and only it: the signature is judged without it.
+    tokens = cmsattrs.unsigned_values(si, cmsattrs.SIGNATURE_TIMESTAMP)
+    foreign = [(token, problem) for token in tokens
+               if (problem := cmsattrs.timestamp_problem(si, token)) is not None]
+    stamp_findings = [Finding("SIG015", args={"reason": problem}) for _, problem in foreign]
+    if foreign:
+        si = cmsattrs.without_timestamps(si, [token for token, _ in foreign])
+
     # A signature timestamp (CAdES-T) is a proof of existence: validation "with time"
     # (EN 319 102-1 5.5) uses it; without one, basic validation (5.3) at the current time.
-    has_timestamp = next(generic_cms.extract_tst_data_iter(si, signed=False), None) is not None
+    has_timestamp = len(tokens) > len(foreign)
     validate = ades_with_time_validation if has_timestamp else ades_basic_validation
 
     def attempt(signer_info: cms.SignerInfo, with_spec: SignatureValidationSpec) -> Validated:
@@ -348,6 +338,14 @@ def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None,
                              timing_info=timing, raw_digest=raw_digest))
 
     result = attempt(si, spec)
+    if has_timestamp and indications.from_pyhanko(result.ades_subindic)[0] is Indication.FAILED:
+        # the timestamp may be what failed: the signature on its own decides
+        si_alone = cmsattrs.without_timestamps(si, tokens)
+        alone = _run(ades_basic_validation(single_signer(sd, si_alone), spec,
+                                           timing_info=timing, raw_digest=raw_digest))
+        if indications.from_pyhanko(alone.ades_subindic)[0] is not Indication.FAILED:
+            si, result, validate = si_alone, alone, ades_basic_validation
+            stamp_findings.append(Finding("SIG015", args={"reason": "la marca della firma non è valida"}))
     resorted = False
     status = result.api_status
     if status is not None and status.intact and not status.valid:
@@ -362,14 +360,12 @@ def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None,
         if revinfo and revinfo.covered:   # validate again, the answers now required
             result = attempt(resorted_signer_info(si) if resorted else si,
                              _spec(store, revinfo, status.signing_cert))
-    return _to_result(result, si, store, kind, resorted, key_usage, revinfo, settings)
-
-
-def _validation_time(settings: dict[str, Any] | None) -> datetime:
-    raw = settings.get("validation_time") if settings else None
-    if raw:
-        return datetime.fromisoformat(raw).astimezone(UTC)
-    return datetime.now(UTC)
+    outcome = _to_result(result, si, store, kind, resorted, key_usage, revinfo, settings)
+    outcome.info.details["level"] = "T" if "timestamp" in outcome.info.details else "B"
+    if stamp_findings:
+        outcome.info.details["timestamp_invalid"] = stamp_findings[0].args["reason"]
+        outcome.findings.extend(stamp_findings)
+    return outcome
 
 
 def _to_result(result: Validated, si: cms.SignerInfo, store: TrustStore, kind: str, resorted: bool,
@@ -384,7 +380,7 @@ def _to_result(result: Validated, si: cms.SignerInfo, store: TrustStore, kind: s
     signer = codice = issuer = None
     qualified = None
     findings: list[Finding] = []
-    signing_time = _claimed_signing_time(si)
+    signing_time = claimed_signing_time(si)
     best_time = result.best_signature_time if isinstance(result, AdESWithTimeValidationResult) else None
     timestamp_time = _timestamp_time(status)
     if status is not None:
@@ -436,23 +432,9 @@ def _to_result(result: Validated, si: cms.SignerInfo, store: TrustStore, kind: s
     return SignerResult(info, findings)
 
 
-def qualification(described: certinfo.SignerCert, trusted_path: bool,
-                  in_list: bool | None) -> bool | None:
-    """Qualified signature: a QcCompliance + QcSSCD certificate on a trusted path, and,
-    when a trusted list is loaded, a CA/QC service of that list in force at the signing
-    time. None when it cannot be told (no trusted path)."""
-    if not described.qc_compliance:
-        return False
-    if not trusted_path:
-        return None
-    if in_list is not None:
-        return bool(in_list and described.qc_sscd)
-    return described.qc_sscd
-
-
-def _claimed_signing_time(si: cms.SignerInfo) -> datetime | None:
+def claimed_signing_time(si: cms.SignerInfo) -> datetime | None:
     attrs = si["signed_attrs"]
-    if not _present(attrs):
+    if not present(attrs):
         return None
     for attr in attrs:
         if attr["type"].native == "signing_time":

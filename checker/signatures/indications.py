@@ -56,6 +56,11 @@ _OTHER = Explanation("SIG009", "La validità della firma non si può stabilire c
                      "Verifica il file con il servizio di verifica del tuo certificatore o con un verificatore AgID.",
                      "The signature's validity cannot be established.")
 
+_WRAPPING = Explanation("SIG030", "I riferimenti della firma XML non portano esattamente agli elementi firmati "
+                                  "(signature wrapping): ciò che si legge potrebbe non essere ciò che è firmato.",
+                        "Chiedi al firmatario di firmare di nuovo il documento originale.",
+                        "The XML signature's references do not lead to exactly the signed elements.")
+
 _BY_SUB = {
     SubIndication.HASH_FAILURE: _ALTERED, SubIndication.SIG_CRYPTO_FAILURE: _ALTERED,
     SubIndication.FORMAT_FAILURE: _FORMAT, SubIndication.SIGNED_DATA_NOT_FOUND: _OTHER,
@@ -77,6 +82,8 @@ _KIND_LABEL = {"cades": "CAdES", "pades": "PAdES", "xades": "XAdES", "timestamp"
 def explain(info: SignatureInfo, trust_configured: bool = True) -> Explanation:
     if info.indication is Indication.PASSED:
         return _VALID
+    if info.details.get("wrapping"):
+        return _WRAPPING
     if info.sub_indication is SubIndication.NO_CERTIFICATE_CHAIN_FOUND and not trust_configured:
         return _NO_TRUST
     return _BY_SUB.get(info.sub_indication, _OTHER) if info.sub_indication else _OTHER
@@ -92,6 +99,10 @@ def finding_for(info: SignatureInfo, trust_configured: bool = True) -> Finding:
     detail = ex.it if ex.code in ("SIG009", "SIG003") else ""
     if info.details.get("error"):
         detail = f"{detail} ({info.details['error']})".strip()
+    if ex is _WRAPPING:
+        args["detail"] = detail = str(info.details["wrapping"])
+    if info.details.get("role"):
+        args["kind"] = f"{args['kind']} ({info.details['role']})"
     return Finding(ex.code, detail=detail, args=args)
 
 

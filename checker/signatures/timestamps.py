@@ -21,8 +21,10 @@ from asn1crypto import cms, core, crl, tsp
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
 from .asn1errors import parse_errors
-from . import certinfo, indications
-from .cms import SignerResult, _present, _spec, _validation_time, trust_from_settings
+from . import ber, certinfo, indications
+from .cms import SignerResult, _spec, trust_from_settings
+from .cmsattrs import digest, present
+from .policy import validation_time
 
 TSD_OID = "1.2.840.113549.1.9.16.1.31"
 MAX_TOKENS = 20
@@ -69,11 +71,15 @@ def read_tsd(data: bytes) -> Stamped:
     from .cms import decode_transport
     with parse_errors(TimestampFormatError):
         der, _ = decode_transport(data)
+        try:
+            der, _ = ber.to_definite(der)
+        except ber.BerError as exc:
+            raise TimestampFormatError(str(exc)) from None
         info = TsdContentInfo.load(der, strict=False)
         if info["content_type"].dotted != TSD_OID:
             raise TimestampFormatError("not an RFC 5544 TimeStampedData")
         tsd = info["content"]
-        content = _octets(tsd["content"]) if _present(tsd["content"]) else None
+        content = _octets(tsd["content"]) if present(tsd["content"]) else None
         evidence = tsd["temporal_evidence"]
         if evidence.name != "tst_evidence":
             raise TimestampFormatError(f"evidence {evidence.name} not supported")
@@ -82,7 +88,7 @@ def read_tsd(data: bytes) -> Stamped:
             t["content"]["encap_content_info"]["content"].parsed.native  # noqa: B018 - parse now
         name = None
         meta = tsd["meta_data"]
-        if _present(meta) and _present(meta["file_name"]):
+        if present(meta) and present(meta["file_name"]):
             name = meta["file_name"].native
         return Stamped(content, tokens, name)
 
@@ -162,10 +168,9 @@ def validate_token(token: cms.ContentInfo, content: bytes, settings: dict[str, A
         return SignerResult(info, [Finding("SIG015", args={"reason": "TSTInfo illeggibile"})])
 
     def imprint(algo: str) -> bytes:
-        from .cms import _digest
-        return _digest(content, algo)
+        return digest(content, algo)
 
-    moment = _validation_time(settings or {})
+    moment = validation_time(settings or {})
     timing = ValidationTimingInfo(validation_time=moment, best_signature_time=moment,
                                   point_in_time_validation=False)
     try:

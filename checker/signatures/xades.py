@@ -4,8 +4,12 @@ signxml verifies the XML signature itself (references, SignedInfo, XAdES
 SignedProperties) against the certificate carried in ds:KeyInfo, passed explicitly so
 signxml does not apply its own TLS-style chain policy (which wants digitalSignature
 and would refuse the nonRepudiation-only certificates of Italian signature cards).
-The certificate path is then validated like every other signature: by
-pyhanko-certvalidator against our anchors, CRLs and dated algorithm policy.
+Integrity and validity are decided apart: the cryptography is checked at a moment inside
+the certificate's validity (signxml would otherwise call an expired certificate's intact
+signature broken), and the certificate path is then validated like every other
+signature's, by pyhanko-certvalidator against our anchors, CRLs and dated algorithm
+policy, now or at the time a valid xades:SignatureTimeStamp proves. Before any of this,
+xmlrefs checks that the references resolve to exactly the signed elements (wrapping).
 signxml does not implement the XPath transforms (XPath 1.0 and XPath Filter 2.0) some
 FatturaPA signing tools write, and would call such a valid signature altered: those are
 verified by python-xmlsec (libxmlsec1) instead, with only same-document references and a
@@ -15,20 +19,18 @@ with the certificate that verified. Without python-xmlsec they are "not verifiab
 """
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, UTC
 from typing import TYPE_CHECKING, Any
 
 from ..model import CheckResult, Finding, Indication, InputFile, SignatureInfo, SubIndication
-from . import certinfo, indications, revocation
-from .cms import DatedAlgorithmPolicy, _validation_time, qualification, trust_from_settings
-from .trust import TrustStore, qualified_at
+from . import certpath, indications, xadests, xmlrefs
+from .certpath import Verdict
+from .cms import trust_from_settings
+from .trust import TrustStore
 
 if TYPE_CHECKING:
-    from asn1crypto import x509 as asn1_x509
     from cryptography import x509
     from lxml import etree
-    from pyhanko_certvalidator.path import ValidationPath
 
 ENGINE = "signxml or xmlsec + pyhanko-certvalidator (XAdES)"
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -61,18 +63,19 @@ def check(file: InputFile, settings: dict[str, Any]) -> CheckResult:
         try:
             info, findings = _validate(file.data, sig, len(signatures), store, settings)
         except RecursionError:
-            info, findings = _failure("XML nested too deeply")
+            info, findings = _failure("XML nested too deeply", Indication.FAILED, SubIndication.FORMAT_FAILURE)
         except MemoryError:
             raise
-        except Exception as exc:  # noqa: BLE001 - one bad signature is a finding
+        except Exception as exc:  # noqa: BLE001 - a library failure: undetermined, and why
             info, findings = _failure(f"{type(exc).__name__}: {exc}"[:300])
         result.signatures.append(info)
         result.findings.extend(findings)
     return result
 
 
-def _failure(detail: str) -> tuple[SignatureInfo, list[Finding]]:
-    info = SignatureInfo(kind="xades", indication=Indication.FAILED, sub_indication=SubIndication.FORMAT_FAILURE,
+def _failure(detail: str, indication: Indication = Indication.INDETERMINATE,
+             sub: SubIndication = SubIndication.GENERIC) -> tuple[SignatureInfo, list[Finding]]:
+    info = SignatureInfo(kind="xades", indication=indication, sub_indication=sub,
                          details={"error": detail})
     return info, [indications.finding_for(info)]
 
@@ -95,9 +98,12 @@ def _leaf(certs: list[x509.Certificate]) -> x509.Certificate:
     return certs[0]
 
 
-def _signing_time(sig: etree._Element) -> datetime | None:
+def _signing_time(signed_properties: etree._Element | None) -> datetime | None:
+    """xades:SigningTime of the signed SignedProperties (never of an unsigned copy)."""
+    if signed_properties is None:
+        return None
     for ns in XADES_NS:
-        el = sig.find(f".//{{{ns}}}SigningTime")
+        el = signed_properties.find(f"{{{ns}}}SignedSignatureProperties/{{{ns}}}SigningTime")
         if el is not None and el.text:
             try:
                 return datetime.fromisoformat(el.text.strip().replace("Z", "+00:00")).astimezone(UTC)
@@ -127,18 +133,17 @@ def _transforms(sig: etree._Element) -> set[str]:
             sig.iterfind(f"{{{DS}}}SignedInfo/{{{DS}}}Reference/{{{DS}}}Transforms/{{{DS}}}Transform")}
 
 
-# (indication, sub-indication, message) of the cryptographic check
-_Verdict = tuple[Indication, SubIndication | None, str]
-
-
-def _verify_xml(data: bytes, sig: etree._Element, leaf: x509.Certificate, several: bool) -> _Verdict:
+def _verify_xml(data: bytes, sig: etree._Element, leaf: x509.Certificate, several: bool,
+                signed_properties: etree._Element | None) -> Verdict:
     """The cryptographic verdict: (indication, sub_indication, message)."""
-    if _transforms(sig) & XPATH_TRANSFORMS:
-        return _verify_with_xmlsec(sig, leaf)
-    return _verify_with_signxml(data, sig, leaf, several)
+    if several or _transforms(sig) & XPATH_TRANSFORMS:
+        # signxml verifies the first ds:Signature of a document; xmlsec verifies this one
+        return _verify_with_xmlsec(sig, leaf, signed_properties)
+    return _verify_with_signxml(data, sig, leaf)
 
 
-def _verify_with_xmlsec(sig: etree._Element, leaf: x509.Certificate) -> _Verdict:
+def _verify_with_xmlsec(sig: etree._Element, leaf: x509.Certificate,
+                        signed_properties: etree._Element | None) -> Verdict:
     from cryptography.hazmat.primitives import serialization
     try:
         import xmlsec
@@ -162,7 +167,7 @@ def _verify_with_xmlsec(sig: etree._Element, leaf: x509.Certificate) -> _Verdict
         return Indication.FAILED, SubIndication.HASH_FAILURE, "xmlsec: impronta o firma non corrispondente"
     except xmlsec.Error as exc:
         return Indication.INDETERMINATE, SubIndication.GENERIC, f"xmlsec: {exc}"[:200]
-    if not _signing_certificate_matches(sig, leaf):
+    if not _signing_certificate_matches(signed_properties, leaf):
         return Indication.INDETERMINATE, SubIndication.NO_SIGNING_CERTIFICATE_FOUND, \
             "SigningCertificate non corrisponde al certificato della firma"
     used = {el.get("Algorithm") or "" for el in sig.iterfind(f".//{{{DS}}}DigestMethod")} | {
@@ -172,17 +177,19 @@ def _verify_with_xmlsec(sig: etree._Element, leaf: x509.Certificate) -> _Verdict
     return Indication.PASSED, None, ""
 
 
-def _signing_certificate_matches(sig: etree._Element, leaf: x509.Certificate) -> bool:
+def _signing_certificate_matches(signed_properties: etree._Element | None, leaf: x509.Certificate) -> bool:
     """XAdES binds the signer's certificate by digest in SignedProperties; no such property
     (plain XML-DSig) leaves the KeyInfo certificate as the only claim."""
     import base64
     import hashlib
     from cryptography.hazmat.primitives import serialization
     der = leaf.public_bytes(serialization.Encoding.DER)
-    digests = []
+    if signed_properties is None:
+        return True
+    digests: list[etree._Element] = []
     for ns in XADES_NS:
-        digests += sig.findall(f".//{{{ns}}}SigningCertificate/{{{ns}}}Cert/{{{ns}}}CertDigest")
-        digests += sig.findall(f".//{{{ns}}}SigningCertificateV2/{{{ns}}}Cert/{{{ns}}}CertDigest")
+        digests += signed_properties.findall(f".//{{{ns}}}SigningCertificate/{{{ns}}}Cert/{{{ns}}}CertDigest")
+        digests += signed_properties.findall(f".//{{{ns}}}SigningCertificateV2/{{{ns}}}Cert/{{{ns}}}CertDigest")
     if not digests:
         return True
     for cd in digests:
@@ -195,21 +202,22 @@ def _signing_certificate_matches(sig: etree._Element, leaf: x509.Certificate) ->
     return False
 
 
-def _verify_with_signxml(data: bytes, sig: etree._Element, leaf: x509.Certificate,
-                         several: bool) -> _Verdict:
+def _verify_with_signxml(data: bytes, sig: etree._Element, leaf: x509.Certificate) -> Verdict:
     from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
     from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
-    config = XAdESSignatureConfiguration(require_x509=True, expect_references=True)
-    if several:
-        # verify this very signature: signxml looks for ds:Signature at `location`
-        sig_id = sig.get("Id")
-        if sig_id is None:
-            return Indication.INDETERMINATE, SubIndication.GENERIC, "more signatures without Id"
+    # cryptography only: a moment inside the certificate's validity, so that signxml's own
+    # date check never turns an expired certificate into a "broken" signature
+    inside = min(max(datetime.now(UTC), leaf.not_valid_before_utc), leaf.not_valid_after_utc)
+    config = XAdESSignatureConfiguration(require_x509=True, expect_references=True,
+                                         verification_time=inside)
     try:
         XAdESVerifier().verify(data, x509_cert=leaf, expect_config=config)
         return Indication.PASSED, None, ""
     except InvalidDigest as exc:
-        return Indication.FAILED, SubIndication.HASH_FAILURE, str(exc)[:200]
+        message = str(exc)
+        if "certificate digest" in message:
+            return Indication.INDETERMINATE, SubIndication.NO_SIGNING_CERTIFICATE_FOUND, message[:200]
+        return Indication.FAILED, SubIndication.HASH_FAILURE, message[:200]
     except InvalidSignature as exc:
         message = str(exc)
         if "SHA1" in message.upper() or "SHA-1" in message.upper():
@@ -234,74 +242,25 @@ def _validate(data: bytes, sig: etree._Element, count: int, store: TrustStore,
                              sub_indication=SubIndication.NO_SIGNING_CERTIFICATE_FOUND)
         return info, [indications.finding_for(info)]
     leaf = _leaf(certs)
-    indication, sub, message = _verify_xml(data, sig, leaf, count > 1)
     as_asn1 = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in certs]
     leaf_asn1 = as_asn1[certs.index(leaf)]
-    described = certinfo.describe(leaf_asn1)
-    when = _signing_time(sig)
-    path: ValidationPath | None = None
-    revoked = False
-    revinfo: revocation.Revinfo | None = None
-    if indication is Indication.PASSED:
-        indication, sub, path, revoked = _validate_path(leaf_asn1, as_asn1, store, settings)
-        revinfo = revocation.gather(path, leaf_asn1, store, settings)
-        if revinfo and revinfo.covered:   # validate again, the answers now required
-            indication, sub, path, revoked = _validate_path(leaf_asn1, as_asn1, store,
-                                                            settings, revinfo)
-    in_list = None
-    if path is not None and store.registry is not None:
-        in_list = qualified_at(store, list(path.iter_authorities()), when)
-    qualified = qualification(described, path is not None, in_list)
-    info = SignatureInfo(kind="xades", signer=described.signer, codice_fiscale=described.codice_fiscale,
-                         issuer=described.issuer, signing_time=when.isoformat() if when else None,
-                         qualified=qualified, indication=indication, sub_indication=sub,
-                         details={"key": f"{described.key_algorithm.upper()} {described.key_bits or '?'}",
-                                  "not_after": described.not_after, "message": message})
-    if indication is Indication.INDETERMINATE and sub is SubIndication.GENERIC:
-        info.details["error"] = message
-    findings = [indications.finding_for(info, trust_configured=store.configured)]
-    if indication is Indication.PASSED:
-        if not revoked:
-            checked, unchecked = revocation.outcome(leaf_asn1, store, revinfo, settings,
-                                                    described.signer, sub)
-            info.details.update(checked)
-            if unchecked:
-                findings.append(unchecked)
-        if not described.non_repudiation:
-            findings.append(Finding("SIG010", args={"signer": described.signer or "?"}))
-        if qualified is False:
-            findings.append(Finding("SIG013", args={"signer": described.signer or "?"}))
-    return info, findings
-
-
-def _validate_path(leaf: asn1_x509.Certificate, certs: list[asn1_x509.Certificate], store: TrustStore,
-                   settings: dict[str, Any], revinfo: revocation.Revinfo | None = None
-                   ) -> tuple[Indication, SubIndication | None, ValidationPath | None, bool]:
-    """(indication, sub_indication, path, revoked) from pyhanko-certvalidator."""
-    from pyhanko_certvalidator import CertificateValidator, ValidationContext
-    from pyhanko_certvalidator.errors import (DisallowedAlgorithmError, ExpiredError,
-                                              InsufficientRevinfoError, PathBuildingError,
-                                              PathValidationError, RevokedError)
-    context = ValidationContext(
-        trust_manager=store.trust_manager(), other_certs=[c for c in certs if c is not leaf],
-        crls=revocation.crls(store, revinfo), ocsps=revocation.ocsps(revinfo), allow_fetching=False,
-        revinfo_policy=revocation.policy(revinfo, leaf),
-        algorithm_usage_policy=DatedAlgorithmPolicy(), moment=_validation_time(settings))
-    validator = CertificateValidator(leaf, validation_context=context)
-    try:
-        # pyhanko-certvalidator leaves async_validate_usage() unannotated; it gives the ValidationPath
-        path: ValidationPath = asyncio.run(
-            validator.async_validate_usage(set()))  # type: ignore[no-untyped-call]
-        return Indication.PASSED, None, path, False
-    except PathBuildingError:
-        return Indication.INDETERMINATE, SubIndication.NO_CERTIFICATE_CHAIN_FOUND, None, False
-    except RevokedError:
-        return Indication.INDETERMINATE, SubIndication.REVOKED_NO_POE, None, True
-    except ExpiredError:
-        return Indication.INDETERMINATE, SubIndication.OUT_OF_BOUNDS_NO_POE, None, False
-    except DisallowedAlgorithmError:
-        return Indication.INDETERMINATE, SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, None, False
-    except InsufficientRevinfoError:
-        return Indication.INDETERMINATE, SubIndication.TRY_LATER, None, False
-    except PathValidationError:
-        return Indication.INDETERMINATE, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE, None, False
+    refs = xmlrefs.check(sig.getroottree().getroot(), sig)
+    details: dict[str, Any] = {}
+    if next(sig.iterancestors(f"{{{DS}}}Signature"), None) is not None:
+        details["role"] = "controfirma"     # inside another's xades:CounterSignature
+    if refs.problem:
+        details["wrapping"] = refs.problem
+        crypto: Verdict = (Indication.FAILED, SubIndication.FORMAT_FAILURE, refs.problem)
+    elif refs.missing is not None:
+        crypto = (Indication.INDETERMINATE, SubIndication.SIGNED_DATA_NOT_FOUND,
+                  f"riferimento a un elemento che non c'è: #{refs.missing}")
+    else:
+        crypto = _verify_xml(data, sig, leaf, count > 1, refs.signed_properties)
+    poe: datetime | None = None
+    stamp_findings: list[Finding] = []
+    if crypto[0] is Indication.PASSED:
+        poe, stamp_findings = xadests.signature_timestamps(sig, settings, details)
+    details["level"] = "T" if poe else "B"
+    info, findings = certpath.finish("xades", leaf_asn1, as_asn1, store, settings, crypto,
+                                     _signing_time(refs.signed_properties), poe, details)
+    return info, findings + stamp_findings

@@ -7,6 +7,7 @@ import pytest
 
 import pki as P
 from checker.signatures import cms
+from checker.signatures.policy import DatedAlgorithmPolicy
 
 DOC = b"%PDF-1.4\n% domanda di prova\n" + b"contenuto " * 200
 
@@ -102,7 +103,7 @@ def test_SIG008_rsa_1024_after_2015(k, pem):
 
 def test_dated_algorithm_policy_accepts_sha1_before_its_sunset():
     from asn1crypto import algos
-    policy = cms.DatedAlgorithmPolicy()
+    policy = DatedAlgorithmPolicy()
     sha1 = algos.DigestAlgorithm({"algorithm": "sha1"})
     assert policy.digest_algorithm_allowed(sha1, dt.datetime(2009, 5, 1, tzinfo=dt.UTC))
     assert not policy.digest_algorithm_allowed(sha1, dt.datetime(2020, 5, 1, tzinfo=dt.UTC))
