@@ -10,11 +10,17 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench install install-test system system-test assets samples clean verapdf
+.PHONY: run test lint bench install install-test system system-test assets samples clean verapdf trust
 
-run: install
+run: install trust
 	@echo "PEC Precheck: open http://$(HOST):$(PORT)/"
 	$(PY) -m flask --app app run --host $(HOST) --port $(PORT)
+
+# The Italian trusted list: downloaded and signature-checked into trust/ (ignored by git) when
+# the network allows; otherwise, quickly, the checks keep the list saved earlier or the snapshot
+# shipped in checker/signatures/data/ (the command says which).
+trust: $(VENV)/.installed
+	-$(VENV)/bin/pec-precheck trust update --out trust/TSL-IT.xml --timeout 5
 
 test: install-test samples lint
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)

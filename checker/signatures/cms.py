@@ -22,7 +22,7 @@ import logging
 import re
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from datetime import datetime, UTC
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from asn1crypto import algos, cms, core, crl, keys, pem, x509
@@ -33,6 +33,7 @@ from ..model import Finding, Indication, SignatureInfo, SubIndication
 from .asn1errors import parse_errors
 from . import certinfo, indications, revocation
 from .trust import TrustStore, load_trust, qualified_at
+from .validation_time import validation_time
 
 if TYPE_CHECKING:
     from pyhanko.sign.validation.ades import AdESBasicValidationResult
@@ -366,10 +367,7 @@ def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None,
 
 
 def _validation_time(settings: dict[str, Any] | None) -> datetime:
-    raw = settings.get("validation_time") if settings else None
-    if raw:
-        return datetime.fromisoformat(raw).astimezone(UTC)
-    return datetime.now(UTC)
+    return validation_time(settings)   # "validation_time" (check --at), shared by every format
 
 
 def _to_result(result: Validated, si: cms.SignerInfo, store: TrustStore, kind: str, resorted: bool,
