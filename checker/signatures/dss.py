@@ -83,7 +83,9 @@ def revinfo_for(evidence: Evidence, path: ValidationPath | None,
             continue
         by_ocsp = {(cert.serial_number, "sha1", cert.issuer.sha1),
                    (cert.serial_number, "sha256", cert.issuer.sha256)} & ocsp_serials
-        if by_ocsp or cert.issuer.sha256 in crl_issuers:
+        # pyhanko-certvalidator consults a held answer only for a service the certificate names
+        if (by_ocsp and revocation._ocsp_urls(cert)) or (
+                cert.issuer.sha256 in crl_issuers and revocation._crl_urls(cert)):
             out.covered[cert.sha256] = SOURCE
     return out
 

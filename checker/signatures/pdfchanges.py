@@ -17,8 +17,10 @@ analysis that pyHanko cannot complete is "not analysed" (SIG031), never "modifie
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -57,6 +59,96 @@ class Changes:
         return LABELS.get(self.level, self.level.lower())
 
 
+def _annotation_rule() -> Any:
+    """A pyHanko whitelist rule for comments added after signing (ANNOTATIONS level):
+    pyHanko's default policy has none, so any added note or highlight was "OTHER".
+    It clears only *new* non-widget annotations, new streams their /AP names, a page
+    dictionary whose only change is /Annots, and an /Annots array that kept every old
+    entry. Anything that rewrites an existing object (page content, fonts, images, an
+    old annotation) stays unexplained: the shadow "replace" attacks are still OTHER."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.sign.diff_analysis.rules_api import ReferenceUpdate, WhitelistRule
+
+    class AnnotationRule(WhitelistRule):
+        def apply(self, old: Any, new: Any) -> Iterator[ReferenceUpdate]:
+            xrefs = old.reader.xrefs
+            changed = set(new.explicit_refs_in_revision())
+
+            def is_new(ref: generic.Reference) -> bool:
+                return xrefs.get_historical_ref(ref, old.revision) is None
+
+            approved: set[generic.Reference] = set()
+            comments: set[generic.Reference] = set()
+            for ref in changed:
+                obj = new(ref)
+                if isinstance(obj, generic.DictionaryObject) and is_new(ref) \
+                        and obj.get("/Type", "/Annot") == "/Annot" and "/Subtype" in obj \
+                        and obj.get("/Subtype") != "/Widget" and "/Rect" in obj:
+                    comments.add(ref)
+                    approved.update(r for r in _appearance_refs(obj) if r in changed and is_new(r))
+            approved |= comments
+            for ref in changed:
+                obj = new(ref)
+                if comments and isinstance(obj, generic.DictionaryObject) and obj.get("/Type") == "/Page" \
+                        and not is_new(ref):
+                    before = old(ref)
+                    keys = (set(obj) | set(before)) - {"/Annots"}
+                    same = all(k in obj and k in before and obj.raw_get(k) == before.raw_get(k) for k in keys)
+                    annots = obj.raw_get("/Annots") if "/Annots" in obj else None
+                    old_annots = before.raw_get("/Annots") if "/Annots" in before else None
+                    # only comments were added here (a new widget is the form rule's to judge)
+                    if same and _kept(annots, old_annots, comments, approved):
+                        approved.add(ref)
+            for ref in approved:
+                yield ReferenceUpdate(ref)
+
+    return AnnotationRule()
+
+
+def _kept(annots: Any, old_annots: Any, comments: set[Any], approved: set[Any]) -> bool:
+    """The new /Annots keeps every old entry and adds only the new comments (an indirect
+    array is then cleared too)."""
+    from pyhanko.pdf_utils import generic
+    new_array = annots.get_object() if annots is not None else []
+    old_array = old_annots.get_object() if old_annots is not None else []
+    if not isinstance(new_array, list) or not isinstance(old_array, list):
+        return False
+    if not all(entry in new_array for entry in old_array):
+        return False
+    added = [a for a in new_array if a not in old_array]
+    if not added or not all(isinstance(a, generic.IndirectObject) and a.reference in comments for a in added):
+        return False
+    if isinstance(annots, generic.IndirectObject):
+        approved.add(annots.reference)
+    return True
+
+
+def _appearance_refs(annot: Any) -> Iterator[Any]:
+    from pyhanko.pdf_utils import generic
+    ap = annot.get("/AP")
+    if not isinstance(ap, generic.DictionaryObject):
+        return
+    for key in ("/N", "/R", "/D"):
+        value = ap.raw_get(key) if key in ap else None
+        if isinstance(value, generic.IndirectObject):
+            yield value.reference
+        elif isinstance(value, generic.DictionaryObject):
+            for state in value:
+                sub = value.raw_get(state)
+                if isinstance(sub, generic.IndirectObject):
+                    yield sub.reference
+
+
+@functools.cache
+def diff_policy() -> Any:
+    """pyHanko's default policy plus the annotation rule."""
+    from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel, StandardDiffPolicy
+    return StandardDiffPolicy(
+        global_rules=[*DEFAULT_DIFF_POLICY.global_rules,
+                      _annotation_rule().as_qualified(ModificationLevel.ANNOTATIONS)],
+        form_rule=DEFAULT_DIFF_POLICY.form_rule)
+
+
 def certification_permission(reader: PdfFileReader) -> int | None:
     """The /P of the document's certification signature (/Perms /DocMDP), if any."""
     from pyhanko.sign.validation.pdf_embedded import read_certification_data
@@ -89,7 +181,7 @@ def analyse(emb: EmbeddedPdfSignature, certification: int | None) -> Changes:
     reason = ""
     # pyHanko leaves compute_integrity_info() unannotated
     try:
-        emb.compute_integrity_info()  # type: ignore[no-untyped-call]
+        emb.compute_integrity_info(diff_policy=diff_policy())  # type: ignore[no-untyped-call]
     except Exception as exc:  # noqa: BLE001 - pyHanko's diff can fail on real files; said, not fatal
         reason = f"{type(exc).__name__}: {exc}"[:300]
         emb.diff_result = None

@@ -66,6 +66,14 @@ def raw_signature(reader: PdfFileReader, sig_field: generic.DictionaryObject,
             self.fq_name = fq_name
             self._sd_cert_info = None
 
+        @property
+        def self_reported_timestamp(self) -> datetime | None:   # /M: there are no signed attributes
+            from pyhanko.pdf_utils.generic import parse_pdf_date
+            try:
+                return parse_pdf_date(self.sig_object["/M"], strict=False)
+            except (KeyError, ValueError, TypeError):
+                return None
+
     return RawPdfSignature()
 
 

@@ -343,17 +343,24 @@ def list_expired(store: TrustStore, now: datetime | None = None) -> bool:
     return next_update < (now or datetime.now(UTC))
 
 
+_ORIGIN_IT = {"snapshot": "copia distribuita con PEC Precheck", "updated": "scaricato con trust update",
+              "configured": "configurato", "none": "nessun elenco"}
+
+
 def facts(store: TrustStore) -> dict[str, object]:
-    """Which trust source decided, for the report (JSON facts "trusted_list")."""
-    out: dict[str, object] = {"origin": origin(store),
-                              "sources": [Path(s).name for s in store.sources]}
+    """Which trust source decided, for the report: flat JSON facts "trusted_list…"."""
+    out: dict[str, object] = {"trusted_list_origin": origin(store),
+                              "trusted_list_sources": ", ".join(Path(s).name for s in store.sources)}
     if store.tsl_info:
         info = store.tsl_info
-        out.update(territory=info.get("territory", ""), sequence=info.get("sequence", ""),
-                   issued=info.get("issued", ""), next_update=info.get("next_update", ""),
-                   expired=list_expired(store))
-    if store.roots:
-        out["certificates"] = len(store.roots)
+        out.update(trusted_list=f"{info.get('territory', '')} n. {info.get('sequence', '')} del "
+                                f"{info.get('issued', '')[:10]} ({_ORIGIN_IT[origin(store)]})",
+                   trusted_list_issued=info.get("issued", ""),
+                   trusted_list_sequence=info.get("sequence", ""),
+                   trusted_list_next_update=info.get("next_update", ""),
+                   trusted_list_expired=list_expired(store))
+    elif store.roots:
+        out["trusted_list"] = f"{len(store.roots)} certificati radice ({_ORIGIN_IT[origin(store)]})"
     return out
 
 
@@ -370,6 +377,6 @@ def findings(store: TrustStore) -> list[Finding]:
 def annotate(result: CheckResult, store: TrustStore) -> CheckResult:
     """Add the trust source's facts and warnings to a check that validated signatures."""
     if result.signatures:
-        result.facts["trusted_list"] = facts(store)
+        result.facts.update(facts(store))
         result.findings.extend(findings(store))
     return result
