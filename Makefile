@@ -11,12 +11,12 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run dev test lint bench install install-test system system-test assets samples clean verapdf
+.PHONY: run dev test lint bench install install-test system system-test assets samples clean verapdf trust
 
 # gunicorn (gunicorn.conf.py) with the project's private clamd (scripts/start-clamd.sh) unless
 # PEC_PRECHECK_CLAMD already names a clamd; the private one stops when gunicorn exits.
 # `make dev` is Flask's development server (auto-reload, no antivirus), for working on the code.
-run: install
+run: install trust
 	@clamd="$${PEC_PRECHECK_CLAMD:-}"; owned=0; \
 	if [ -z "$$clamd" ]; then clamd=$$(scripts/start-clamd.sh); owned=1; fi; \
 	[ -n "$$clamd" ] || echo "PEC Precheck: antivirus NOT running (see above): reports will say «antivirus non eseguito»"; \
@@ -27,6 +27,12 @@ run: install
 dev: install
 	@echo "PEC Precheck (development server): open http://$(HOST):$(PORT)/"
 	$(PY) -m flask --app app run --debug --host $(HOST) --port $(PORT)
+
+# The Italian trusted list: downloaded and signature-checked into trust/ (ignored by git) when
+# the network allows; otherwise, quickly, the checks keep the list saved earlier or the snapshot
+# shipped in checker/signatures/data/ (the command says which).
+trust: $(VENV)/.installed
+	-$(VENV)/bin/pec-precheck trust update --out trust/TSL-IT.xml --timeout 5
 
 test: install-test samples lint
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)

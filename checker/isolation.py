@@ -29,7 +29,8 @@ DEFAULT_TIMEOUT = float(os.environ.get("PEC_PRECHECK_TIMEOUT", "30"))
 DEFAULT_MEMORY_MB = int(os.environ.get("PEC_PRECHECK_MEMORY_MB", "1024"))
 DEFAULT_WORKERS = int(os.environ.get("PEC_PRECHECK_WORKERS", str(max(2, os.cpu_count() or 2))))
 
-_PRELOAD = ["checker.checks", "checker.identify"]
+# checks._trust_warm parses the trusted list once in the forkserver, for every worker
+_PRELOAD = ["checker.checks", "checker.identify", "checker.checks._trust_warm"]
 
 
 @functools.cache

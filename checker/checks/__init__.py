@@ -41,6 +41,7 @@ from collections.abc import Callable
 
 from ..model import CheckResult, FormatInfo, InputFile
 from ..profiles import Profile
+from ..signatures.trust import default_sources
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,9 @@ def settings_from_env() -> dict[str, Any]:
     return {
         "verapdf": os.environ.get("VERAPDF", ""),
         "clamd": os.environ.get("PEC_PRECHECK_CLAMD", ""),
-        "trust": [p for p in os.environ.get("PEC_PRECHECK_TRUST", "").split(os.pathsep) if p],
+        # no configured source: the Italian list `trust update` saved, else the shipped snapshot
+        "trust": ([p for p in os.environ.get("PEC_PRECHECK_TRUST", "").split(os.pathsep) if p]
+                  or default_sources()),
         # "online": ask the OCSP/CRL addresses certificates name (signatures/revocation.py)
         "revocation": os.environ.get("PEC_PRECHECK_REVOCATION", "online").strip().lower(),
     }

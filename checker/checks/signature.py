@@ -17,7 +17,7 @@ import re
 from ..filenames import detached_target
 from ..model import CheckResult, Finding, FormatInfo, Indication, InputFile
 from ..signatures import cms as cms_sig
-from ..signatures import countersign, timestamps
+from ..signatures import countersign, timestamps, trust
 from ..signatures.certpath import POE_FIXABLE
 from . import Check, CheckContext, Pair, PairCheck
 
@@ -33,6 +33,12 @@ def inner_name(envelope_name: str) -> str:
 
 
 def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
+    # which trusted list decided, and whether it is stale, goes with every validated signature
+    result = _run(file, fmt, ctx)
+    return trust.annotate(result, cms_sig.trust_from_settings(ctx.settings)) if result.signatures else result
+
+
+def _run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     if fmt.id == "p7m":
         return _run_p7m(file, ctx)
     if fmt.id == "p7s":
@@ -153,7 +159,7 @@ def validate_detached(signature: InputFile, content: InputFile, ctx: CheckContex
     for f in result.findings:
         if "document" not in f.args:
             f.args["document"] = content.name
-    return result
+    return trust.annotate(result, cms_sig.trust_from_settings(ctx.settings))
 
 
 def detached_pairs(items: list[tuple[InputFile, FormatInfo]]) -> list[Pair]:
@@ -170,18 +176,6 @@ def detached_pairs(items: list[tuple[InputFile, FormatInfo]]) -> list[Pair]:
         pairs.append(Pair(subject=index, partner=target))
     return pairs
 
-
-def _warm_trust_cache() -> None:
-    """Parse the configured trusted lists once, at import: the forkserver imports the
-    checks before forking workers, so every worker inherits the parsed list instead of
-    spending a second or more re-reading the Italian TSL for each signed document."""
-    import os
-    if os.environ.get("PEC_PRECHECK_TRUST"):
-        from . import settings_from_env
-        cms_sig.trust_from_settings(settings_from_env())
-
-
-_warm_trust_cache()
 
 CHECKS = [Check(name="signature", formats={"p7m", "p7s", "tsd", "m7m", "pdf", "xml"}, run=run,
                 label_it="Firma digitale", memory_mb=1024, timeout=60)]

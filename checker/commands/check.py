@@ -1,5 +1,6 @@
 """`pec-precheck check FILE... [--profile ID] [--sender ADDR] [--subject S] [--doc-type T]
-[--main FILE] [--json]` — exit 0 ready, 1 fix, 3 undetermined (2 is argparse's usage error)."""
+[--main FILE] [--trust PATH] [--at DATE] [--json]` — exit 0 ready, 1 fix, 3 undetermined
+(2 is argparse's usage error)."""
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from .. import checks, engine, profiles, report
 from ..model import InputFile, Submission, Verdict
+from ..signatures import validation_time
 
 EXIT = {Verdict.READY: 0, Verdict.FIX: 1, Verdict.UNDETERMINED: 3}
 
@@ -27,6 +29,9 @@ def register(sub) -> None:
     p.add_argument("--trust", action="append", default=[], metavar="PATH",
                    help="elenco di fiducia (XML ETSI TS 119 612) o cartella di certificati PEM; "
                         "ripetibile / trusted list or PEM folder (repeatable)")
+    p.add_argument("--at", default="", metavar="DATE",
+                   help="verifica le firme a questa data, AAAA-MM-GG[THH:MM] (ora italiana) / "
+                        "validate signatures at this date")
     p.add_argument("--lang", default="it", choices=["it", "en"])
     p.set_defaults(func=run)
 
@@ -50,6 +55,12 @@ def run(args) -> int:
     settings = checks.settings_from_env()
     if args.trust:
         settings["trust"] = [str(Path(p).resolve()) for p in args.trust]
+    if args.at:
+        try:
+            settings[validation_time.SETTINGS_KEY] = validation_time.parse_at(args.at)
+        except ValueError as exc:
+            print(f"pec-precheck: --at: {exc}", file=sys.stderr)
+            return 2
     result = engine.check_submission(sub, settings)
     if args.json:
         json.dump(report.to_json(result), sys.stdout, ensure_ascii=False, indent=2)

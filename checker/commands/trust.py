@@ -1,6 +1,6 @@
 """`pec-precheck trust show [--trust PATH]...` — what the trust anchors are;
 `pec-precheck trust verify FILE [--at DATE] [--tlso-cert PEM]` — check a trusted list's XML signature;
-`pec-precheck trust update [--out FILE]` — download the Italian trusted list (when the
+`pec-precheck trust update [--out FILE] [--timeout S]` — download the Italian trusted list (when the
 network allows), verify its signature with the certificates the EU list of trusted lists
 (LOTL, itself verified with pyHanko's bundled LOTL signer certificates) names for Italy,
 and save it. Nothing else ever downloads: checks and tests read local files only.
@@ -13,7 +13,7 @@ from datetime import datetime, UTC
 from pathlib import Path
 
 from ..checks import settings_from_env
-from ..signatures.trust import load_trust
+from ..signatures.trust import SNAPSHOT, UPDATED_LIST, list_expired, load_trust, origin
 
 LOTL_URL = "https://ec.europa.eu/tools/lotl/eu-lotl.xml"
 IT_TSL_URL = "https://eidas.agid.gov.it/TL/TSL-IT.xml"
@@ -35,7 +35,9 @@ def register(sub) -> None:
                         help="certificato del gestore dell'elenco; senza, quello nella firma")
     verify.set_defaults(func=run_verify)
     update = actions.add_parser("update", help="scarica l'elenco italiano / download the Italian list")
-    update.add_argument("--out", default="trust/TSL-IT.xml", metavar="FILE")
+    update.add_argument("--out", default=str(UPDATED_LIST), metavar="FILE")
+    update.add_argument("--timeout", type=float, default=DOWNLOAD_TIMEOUT, metavar="SECONDS",
+                        help="attesa massima per ogni download / per-download timeout")
     update.set_defaults(func=run_update)
 
 
@@ -51,6 +53,16 @@ def run_show(args) -> int:
         i = store.tsl_info
         print(f"elenco {i.get('territory')} n. {i.get('sequence')} del {i.get('issued')}, "
               f"prossimo aggiornamento {i.get('next_update')}")
+    if origin(store) == "snapshot":
+        print("elenco predefinito: la copia distribuita con PEC Precheck (nessun PEC_PRECHECK_TRUST o --trust) "
+              "/ default: the snapshot shipped with PEC Precheck")
+    elif origin(store) == "updated":
+        print(f"elenco predefinito: quello scaricato da `pec-precheck trust update` ({UPDATED_LIST}) "
+              "/ default: the list trust update saved")
+    if list_expired(store):
+        print(f"attenzione: elenco non aggiornato, la data di prossimo aggiornamento "
+              f"({store.tsl_info.get('next_update', '?')[:10]}) è passata: pec-precheck trust update "
+              "/ warning: list past its NextUpdate")
     ca = [s for s in store.services if s.type == "CA/QC"]
     tsa = [s for s in store.services if s.type == "TSA/QTST"]
     print(f"certificati radice da cartelle / folder roots: {len(store.roots)}; CRL: {len(store.crls)}")
@@ -116,9 +128,9 @@ def run_verify(args) -> int:
     return 0
 
 
-def _download(url: str) -> bytes:
+def _download(url: str, timeout: float = DOWNLOAD_TIMEOUT) -> bytes:
     req = urllib.request.Request(url, headers={"User-Agent": "pec-precheck"})
-    with urllib.request.urlopen(req, timeout=DOWNLOAD_TIMEOUT) as resp:  # noqa: S310 - fixed https URLs
+    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - fixed https URLs
         data = resp.read(MAX_DOWNLOAD + 1)
     if len(data) > MAX_DOWNLOAD:
         raise ValueError(f"{url}: larger than {MAX_DOWNLOAD} bytes")
@@ -128,23 +140,36 @@ def _download(url: str) -> bytes:
 def run_update(args) -> int:
     from pyhanko.sign.validation.qualified import eutl_parse
     try:
-        lotl = _download(LOTL_URL)
+        lotl = _download(LOTL_URL, args.timeout)
         parsed = eutl_parse.validate_and_parse_lotl(lotl.decode("utf-8"))
         italy = next((r for r in parsed.references if r.territory == "IT"), None)
         url = italy.location_uri if italy else IT_TSL_URL
-        tsl = _download(url)
+        tsl = _download(url, args.timeout)
     except Exception as exc:  # noqa: BLE001 - offline is the normal case; pyhanko's list parser raises many kinds
         print(f"pec-precheck: download non riuscito / download failed: {exc}", file=sys.stderr)
+        _say_fallback(args.out)
         return 2
     problem = verify_list_signature(tsl, italy.tlso_certs if italy else None)
     if problem:
         print(f"pec-precheck: firma dell'elenco non valida, non salvato / not saved: {problem}",
               file=sys.stderr)
+        _say_fallback(args.out)
         return 1
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(tsl)
     store = load_trust([str(out)])
-    print(f"salvato / saved {out}: {len(store.services)} servizi; "
-          f"usa PEC_PRECHECK_TRUST={out.resolve()}")
+    hint = ("usato in automatico da qui / used by default from this folder" if out == UPDATED_LIST
+            else f"usa PEC_PRECHECK_TRUST={out.resolve()}")
+    print(f"salvato / saved {out}: {len(store.services)} servizi; {hint}")
     return 0
+
+
+def _say_fallback(out: str) -> None:
+    """What the checks will use instead: the list saved earlier, else the shipped snapshot."""
+    if Path(out).is_file():
+        print(f"pec-precheck: resta in uso l'elenco già scaricato / keeping the list saved earlier: {out}",
+              file=sys.stderr)
+    else:
+        print(f"pec-precheck: si userà l'elenco distribuito con PEC Precheck / falling back to the shipped "
+              f"snapshot: {SNAPSHOT.name}", file=sys.stderr)

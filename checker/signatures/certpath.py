@@ -17,7 +17,8 @@ from asn1crypto import x509
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
 from . import certinfo, indications, revocation
-from .policy import DatedAlgorithmPolicy, qualification, validation_time
+from .policy import DatedAlgorithmPolicy, qualification
+from .validation_time import validation_time
 from .trust import TrustStore, qualified_at
 
 if TYPE_CHECKING:

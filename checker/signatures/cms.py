@@ -32,8 +32,9 @@ from ..model import Finding, Indication, SignatureInfo, SubIndication
 from .asn1errors import parse_errors
 from . import ber, certinfo, cmsattrs, indications, revocation
 from .cmsattrs import digest, present
-from .policy import DatedAlgorithmPolicy, qualification, validation_time as _validation_time
+from .policy import DatedAlgorithmPolicy, qualification
 from .trust import TrustStore, load_trust, qualified_at
+from .validation_time import validation_time
 
 if TYPE_CHECKING:
     from pyhanko.sign.validation.ades import AdESBasicValidationResult
@@ -315,7 +316,7 @@ def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None,
     md = si["digest_algorithm"]["algorithm"].native
     raw_digest = digest(content, md)
     spec = _spec(store)
-    moment = _validation_time(settings)
+    moment = validation_time(settings)
     timing = ValidationTimingInfo(validation_time=moment, best_signature_time=moment,
                                   point_in_time_validation=False)
 

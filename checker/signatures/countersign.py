@@ -23,7 +23,8 @@ from . import certpath, cmsattrs, indications, timestamps
 from .certpath import Verdict
 from .cms import (SignerResult, claimed_signing_time, library_failure, resorted_signer_info,
                   signer_certificate, trust_from_settings, validate_signers)
-from .policy import DatedAlgorithmPolicy, validation_time
+from .policy import DatedAlgorithmPolicy
+from .validation_time import validation_time
 
 ROLE = "controfirma"
 MAX_DEPTH = 4

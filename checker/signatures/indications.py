@@ -35,13 +35,13 @@ _REVOKED = Explanation("SIG004", "Il certificato del firmatario era revocato qua
                        "The signer's certificate was revoked.")
 _NO_TRUST = Explanation("SIG005", "Non verificabile: nessun elenco di fiducia configurato. La firma non è rotta: "
                                   "manca solo l'elenco dei certificatori di cui fidarsi.",
-                        "Chi gestisce il servizio configuri l'elenco di fiducia italiano (pec-precheck trust update, "
-                        "oppure --trust).",
+                        "Verifica la firma con il programma di firma o con il servizio di verifica del tuo "
+                        "certificatore.",
                         "Not verifiable: no trusted list configured.")
 _UNTRUSTED = Explanation("SIG006", "Il certificato non è emesso da un certificatore presente nell'elenco di fiducia: "
                                    "la firma non vale come firma digitale qualificata.",
-                         "Firma con un dispositivo di firma digitale rilasciato da un certificatore accreditato "
-                         "(elenco AgID).",
+                         "Chiedi a chi ha firmato una firma digitale qualificata (certificatore dell'elenco AgID), "
+                         "oppure controlla con il programma di firma che il certificato risulti qualificato.",
                          "The certificate does not chain to a trusted provider.")
 _OUT_OF_BOUNDS = Explanation("SIG007", "Il certificato del firmatario era scaduto (o non ancora valido) e nessuna "
                                        "marca temporale prova che la firma sia stata apposta mentre era valido.",
@@ -56,7 +56,7 @@ _OTHER = Explanation("SIG009", "La validità della firma non si può stabilire c
                      "Verifica il file con il servizio di verifica del tuo certificatore o con un verificatore AgID.",
                      "The signature's validity cannot be established.")
 
-_WRAPPING = Explanation("SIG030", "I riferimenti della firma XML non portano esattamente agli elementi firmati "
+_WRAPPING = Explanation("SIG032", "I riferimenti della firma XML non portano esattamente agli elementi firmati "
                                   "(signature wrapping): ciò che si legge potrebbe non essere ciò che è firmato.",
                         "Chiedi al firmatario di firmare di nuovo il documento originale.",
                         "The XML signature's references do not lead to exactly the signed elements.")

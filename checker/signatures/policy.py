@@ -2,20 +2,12 @@
 validation time (now, or the date asked for), and when a signer counts as qualified."""
 from __future__ import annotations
 
-from datetime import datetime, UTC
-from typing import Any
+from datetime import datetime
 
 from asn1crypto import algos, keys
 from pyhanko_certvalidator.policy_decl import AlgorithmUsageConstraint, AlgorithmUsagePolicy
 
 from . import certinfo
-
-
-def validation_time(settings: dict[str, Any] | None) -> datetime:
-    raw = settings.get("validation_time") if settings else None
-    if raw:
-        return datetime.fromisoformat(raw).astimezone(UTC)
-    return datetime.now(UTC)
 
 
 class DatedAlgorithmPolicy(AlgorithmUsagePolicy):

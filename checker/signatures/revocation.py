@@ -206,7 +206,7 @@ def ocsps(revinfo: Revinfo | None) -> list[bytes]:
 
 
 # sub-indications by which a validation that required revocation data refused what it got
-_REVINFO_REFUSED = {SubIndication.TRY_LATER, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE,
+REVINFO_REFUSED = {SubIndication.TRY_LATER, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE,
                     SubIndication.REVOCATION_OUT_OF_BOUNDS_NO_POE}
 
 
@@ -217,7 +217,7 @@ def outcome(leaf: x509.Certificate, store: TrustStore, revinfo: Revinfo | None,
     trusted path; `sub_indication` is the validation's, made with what was fetched."""
     if revinfo is not None and revinfo.covers(leaf):
         source = revinfo.covered[leaf.sha256]
-        if sub_indication in _REVINFO_REFUSED:   # required and fetched, yet not accepted
+        if sub_indication in REVINFO_REFUSED:   # required and fetched, yet not accepted
             return {"revocation": "unusable", "revocation_source": source}, None
         return {"revocation": "good", "revocation_source": source}, None
     if leaf.issuer.sha256 in store.crl_issuers:

@@ -24,7 +24,7 @@ from .asn1errors import parse_errors
 from . import ber, certinfo, indications
 from .cms import SignerResult, _spec, trust_from_settings
 from .cmsattrs import digest, present
-from .policy import validation_time
+from .validation_time import validation_time
 
 TSD_OID = "1.2.840.113549.1.9.16.1.31"
 MAX_TOKENS = 20

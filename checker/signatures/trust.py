@@ -25,11 +25,13 @@ import functools
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from asn1crypto import pem, x509
+
+from ..model import CheckResult, Finding
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -299,3 +301,82 @@ def qualified_at(store: TrustStore, path_authorities: Iterable[Authority], momen
             if sd.base_info.service_type == CA_QC:
                 return True
     return False
+
+
+# ------------------------------------------------------------------ trusted by default
+
+# The Italian list as AgID published it (ETSI TS 119 612, public data), shipped with the
+# project so that a fresh installation validates against it; `pec-precheck trust update`
+# saves a current, signature-checked list to UPDATED_LIST, which then takes its place.
+SNAPSHOT = Path(__file__).parent / "data" / "TSL-IT-2023-09-26.xml"
+UPDATED_LIST = Path("trust") / "TSL-IT.xml"
+
+
+def default_sources() -> list[str]:
+    """The trust source when none is configured (no PEC_PRECHECK_TRUST, no --trust):
+    the list `trust update` saved in the working folder, else the shipped snapshot."""
+    if UPDATED_LIST.is_file():
+        return [str(UPDATED_LIST.resolve())]
+    return [str(SNAPSHOT)]
+
+
+def origin(store: TrustStore) -> str:
+    """Where the list that decides came from: snapshot, updated, configured or none."""
+    if not store.configured:
+        return "none"
+    if str(SNAPSHOT) in store.sources:
+        return "snapshot"
+    if str(UPDATED_LIST.resolve()) in store.sources:
+        return "updated"
+    return "configured"
+
+
+def list_expired(store: TrustStore, now: datetime | None = None) -> bool:
+    """A trusted list past its NextUpdate: its statuses may have changed since."""
+    raw = store.tsl_info.get("next_update", "")
+    try:
+        next_update = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if next_update.tzinfo is None:
+        next_update = next_update.replace(tzinfo=UTC)
+    return next_update < (now or datetime.now(UTC))
+
+
+_ORIGIN_IT = {"snapshot": "copia distribuita con PEC Precheck", "updated": "scaricato con trust update",
+              "configured": "configurato", "none": "nessun elenco"}
+
+
+def facts(store: TrustStore) -> dict[str, object]:
+    """Which trust source decided, for the report: flat JSON facts "trusted_list…"."""
+    out: dict[str, object] = {"trusted_list_origin": origin(store),
+                              "trusted_list_sources": ", ".join(Path(s).name for s in store.sources)}
+    if store.tsl_info:
+        info = store.tsl_info
+        out.update(trusted_list=f"{info.get('territory', '')} n. {info.get('sequence', '')} del "
+                                f"{info.get('issued', '')[:10]} ({_ORIGIN_IT[origin(store)]})",
+                   trusted_list_issued=info.get("issued", ""),
+                   trusted_list_sequence=info.get("sequence", ""),
+                   trusted_list_next_update=info.get("next_update", ""),
+                   trusted_list_expired=list_expired(store))
+    elif store.roots:
+        out["trusted_list"] = f"{len(store.roots)} certificati radice ({_ORIGIN_IT[origin(store)]})"
+    return out
+
+
+def findings(store: TrustStore) -> list[Finding]:
+    """What the report must show about the trust source itself: a stale list (SIG030)."""
+    if store.tsl_info and list_expired(store):
+        info = store.tsl_info
+        return [Finding("SIG030", args={"issued": info.get("issued", "?")[:10],
+                                        "next_update": info.get("next_update", "?")[:10],
+                                        "territory": info.get("territory", "") or "?"})]
+    return []
+
+
+def annotate(result: CheckResult, store: TrustStore) -> CheckResult:
+    """Add the trust source's facts and warnings to a check that validated signatures."""
+    if result.signatures:
+        result.facts.update(facts(store))
+        result.findings.extend(findings(store))
+    return result

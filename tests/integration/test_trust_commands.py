@@ -46,7 +46,11 @@ def test_trust_show(tmp_path_factory, capsys):
     assert "certificati radice da cartelle / folder roots: 1; CRL: 1" in out
 
 
-def test_trust_show_without_trust_says_so(capsys, monkeypatch):
+def test_trust_show_without_trust_shows_the_shipped_snapshot(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("PEC_PRECHECK_TRUST", "")
-    assert cli.main(["trust", "show"]) == 1
-    assert "Nessun elenco di fiducia configurato" in capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)   # no list saved by `trust update` here
+    assert cli.main(["trust", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "TSL-IT-2023-09-26.xml" in out and "n. 194 del 2023-09-26" in out
+    assert "copia distribuita con PEC Precheck" in out
+    assert "elenco non aggiornato" in out   # its NextUpdate (2024-03-26) has passed

@@ -123,7 +123,7 @@ def test_fake_signed_properties_is_wrapping(k, forge):
     [sig] = r.signatures
     assert (sig.indication, sig.sub_indication) == ("FAILED", "FORMAT_FAILURE")
     assert sig.details["wrapping"]
-    assert codes(r) == ["SIG030"]
+    assert codes(r) == ["SIG032"]
     assert r.findings[0].args["detail"] == sig.details["wrapping"]
     assert sig.signer == "ROSSI MARIO"   # still listed, with its signer
     assert sig.signing_time is None or not sig.signing_time.startswith("2001")
@@ -135,7 +135,7 @@ def test_fake_object_is_wrapping(k, enveloping, forge):
     r = check(k, forge(enveloping))
     [sig] = r.signatures
     assert (sig.indication, sig.sub_indication) == ("FAILED", "FORMAT_FAILURE"), sig.details
-    assert codes(r) == ["SIG030"]
+    assert codes(r) == ["SIG032"]
 
 
 def test_reference_to_a_missing_id_is_signed_data_not_found(k, enveloping):
@@ -149,7 +149,7 @@ def test_wrapping_finding_renders_its_reason(k):
     r = check(k, X.duplicate_signed_properties(P.xades(k, k.signer)))
     text = catalogue.describe(r.findings[0])
     assert "compare 2 volte" in " ".join(text.values())
-    assert catalogue.rule("SIG030").severity == "error"
+    assert catalogue.rule("SIG032").severity == "error"
 
 
 def test_signxml_certificate_validity_never_reaches_the_verdict(k):
