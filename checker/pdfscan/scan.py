@@ -25,8 +25,9 @@ _PERMISSIONS_IT = {
 _DAMAGE = re.compile(r"xref|reconstruct|recover|startxref|trailer|damaged|EOF|offset",
                      re.IGNORECASE)
 # qpdf notes these and handles them as every reader does: not worth a warning to a citizen
-_BENIGN = re.compile(r"xref stream itself is missing|extraneous whitespace seen before xref",
-                     re.IGNORECASE)
+# (the last is seen when the stream scan reads a stream's raw data; PDF/A judges it, 6.1.7.1)
+_BENIGN = re.compile(r"xref stream itself is missing|extraneous whitespace seen before xref|"
+                     r"stream keyword followed by extraneous whitespace", re.IGNORECASE)
 _XREF = re.compile(r"xref|cross-reference|startxref", re.IGNORECASE)
 _STREAM_PREFIX = re.compile(r"^(?:stream )?<_io\.[^>]*>(?: \([^)]*\))?:\s*")
 _STREAM_NAME = re.compile(r"<_io\.[^>]*>")
