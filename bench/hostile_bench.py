@@ -74,7 +74,7 @@ def cases() -> list[tuple[str, float, callable]]:
 def hostile_cases() -> list[tuple[str, float, callable]]:
     """Issue 12's hostile families: each must end in a finding, never a full parse/decode."""
     import pdf_bombs
-    from test_hostile_xml_tiff import tiff_pages
+    from hostile_tiff import tiff_pages
 
     head = b"From: a@b.example\r\nTo: c@d.example\r\nSubject: s\r\nX-Trasporto: posta-certificata\r\n"
     parts = head + b'Content-Type: multipart/mixed; boundary="x"\r\n\r\n' + \

@@ -23,29 +23,28 @@ _ENCODED_WORD = re.compile(rb"=\?[^?\s]{1,64}\?[bBqQ]\?[^?\s]*\?=")
 
 
 def structure_findings(data: bytes) -> list[Finding]:
-    """PEC016 (too many parts, too deep) and PEC018 (headers too large, too many encoded
-    words) for a message that must not be handed to the parser; [] when it may be."""
-    findings: list[Finding] = []
+    """PEC016 (too many parts, too deep) or PEC018 (too many encoded words, headers too
+    large) for a message that must not be handed to the parser; [] when it may be. The
+    first limit exceeded is reported: one reason suffices to refuse, and stopping there
+    keeps a hostile message's cost at a pass or two over its bytes."""
     parts = data.count(b"\n--") + data.startswith(b"--")
     if parts > MAX_MIME_PARTS:
-        findings.append(_finding("PEC016", f"{parts} parti MIME (limite {MAX_MIME_PARTS})"))
+        return [_finding("PEC016", f"{parts} parti MIME (limite {MAX_MIME_PARTS})")]
     containers = _count_ci(data, b"boundary") + _count_ci(data, b"message/rfc822")
     if containers > MAX_CONTAINERS:
-        findings.append(_finding("PEC016", f"{containers} contenitori multipart o messaggi annidati "
-                                           f"(limite {MAX_CONTAINERS})"))
-    header_end = _header_end(data)
-    if header_end > MAX_HEADER_BYTES:
-        findings.append(_finding("PEC018", f"intestazioni di {header_end // 1024} KB "
-                                           f"(limite {MAX_HEADER_BYTES // 1024} KB)"))
+        return [_finding("PEC016", f"{containers} contenitori multipart o messaggi annidati "
+                                   f"(limite {MAX_CONTAINERS})")]
     words = data.count(b"=?")
     if words > MAX_ENCODED_WORDS:
-        findings.append(_finding("PEC018", f"{words} parole codificate (limite {MAX_ENCODED_WORDS})"))
-    elif words:
+        return [_finding("PEC018", f"{words} parole codificate (limite {MAX_ENCODED_WORDS})")]
+    if words:
         total = sum(m.end() - m.start() for m in _ENCODED_WORD.finditer(data))
         if total > MAX_ENCODED_BYTES:
-            findings.append(_finding("PEC018", f"{total // 1024} KB di parole codificate "
-                                               f"(limite {MAX_ENCODED_BYTES // 1024} KB)"))
-    return findings
+            return [_finding("PEC018", f"{total // 1024} KB di parole codificate "
+                                       f"(limite {MAX_ENCODED_BYTES // 1024} KB)")]
+    if _header_end(data) > MAX_HEADER_BYTES:
+        return [_finding("PEC018", f"intestazioni oltre {MAX_HEADER_BYTES // 1024} KB")]
+    return []
 
 
 def _finding(code: str, detail: str) -> Finding:
@@ -65,6 +64,8 @@ def _count_ci(data: bytes, word: bytes) -> int:
 
 
 def _header_end(data: bytes) -> int:
-    """Length of the top-level header block (up to the first empty line, or all of it)."""
-    ends = [i for i in (data.find(b"\n\n"), data.find(b"\n\r\n")) if i >= 0]
-    return min(ends) if ends else len(data)
+    """Length of the top-level header block (up to the first empty line), looked for only
+    a little past the limit: beyond it, the exact length does not matter."""
+    window = MAX_HEADER_BYTES + 2
+    ends = [i for i in (data.find(b"\n\n", 0, window), data.find(b"\n\r\n", 0, window)) if i >= 0]
+    return min(ends) if ends else min(len(data), window)

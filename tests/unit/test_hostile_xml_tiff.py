@@ -10,6 +10,7 @@ import pytest
 from checker import xmlguard
 from checker.checks import tiff, xmldoc
 from checker.model import FormatInfo, InputFile
+from hostile_tiff import tiff_pages
 
 HUGE_ATTRIBUTE = b'<?xml version="1.0"?><r><a x="' + b"A" * (50 << 20) + b'"/></r>'
 MANY_ATTRIBUTES = b"<r " + b" ".join(b'a%d="1"' % n for n in range(200_000)) + b"/>"
@@ -43,21 +44,6 @@ def test_xmldoc_gives_a_finding_not_a_parse():
             assert codes == ["XML011"]
         else:  # libexpat ≥ 2.6 parses them in linear time; libxml2 then refuses or reads them
             assert "SYS001" not in codes
-
-
-def tiff_pages(pages: int) -> bytes:
-    """A little-endian TIFF of `pages` 1×1 grey pages sharing one pixel."""
-    entries = [(256, 3, 1, 1), (257, 3, 1, 1), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1),
-               (273, 4, 1, 8), (277, 3, 1, 1), (278, 3, 1, 1), (279, 4, 1, 1)]
-    ifd_size = 2 + 12 * len(entries) + 4
-    out = bytearray(b"II*\x00" + struct.pack("<I", 10) + b"\x80\x00")  # pixel at offset 8
-    for n in range(pages):
-        start = 10 + n * ifd_size
-        out += struct.pack("<H", len(entries))
-        for tag, kind, count, value in entries:
-            out += struct.pack("<HHII", tag, kind, count, value)
-        out += struct.pack("<I", start + ifd_size if n + 1 < pages else 0)
-    return bytes(out)
 
 
 def test_tiff_with_100k_pages_is_refused_at_the_cap():
