@@ -87,7 +87,7 @@ def hostile_cases() -> list[tuple[str, float, callable]]:
     flate2 = pdf_bombs.bomb_pdf("content", "flate2")
     predictor = pdf_bombs.bomb_pdf("font", "flate-predictor")
     return [
-        ("eml: 70 MB, 2 M MIME parts", 1.0, lambda: read_message(parts)),
+        ("eml: 70 MB, 2 M MIME parts", 2.0, lambda: read_message(parts)),
         ("eml: 300 k encoded words", 0.5, lambda: read_message(words)),
         ("xml guard: 50 MB attribute", 0.5, lambda: _refused(attribute)),
         ("xml guard: 200 k attributes", 0.5, lambda: _refused(attributes)),
