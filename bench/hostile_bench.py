@@ -25,9 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "samples"))
+sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 
-from checker import identify, profiles, zipinspect  # noqa: E402
-from checker.checks import CheckContext, signature, xmldoc  # noqa: E402
+from checker import identify, profiles, xmlguard, zipinspect  # noqa: E402
+from checker.checks import CheckContext, signature, tiff, xmldoc  # noqa: E402
+from checker.mail.reader import read_message  # noqa: E402
+from checker.pdfscan.scan import scan  # noqa: E402
 from checker.model import FormatInfo, InputFile  # noqa: E402
 
 
@@ -57,7 +60,7 @@ def cases() -> list[tuple[str, float, callable]]:
     bomb = gen_formats.declared_bomb(10 << 30)
     plain_pdf = InputFile("a.pdf", gen_formats.pdf_document(pages=3))
     ctx = CheckContext(profiles.get("generic"), {})
-    return [
+    return hostile_cases() + [
         ("identify: 5 MB PDF/A claim", 0.025, lambda: identify.identify(pdf)),
         ("identify: 24 MB text", 0.5, lambda: identify.identify(text)),
         ("identify: 14 MB flat XML", 0.5, lambda: identify.identify(flat_xml)),
@@ -66,6 +69,41 @@ def cases() -> list[tuple[str, float, callable]]:
         ("zip: 10 GiB declared bomb", 0.5, lambda: zipinspect.inspect(bomb)),
         ("signature: unsigned PDF", 0.5, lambda: signature.run(plain_pdf, FormatInfo(id="pdf"), ctx)),
     ]
+
+
+def hostile_cases() -> list[tuple[str, float, callable]]:
+    """Issue 12's hostile families: each must end in a finding, never a full parse/decode."""
+    import pdf_bombs
+    from hostile_tiff import tiff_pages
+
+    head = b"From: a@b.example\r\nTo: c@d.example\r\nSubject: s\r\nX-Trasporto: posta-certificata\r\n"
+    parts = head + b'Content-Type: multipart/mixed; boundary="x"\r\n\r\n' + \
+        (b"--x\r\n\r\n" + b"A" * 26 + b"\r\n") * 2_000_000 + b"--x--\r\n"
+    words = head.replace(b"Subject: s", b"Subject: " + b"=?utf-8?q?a?= " * 300_000) + b"\r\nb\r\n"
+    attribute = b'<r><a x="' + b"A" * (50 << 20) + b'"/></r>'
+    attributes = b"<r " + b" ".join(b'a%d="1"' % n for n in range(200_000)) + b"/>"
+    pages = InputFile("p.tif", tiff_pages(100_000))
+    icc_bomb = pdf_bombs.bomb_pdf("icc", "lzw-flate")
+    flate2 = pdf_bombs.bomb_pdf("content", "flate2")
+    predictor = pdf_bombs.bomb_pdf("font", "flate-predictor")
+    return [
+        ("eml: 70 MB, 2 M MIME parts", 2.0, lambda: read_message(parts)),
+        ("eml: 300 k encoded words", 0.5, lambda: read_message(words)),
+        ("xml guard: 50 MB attribute", 0.5, lambda: _refused(attribute)),
+        ("xml guard: 200 k attributes", 0.5, lambda: _refused(attributes)),
+        ("tiff: 100 k pages", 0.5, lambda: tiff.run(pages, FormatInfo(id="tiff"), None)),
+        ("pdf: ICC bomb [LZW Flate]", 2.0, lambda: scan(icc_bomb)),
+        ("pdf: content bomb Flate twice", 2.0, lambda: scan(flate2)),
+        ("pdf: font bomb Flate+predictor", 2.0, lambda: scan(predictor)),
+    ]
+
+
+def _refused(data: bytes) -> None:
+    try:
+        xmlguard.check(data, force=True)
+    except xmlguard.HostileMarkup:
+        return
+    raise AssertionError("not refused")
 
 
 def main() -> None:

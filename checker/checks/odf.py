@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
-from .. import zipinspect
+from .. import xmlguard, zipinspect
 from ..linkfinder import is_url
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from ..textfacts import text_facts
@@ -106,6 +106,7 @@ def _read(data: bytes, part: str, findings: list[Finding]):
     if raw is None:
         return None
     try:
+        xmlguard.check(raw)
         return DET.fromstring(raw, forbid_dtd=True)
     except (DefusedXmlException, DET.ParseError, ValueError, LookupError) as exc:  # LookupError: unknown encoding
         findings.append(Finding("ODF010", detail=f"{type(exc).__name__}: {exc}"[:200], location=part))
@@ -145,6 +146,7 @@ class _BodyWalker:
         table, row, col = "", 0, 0
         self.paragraph = 0
         scripts_depth = -1
+        xmlguard.check(raw)
         for event, el in DET.iterparse(io.BytesIO(raw), events=("start", "end"), forbid_dtd=True):
             tag = el.tag
             if event == "start":

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
-from .. import zipinspect
+from .. import xmlguard, zipinspect
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from ..textfacts import text_facts
 from . import Check, CheckContext, office_ole
@@ -128,6 +128,7 @@ def _read_xml(doc: _Ooxml, part: str):
             doc.findings.append(Finding("OFF011", detail="parte non leggibile", location=part))
         return None
     try:
+        xmlguard.check(raw)
         return DET.fromstring(raw, forbid_dtd=True)
     except (DefusedXmlException, DET.ParseError, ValueError, LookupError) as exc:  # LookupError: unknown encoding
         doc.findings.append(Finding("OFF011", detail=f"{type(exc).__name__}: {exc}"[:200], location=part))
@@ -328,6 +329,7 @@ def _scan_sheet(doc: _Ooxml, part: str, sheet: str) -> None:
         doc.findings.append(Finding("OFF011", detail="foglio non leggibile", location=part))
         return
     try:
+        xmlguard.check(raw)
         cell = ""
         for event, el in DET.iterparse(io.BytesIO(raw), events=("start", "end"), forbid_dtd=True):
             if event == "start" and el.tag == f"{S}c":

@@ -13,10 +13,12 @@ from typing import Any
 from ..model import CheckResult, Finding, FormatInfo, InputFile, Severity
 from ..mail import unwrap
 from ..mail.classify import MessageClass
-from ..mail.reader import read_message
+from ..mail.reader import read_message, too_many_attachments
 from . import Check, CheckContext
 
 _REPORTED = {"PEC002", "PEC003", "PEC004", "PEC005", "PEC006", "PEC007", "PEC008"}
+# Beyond the parse limits the documents inside were not (all) checked: never only a warning.
+_NOT_CHECKED = {"PEC016", "PEC017", "PEC018"}
 
 
 def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
@@ -24,6 +26,7 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     kind = parsed.classification.message_class
     findings = [Finding(f.code, Severity.WARNING, f.detail, f.location, f.args)
                 for f in parsed.findings if f.code in _REPORTED]
+    findings += [f for f in parsed.findings if f.code in _NOT_CHECKED]
     facts: dict[str, Any] = {"pec_class": kind.value}
     if parsed.classification.receipt_type:
         facts["pec_receipt"] = parsed.classification.receipt_type
@@ -33,7 +36,10 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     elif kind is MessageClass.NOT_PEC:
         message = unwrap.parse_bytes(file.data).message
         if message is not None:
-            children = unwrap.original_message(message).attachments
+            original = unwrap.original_message(message)
+            children = original.attachments
+            if original.dropped:
+                findings.append(too_many_attachments(original))
     facts["attachments"] = len(children)
     return CheckResult(findings=findings, children=children, facts=facts)
 

@@ -18,6 +18,7 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 from lxml import etree, html as lxml_html
 
+from .. import xmlguard
 from ..linkfinder import find_links, is_url
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from . import Check, CheckContext
@@ -71,6 +72,10 @@ def _prescan(data: bytes, allow_doctype: bool = False) -> Finding | None:
     SVG and XHTML files carry a standard <!DOCTYPE svg PUBLIC …> / <!DOCTYPE html …> line:
     there a DOCTYPE alone is allowed (never loaded), an ENTITY declaration never is."""
     depth = 0
+    try:
+        xmlguard.check(data)
+    except xmlguard.HostileMarkup as exc:
+        return Finding("XML011", detail=str(exc), args={"detail": str(exc)})
     try:
         for event, elem in DET.iterparse(io.BytesIO(data), events=("start", "end"),
                                          forbid_dtd=not allow_doctype, forbid_entities=True,

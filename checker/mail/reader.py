@@ -17,6 +17,7 @@ from ..model import Finding, Severity
 from . import daticert as dc
 from . import unwrap
 from .classify import Classification, MessageClass, classify
+from .limits import MAX_ATTACHMENTS
 
 _SUBJECT_PREFIX = re.compile(
     r"^\s*(?:POSTA CERTIFICATA|ANOMALIA MESSAGGIO|ACCETTAZIONE|AVVISO DI NON ACCETTAZIONE"
@@ -75,7 +76,16 @@ def read_message(data: bytes) -> ParsedMessage:
             out.findings.append(Finding("PEC007"))
         else:
             out.original = unwrap.original_message(parts.postacert)
+            if out.original.dropped:
+                out.findings.append(too_many_attachments(out.original))
     return out
+
+
+def too_many_attachments(original: unwrap.OriginalMessage) -> Finding:
+    """PEC017: only the first MAX_ATTACHMENTS attachments are checked."""
+    total = len(original.attachments) + original.dropped
+    return Finding("PEC017", detail=f"{total} allegati",
+                   args={"count": str(total), "limit": str(MAX_ATTACHMENTS)})
 
 
 def _header_sender(msg: Message, cls: Classification) -> str:

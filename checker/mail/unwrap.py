@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from email.message import Message
 
 from ..model import Finding, InputFile
+from .limits import MAX_ATTACHMENTS, structure_findings
 
-MAX_ATTACHMENTS = 200
 MAX_PART_DEPTH = 30
+MAX_DECODED_HEADER = 16 << 10   # characters of one header value decoded (a Subject is < 1 KB)
 _HEADER_LINE = re.compile(rb"^(?:[!-9;-~]+[ \t]*:|From )")
 _KNOWN_HEADER = re.compile(
     rb"^(?:Return-Path|Received|Delivered-To|Date|From|To|Subject|Message-ID|MIME-Version|"
@@ -58,6 +59,9 @@ def parse_bytes(data: bytes) -> Parsed:
             text = skipped.decode("utf-8", "replace").strip()
             findings.append(Finding("PEC002", detail=text, args={"detail": f"«{text}»"}))
             data = data[found.start():]
+    refused = structure_findings(data)
+    if refused:  # beyond the fixed parse limits: the parser would take seconds and gigabytes
+        return Parsed(None, data, findings + refused)
     message = email.message_from_bytes(data)
     if not any(k.lower() in _MAIL_HEADERS for k in message):
         return Parsed(None, data, findings + [Finding("PEC001", detail="nessuna intestazione di posta")])
@@ -85,10 +89,11 @@ def text(value: object) -> str:
     """A header value decoded from RFC 2047 encoded words, spaces folded; '' when absent."""
     if value is None:
         return ""
+    value = str(value)[:MAX_DECODED_HEADER]
     try:
-        decoded = str(email.header.make_header(email.header.decode_header(str(value))))
+        decoded = str(email.header.make_header(email.header.decode_header(value)))
     except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
-        decoded = str(value)
+        decoded = value
     return " ".join(decoded.split())
 
 
@@ -263,11 +268,15 @@ def original_message(msg: Message) -> OriginalMessage:
         ctype = part.get_content_type()
         name = _filename(part)
         disposition = (part.get_content_disposition() or "").lower()
+        is_body = not name and disposition != "attachment" and part.get_content_maintype() == "text"
+        if len(out.attachments) >= MAX_ATTACHMENTS and not is_body:
+            out.dropped += 1  # counted, never decoded
+            continue
         if ctype == "message/rfc822":
             inner = _embedded_message(part)
             data = inner.as_bytes() if inner is not None else b""
             name = name or f"messaggio-{len(out.attachments) + 1}.eml"
-        elif not name and disposition != "attachment" and part.get_content_maintype() == "text":
+        elif is_body:
             if not out.body and ctype == "text/plain":
                 out.body = _decoded_text(part)
             continue
@@ -276,9 +285,6 @@ def original_message(msg: Message) -> OriginalMessage:
             if not name:
                 ext = mimetypes.guess_extension(ctype) or ".bin"
                 name = f"allegato-{len(out.attachments) + 1}{ext}"
-        if len(out.attachments) >= MAX_ATTACHMENTS:
-            out.dropped += 1
-            continue
         out.attachments.append(InputFile(name=_unique(_safe_name(name), names), data=data))
     return out
 

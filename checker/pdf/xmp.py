@@ -9,19 +9,19 @@ at most MAX_XMP bytes (a deflate bomb stops there) and parsed without expanding 
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
 import pikepdf
 
+from .decode import Undecodable, decode
+
 MAX_XMP_RAW = 4 << 20   # a metadata stream larger than this, compressed, is not read
 MAX_XMP = 1 << 20       # at most this much of a packet is inflated and read
 
 PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
 _RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_FLATE = frozenset({"/FlateDecode", "/Fl"})
 _KEYS = ("part", "conformance")
 _BOMS = [(b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
          (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
@@ -70,29 +70,16 @@ def claimed_flavour(pdf: pikepdf.Pdf) -> str | None:
 
 
 def metadata_bytes(stream: pikepdf.Stream) -> bytes | None:
-    """A metadata stream's bytes, at most MAX_XMP of them: unfiltered, or Flate inflated
-    with a bounded decompressor (never read_bytes(): a hostile metadata stream could be a
-    deflate bomb). None when the stream is larger than MAX_XMP_RAW, has another filter or
-    does not inflate. pikepdf's errors on a damaged stream are the caller's to handle."""
-    raw = bytes(stream.read_raw_bytes())
-    if len(raw) > MAX_XMP_RAW:
+    """A metadata stream's bytes, at most MAX_XMP of them, decoded filter by filter under
+    that bound (checker.pdf.decode; never qpdf's read_bytes(): a hostile metadata stream
+    could be a decompression bomb). None when the stream is larger than MAX_XMP_RAW or a
+    filter cannot be decoded. pikepdf's errors on a damaged stream are the caller's to handle."""
+    if len(stream.read_raw_bytes()) > MAX_XMP_RAW:
         return None
-    filters = stream.get("/Filter")
-    if filters is None:
-        names = []
-    elif isinstance(filters, pikepdf.Array):
-        names = [str(f) for f in filters]
-    else:
-        names = [str(filters)]
-    if not all(name in _FLATE for name in names):
+    try:
+        return decode(stream, MAX_XMP, truncate=True)
+    except Undecodable:
         return None
-    data = raw[:MAX_XMP] if not names else raw
-    for _ in names:
-        try:
-            data = zlib.decompressobj().decompress(data, MAX_XMP)
-        except zlib.error:
-            return None
-    return data
 
 
 def pdfa_claim(xmp: bytes) -> PdfaClaim | None:

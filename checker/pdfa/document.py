@@ -5,12 +5,12 @@ Every walk over the object graph keeps a visited set (reference loops) and a bud
 """
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pikepdf
 
+from ..pdf.decode import StreamBomb, Undecodable, decode
 from .model import Failure, Flavour, Rule, Undecided
 from .parts import PartRules, rules_for
 
@@ -91,24 +91,12 @@ def unique_dicts(start: list, *, budget: list[int], what: str, follow: tuple[str
 def read_stream(stream, limit: int = MAX_STREAM_BYTES) -> bytes | None:
     """Decoded stream data, or None when it cannot be decoded or exceeds `limit` bytes.
 
-    Plain Flate streams are inflated incrementally, so a decompression bomb stops at the
-    limit instead of filling memory; other filters are left to qpdf."""
+    Decoded filter by filter under the limit (checker.pdf.decode), never by qpdf as a whole
+    chain: a decompression bomb stops at the limit instead of filling memory."""
     try:
-        filters = as_list(get(stream, "/Filter"))
-        if [name(f) for f in filters] == ["FlateDecode"] and get(stream, "/DecodeParms") is None:
-            inflater = zlib.decompressobj()
-            data = inflater.decompress(stream.read_raw_bytes(), limit + 1)
-            if len(data) > limit or inflater.unconsumed_tail:
-                return None
-            return data
-        if not filters and len(stream.read_raw_bytes()) > limit:
-            return None
-        data = stream.read_bytes()
-    except (pikepdf.PdfError, zlib.error):  # a filter qpdf cannot decode, damaged data
+        return decode(stream, limit)
+    except (pikepdf.PdfError, StreamBomb, Undecodable):  # a bomb, a filter not decoded, damage
         return None
-    if len(data) > limit:
-        return None
-    return data
 
 
 @dataclass

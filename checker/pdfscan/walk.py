@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pikepdf
 
+from ..pdf.decode import StreamBomb, Undecodable, decode
 from .model import Hit, HitKind, Limits
-from .streams import TooLarge, bounded_bytes
 
 # Keys never followed: back-references (/Parent, /P), and large structures that hold no
 # actions a viewer runs (fonts, images, colour spaces, the structure tree, thumbnails).
@@ -279,14 +279,14 @@ class Walker:
     def _js_excerpt(self, js) -> str:
         try:
             if isinstance(js, pikepdf.Stream):
-                data = bounded_bytes(js, self.limits.stream_bytes)
+                data = decode(js, self.limits.stream_bytes)
             elif isinstance(js, pikepdf.String):
                 data = bytes(js)
             else:
                 return ""
-        except TooLarge as exc:
+        except StreamBomb as exc:
             return f"(script di dimensione anomala: {exc})"
-        except pikepdf.PdfError:
+        except (pikepdf.PdfError, Undecodable):
             return "(script illeggibile)"
         if data.startswith((b"\xfe\xff", b"\xff\xfe")):
             text = data.decode("utf-16", "replace")
@@ -302,9 +302,9 @@ class Walker:
         is_pdfa = ""
         if isinstance(stream, pikepdf.Stream):
             try:
-                head = bounded_bytes(stream, self.limits.stream_bytes)
+                head = decode(stream, self.limits.stream_bytes)
                 is_pdfa = "1" if head.startswith(b"%PDF") and b"pdfaid" in head else "0"
-            except (TooLarge, pikepdf.PdfError):
+            except (StreamBomb, Undecodable, pikepdf.PdfError):
                 is_pdfa = "?"
         self._hit(HitKind.EMBEDDED_FILE, frame, name, "/EmbeddedFile",
                   afrelationship=rel.lstrip("/"), pdfa=is_pdfa, size=str(len(head)))

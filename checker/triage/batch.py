@@ -14,13 +14,11 @@ from ..mail import sources
 from ..mail.reader import ParsedMessage, read_message
 from ..mail.sources import RawItem
 from ..model import CheckResult
-from .rows import TriageRow, build_row, failed_row
+from .rows import UNREAD_CODES, TriageRow, build_row, failed_row
 
-# Parsing a message costs about 0.1-0.3 s and several copies of it per MB (the stdlib parser
-# keeps parts as text): the bounds grow with size, so a 100 MB PEC is read, a bomb is not.
+# Fixed bounds, whatever the message's size: checker.mail.limits refuses, before parsing,
+# the structures whose parse cost grows faster than the bytes (parts, nesting, encoded words).
 PARSE_TIMEOUT = 30.0
-PARSE_SECONDS_PER_MB = 1.0
-PARSE_MEMORY_PER_MB = 10
 CHUNK = 8   # messages parsed in parallel, then checked one by one
 
 
@@ -50,10 +48,8 @@ def _triage_chunk(items: list[RawItem], profile, settings, on_row) -> Iterator[T
     for i, item in enumerate(items):
         if item.data is None:
             continue
-        mb = len(item.data) / (1024 * 1024)
         jobs.append(isolation.Job(label="pec-triage", fn=_parse_job, args=(item.data,), key=i,
-                                  timeout=PARSE_TIMEOUT + PARSE_SECONDS_PER_MB * mb,
-                                  memory_mb=isolation.DEFAULT_MEMORY_MB + int(PARSE_MEMORY_PER_MB * mb)))
+                                  timeout=PARSE_TIMEOUT, memory_mb=isolation.DEFAULT_MEMORY_MB))
     isolation.run_jobs(jobs)
     by_index = {job.key: job.result for job in jobs}
     for i, item in enumerate(items):
@@ -102,6 +98,5 @@ def summary(rows: list[TriageRow]) -> dict[str, Any]:
         "errors": count(r.error for r in rows),
         "verdicts": count(r.verdict for r in rows),
         "with_problems": sum(1 for r in rows if r.problems),
-        "unreadable": sum(1 for r in rows if any(f.code in ("PEC001", "PEC012", "PEC013")
-                                                 for f in r.findings)),
+        "unreadable": sum(1 for r in rows if any(f.code in UNREAD_CODES for f in r.findings)),
     }

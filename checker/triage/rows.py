@@ -22,7 +22,9 @@ from ..model import Finding, InputFile, Report, Severity, Submission, Verdict
 
 # Findings that mean "this input is malformed": they go to the row's `problems`.
 PROBLEM_CODES = {"PEC001", "PEC002", "PEC003", "PEC004", "PEC005", "PEC006", "PEC007", "PEC008",
-                 "PEC009", "PEC011", "PEC012", "PEC013"}
+                 "PEC009", "PEC011", "PEC012", "PEC013", "PEC016", "PEC017", "PEC018"}
+# Findings that mean the message was not read at all (no class can be told from it).
+UNREAD_CODES = {"PEC001", "PEC012", "PEC013", "PEC016", "PEC018"}
 _MAIN_EXTENSIONS = (".pdf", ".p7m")
 
 
@@ -127,7 +129,7 @@ def build_row(name: str, parsed: ParsedMessage, profile: str | None,
         findings += sig_findings
 
     explanation_code = _explanation_code(cls, dati,
-                                         not any(f.code == "PEC001" for f in findings))
+                                         not any(f.code in UNREAD_CODES for f in findings))
     if explanation_code:
         detail = (dati.errore_esteso if dati else "") or (cls.receipt_detail or "")
         findings.append(Finding(explanation_code, detail=detail, args={"detail": detail or "-"}))

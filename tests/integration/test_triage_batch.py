@@ -14,7 +14,7 @@ import pytest
 from checker import cli, triage
 from checker.mail import sources
 from checker.mail.sources import RawItem
-from pec_samples import build, expected
+from pec_samples import build, expected, generator
 
 CONTRACT = ["file", "class", "receipt_type", "receipt_detail", "error", "sender", "subject",
             "date", "verdict", "problems"]
@@ -110,6 +110,30 @@ def test_triage_batch_bad_items_do_not_stop_the_batch(pec, tmp_path, monkeypatch
     assert s["messages"] == 4 and s["with_problems"] == 2 and s["unreadable"] == 2
 
 
+def test_triage_hostile_families_get_a_finding_in_a_fixed_size_worker():
+    """A 70 MB message with 2 M parts, 300 k encoded words, 200 attachments: each a finding
+    from a worker with the fixed time and memory caps (no bound grows with the size)."""
+    head = b"From: a@b.example\r\nTo: c@d.example\r\nSubject: s\r\nX-Trasporto: posta-certificata\r\n"
+    parts = head + b'Content-Type: multipart/mixed; boundary="x"\r\n\r\n' + \
+        (b"--x\r\n\r\n" + b"A" * 26 + b"\r\n") * 2_000_000 + b"--x--\r\n"
+    words = head.replace(b"Subject: s", b"Subject: " + b"=?utf-8?q?a?= " * 300_000) + b"\r\nb\r\n"
+    gen = generator()
+    original = gen.original_message(
+        attachments=[(f"a{n}.bin", "application/octet-stream", b"x") for n in range(200)])
+    attachments = (head + b'Content-Type: multipart/mixed; boundary="env"\r\n\r\n--env\r\n'
+                   b'Content-Type: message/rfc822\r\n'
+                   b'Content-Disposition: inline; filename="postacert.eml"\r\n\r\n'
+                   + original + b"\r\n--env--\r\n")
+    rows = list(triage.triage([RawItem("parts.eml", parts), RawItem("words.eml", words),
+                               RawItem("attachments.eml", attachments)]))
+    assert len(parts) > 60 << 20
+    assert [p[:6] for p in rows[0].problems] == ["PEC016"]
+    assert {p[:6] for p in rows[1].problems} == {"PEC018"}
+    assert "PEC017" in [p[:6] for p in rows[2].problems]
+    assert len(rows[2].attachments) == 100
+    assert triage.summary(rows)["unreadable"] == 2
+
+
 def _deeply_nested(depth: int) -> bytes:
     head = b"From: a@b.example\r\nSubject: nested\r\nX-Trasporto: posta-certificata\r\n"
     body = b""
@@ -132,14 +156,13 @@ def test_triage_batch_hostile_messages_give_a_row_each(pec):
     ]
     rows = list(triage.triage(hostile))
     assert [r.file for r in rows] == [i.name for i in hostile]
-    # 5000 nested multiparts: unreadable (PEC013) or, if ever parsed, a certified message
-    # without its certification data (PEC004) — never a clean row.
-    assert rows[0].problems and rows[0].problems[0][:6] in ("PEC013", "PEC004"), rows[0].problems
-    assert (rows[1].message_class, rows[1].problems) == ("not-pec", [])  # a 2 MB subject is read
-    # 3000 bare parts in a "posta-certificata": no daticert.xml, no postacert.eml, no
-    # signature — each said once, and no original message whose attachments could be listed.
-    assert rows[2].message_class == "posta-certificata"
-    assert [p[:6] for p in rows[2].problems] == ["PEC004", "PEC007", "PEC009"]
+    # 5000 nested multiparts: refused before parsing, under the fixed limits (PEC016)
+    assert rows[0].problems and rows[0].problems[0][:6] == "PEC016", rows[0].problems
+    # a 2 MB subject: headers beyond the fixed limit, not parsed (PEC018)
+    assert rows[1].message_class == "not-pec" and {p[:6] for p in rows[1].problems} == {"PEC018"}
+    assert rows[1].explanation is None
+    # 3000 bare parts in a "posta-certificata": beyond the part limit (PEC016)
+    assert [p[:6] for p in rows[2].problems] == ["PEC016"]
     assert rows[2].attachments == []
     assert rows[3].problems[0].startswith("PEC013")
     assert rows[4].receipt_type == "accettazione" and rows[4].problems == []

@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "checker.signatures": 5, "checker.mail": 5, "checker.message": 5, "checker.verapdf": 5,
     "checker.verapdf_pool": 5, "checker.pdfa_disagreements": 5,
     "checker.zipinspect": 5, "checker.linkfinder": 5, "checker.textfacts": 5, "checker.subjects": 5,
+    "checker.xmlguard": 5,
     "checker.pecdomains": 5, "checker.pecsize": 5, "checker.filenames": 5,
     # 6. base
     "checker!": 6, "checker.model": 6, "checker.catalogue": 6, "checker.profiles": 6,

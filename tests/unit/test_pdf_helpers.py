@@ -133,7 +133,9 @@ def test_read_claim_never_raises_on_a_damaged_catalogue():
         assert read_claim(pdf) is None
         assert claimed_flavour(pdf) is None
         stream = pdf.make_stream(b"00ff", Filter=pikepdf.Name.ASCIIHexDecode)
-        pdf.Root.Metadata = stream   # a filter the bounded reader does not decode
+        assert metadata_bytes(stream) == b"\x00\xff"  # decoded by our own ASCIIHex decoder
+        stream = pdf.make_stream(b"\xff\xd8", Filter=pikepdf.Name.DCTDecode)
+        pdf.Root.Metadata = stream   # an image codec: the bounded reader does not decode it
         assert metadata_bytes(stream) is None
         assert read_claim(pdf) is None
 
