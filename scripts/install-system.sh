@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those missing.
 # Usage: scripts/install-system.sh run|test
-#   run:  what the web app needs (libmagic, qpdf, Node.js for the Bootstrap Italia assets)
+#   run:  what the web app needs (libmagic, qpdf, Node.js for the Bootstrap Italia assets; LibreOffice
+#         and Ghostscript for «Correggi automaticamente», checker/fix/)
 #   test: also Chromium (browser tests), ClamAV (antivirus tests with a private clamd), and
 #         the real PDF producers of the PDF/A differential tests (samples/gen_producers.py):
-#         LibreOffice Writer (PDF/A exports), Ghostscript (PDF/A conversions), two font families
+#         two font families; pdftotext (poppler-utils) for the fix tests
 set -euo pipefail
 mode=${1:-run}
-packages=(libmagic1 qpdf python3-venv nodejs npm)
+packages=(libmagic1 qpdf python3-venv nodejs npm
+          libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui ghostscript)
 if [ "$mode" = test ]; then
-  packages+=(chromium clamav-daemon clamav
-             libreoffice-writer-nogui ghostscript fonts-liberation2 fonts-crosextra-carlito)
+  packages+=(chromium clamav-daemon clamav fonts-liberation2 fonts-crosextra-carlito poppler-utils)
 fi
 missing=()
 for p in "${packages[@]}"; do
