@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from ..pdfscan import text as pdftext
+from ..pdfscan.model import Limits
+
 TIMEOUT = float(os.environ.get("PEC_PRECHECK_FIX_TIMEOUT", "120"))
 MEMORY_MB = int(os.environ.get("PEC_PRECHECK_MEMORY_MB", "1024"))
 MAX_OUTLINE_ITEMS = 100_000
@@ -44,6 +47,23 @@ class Cleaned:
     data: bytes
     pages: int
     removed: dict[str, int] = field(default_factory=dict)   # what went, counted
+    chars: dict[str, int] = field(default_factory=dict)     # text_chars of the result, if asked
+
+
+def text_chars(data: bytes) -> dict[str, int]:
+    """How many times each letter or digit occurs in the PDF's text (pypdf, bounded as the
+    check reads it): what a conversion must keep. Spacing is left out on purpose: a
+    rewritten file may place its glyphs so that words split or join differently."""
+    counts: dict[str, int] = {}
+    for c in pdftext.extract(data, Limits()).text:
+        if c.isalnum():
+            counts[c] = counts.get(c, 0) + 1
+    return counts
+
+
+def text_lost(before: dict[str, int], after: dict[str, int]) -> int:
+    """Letters and digits of `before` missing from `after` (0: the text was kept)."""
+    return sum(max(0, n - after.get(c, 0)) for c, n in before.items())
 
 
 def clean_pdf(data: bytes) -> Cleaned:
@@ -101,7 +121,7 @@ def clean_pdf(data: bytes) -> Cleaned:
                     count(what)
         count("outline_actions", _outline_actions(pdf))
         out = io.BytesIO()
-        pdf.save(out, fix_metadata_version=False, encryption=False,
+        pdf.save(out, fix_metadata_version=False, encryption=False, deterministic_id=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
         return Cleaned(out.getvalue(), len(pdf.pages), removed)
 
@@ -178,10 +198,12 @@ def _refers_to(kid: object, annots: set[tuple[int, int]]) -> bool:
 
 # -- in a child process --------------------------------------------------------------------------
 
-def clean_isolated(data: bytes, timeout: float = TIMEOUT, memory_mb: int = MEMORY_MB) -> Cleaned:
-    """clean_pdf in a child process with a wall-clock and an address-space limit."""
+def clean_isolated(data: bytes, timeout: float = TIMEOUT, memory_mb: int = MEMORY_MB,
+                   mode: str = "clean") -> Cleaned:
+    """clean_pdf in a child process with a wall-clock and an address-space limit. mode
+    "clean+text" also counts the result's text_chars; "text" only counts (data unchanged)."""
     try:   # the child limits its own address space before it reads the file (_main)
-        done = subprocess.run([sys.executable, "-m", "checker.fix.clean", str(memory_mb)],
+        done = subprocess.run([sys.executable, "-m", "checker.fix.clean", str(memory_mb), mode],
                               input=data, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise CleanError(f"cleaning took more than {timeout:g} s") from None
@@ -190,21 +212,24 @@ def clean_isolated(data: bytes, timeout: float = TIMEOUT, memory_mb: int = MEMOR
         raise CleanError(last[0][:300])
     header, _, body = done.stdout.partition(b"\n")
     facts = json.loads(header)
-    return Cleaned(body, int(facts["pages"]), dict(facts["removed"]))
+    return Cleaned(body if mode != "text" else data, int(facts["pages"]), dict(facts["removed"]),
+                   dict(facts.get("chars", {})))
 
 
 def _main() -> int:
-    if len(sys.argv) > 1:
-        cap = int(sys.argv[1]) * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    cap = int(sys.argv[1]) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    mode = sys.argv[2] if len(sys.argv) > 2 else "clean"
     data = sys.stdin.buffer.read()
     try:
-        cleaned = clean_pdf(data)
+        cleaned = Cleaned(data, 0) if mode == "text" else clean_pdf(data)
     except CleanError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    sys.stdout.buffer.write(json.dumps({"pages": cleaned.pages, "removed": cleaned.removed})
-                            .encode() + b"\n" + cleaned.data)
+    facts = {"pages": cleaned.pages, "removed": cleaned.removed,
+             "chars": text_chars(cleaned.data) if "text" in mode else {}}
+    body = b"" if mode == "text" else cleaned.data
+    sys.stdout.buffer.write(json.dumps(facts).encode() + b"\n" + body)
     return 0
 
 

@@ -131,10 +131,17 @@ def _pdfa_def(icc: Path) -> str:
 """
 
 
-def pdf_to_pdfa(data: bytes, level: str = "2b", timeout: float = TIMEOUT) -> Converted:
+def pdf_to_pdfa(data: bytes, level: str = "2b", timeout: float = TIMEOUT,
+                legacy: bool = False) -> Converted:
     """A PDF rewritten as PDF/A by Ghostscript's pdfwrite: fonts embedded, colours through an
     sRGB output intent, text and page size kept (-dPDFACompatibilityPolicy=1: what PDF/A
-    forbids is dropped, the rest is written). Images stay images: no OCR."""
+    forbids is dropped, the rest is written). Images stay images: no OCR.
+
+    legacy: read the PDF with Ghostscript's older PostScript-based interpreter
+    (-dNEWPDF=false, Ghostscript 9.5x-10.02; later versions ignore it). Ghostscript 10.00's
+    new interpreter loses the Unicode mapping of a non-embedded standard font with a custom
+    encoding (reportlab writes such Helvetica for "è", "€"): the pipeline retries with the
+    legacy one when the text changed."""
     if level not in LEVELS:
         raise ConversionError(f"PDF/A-{level} is not a level Ghostscript writes")
     gs = shutil.which("gs")
@@ -149,11 +156,13 @@ def pdf_to_pdfa(data: bytes, level: str = "2b", timeout: float = TIMEOUT) -> Con
                "-sDEVICE=pdfwrite", f"-dPDFA={LEVELS[level]}", "-dPDFACompatibilityPolicy=1",
                "-sColorConversionStrategy=RGB", "-sProcessColorModel=DeviceRGB",
                "-dAutoRotatePages=/None", "-dFastWebView=false",
+               *(["-dNEWPDF=false"] if legacy else []),
                f"--permit-file-read={icc}", f"-sOutputFile={target}", str(ps), str(source)]
         seconds = _run(cmd, timeout, "Ghostscript", cwd=work, memory_mb=GS_MEMORY_MB)
         if not target.is_file() or target.stat().st_size == 0:
             raise ConversionError("Ghostscript wrote no PDF")
-        return Converted(target.read_bytes(), "Ghostscript", seconds)
+        return Converted(target.read_bytes(), "Ghostscript" + (" (legacy)" if legacy else ""),
+                         seconds)
 
 
 def _run(cmd: list[str], timeout: float, tool: str, cwd: Path, memory_mb: int | None = None) -> float:

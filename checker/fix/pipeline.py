@@ -133,18 +133,31 @@ def _apply(plan: Plan, level: str) -> tuple[bytes | None, list[str], str, float]
             made = convert.office_to_pdfa(data, plan.document.format.id, level)
             data = made.data
             steps.append(f"LibreOffice → PDF/A-{level} ({made.seconds:.1f} s)")
-        if plan.clean:
-            cleaned = clean.clean_isolated(data)
+        if plan.clean or plan.convert_pdf:   # cleaned first: no link or script reaches Ghostscript
+            cleaned = clean.clean_isolated(data, mode="clean+text" if plan.convert_pdf else "clean")
             data = cleaned.data
             gone = ", ".join(f"{k} {v}" for k, v in sorted(cleaned.removed.items()))
             steps.append(f"pikepdf: {gone or 'riscritto senza revisioni'}")
         if plan.convert_pdf:
-            made = convert.pdf_to_pdfa(data, level)
-            data = made.data
-            steps.append(f"Ghostscript → PDF/A-{level} ({made.seconds:.1f} s)")
+            data, step = _ghostscript(data, cleaned.chars, level)
+            steps.append(step)
     except (convert.ConversionError, clean.CleanError) as exc:
         return None, steps, str(exc), time.monotonic() - started
     return data, steps, "", time.monotonic() - started
+
+
+def _ghostscript(data: bytes, chars: dict[str, int], level: str) -> tuple[bytes, str]:
+    """Ghostscript's PDF/A, with the legacy interpreter when the default one lost text."""
+    made = convert.pdf_to_pdfa(data, level)
+    lost = clean.text_lost(chars, clean.clean_isolated(made.data, mode="text").chars)
+    if lost:
+        retry = convert.pdf_to_pdfa(data, level, legacy=True)
+        lost_again = clean.text_lost(chars, clean.clean_isolated(retry.data, mode="text").chars)
+        if lost_again:
+            raise convert.ConversionError(f"Ghostscript did not keep the text ({lost_again} "
+                                          "letters or digits lost)")
+        made = retry
+    return made.data, f"{made.tool} → PDF/A-{level} ({made.seconds:.1f} s)"
 
 
 def _names(plans: list[Plan], results: list[tuple[bytes | None, list[str], str, float]]) -> list[str]:

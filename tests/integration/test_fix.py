@@ -35,6 +35,7 @@ PDF_INPUTS = {
     "programma.pdf": lambda: S.with_launch_outline(S.reportlab_pdf(links=False)),
     "stampato.pdf": lambda: S.ghostscript_pdf(S.reportlab_pdf(pages=3)),
     "scansione.pdf": lambda: S.scanned_pdf(pages=2),
+    "accenti.pdf": S.accented_pdf,
 }
 OFFICE_INPUTS = {
     "Domanda è urgente!.docx": lambda: S.docx(pages=2),
