@@ -36,10 +36,11 @@ from flask_wtf.csrf import CSRFProtect
 
 from checker import isolation, verapdf_pool
 from checker.web import api, errors, present, security, triage, views
+from checker.web import fix
 from checker.web.uploads import InMemoryRequest
 
 # Each blueprint owns a group of routes; register a new page here.
-BLUEPRINTS = [views.bp, api.bp, triage.bp]
+BLUEPRINTS = [views.bp, api.bp, triage.bp, fix.bp]
 CSRF_EXEMPT = [api.bp]  # machine clients post files, not browser forms
 
 csrf = CSRFProtect()
