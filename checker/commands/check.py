@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from .. import checks, engine, profiles, report
-from ..model import InputFile, Submission, Verdict
+from ._files import read_submission_files
+from ..model import Submission, Verdict
 from ..signatures import validation_time
 
 EXIT = {Verdict.READY: 0, Verdict.FIX: 1, Verdict.UNDETERMINED: 3}
@@ -37,18 +38,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    files = []
-    for name in args.files:
-        path = Path(name)
-        try:
-            files.append(InputFile(name=path.name, data=path.read_bytes()))
-        except OSError as exc:
-            print(f"pec-precheck: {name}: {exc.strerror}", file=sys.stderr)
-            return 2
-    main = Path(args.main).name if args.main else ""
-    if main and main not in {f.name for f in files}:
-        print(f"pec-precheck: --main {args.main} is not among the files", file=sys.stderr)
+    read = read_submission_files(args.files, args.main)
+    if read is None:
         return 2
+    files, main = read
     sub = Submission(profile=args.profile, sender=args.sender, recipient=args.recipient,
                      subject=args.subject, doc_type=args.doc_type,
                      destination=args.destination, main=main, files=files)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import checks, profiles
 from ..fix import FixOutcome, fix_files
-from ..model import InputFile
+from ._files import read_submission_files
 
 ZIP_NAME = "pec-precheck-fix.zip"
 
@@ -32,17 +32,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    files = []
-    for name in args.files:
-        try:
-            files.append(InputFile(name=Path(name).name, data=Path(name).read_bytes()))
-        except OSError as exc:
-            print(f"pec-precheck: {name}: {exc.strerror}", file=sys.stderr)
-            return 2
-    main = Path(args.main).name if args.main else ""
-    if main and main not in {f.name for f in files}:
-        print(f"pec-precheck: --main {args.main} is not among the files", file=sys.stderr)
+    read = read_submission_files(args.files, args.main)
+    if read is None:
         return 2
+    files, main = read
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)

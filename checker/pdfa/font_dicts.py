@@ -6,7 +6,6 @@ a font dictionary) is not judged here at all.
 """
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 
@@ -215,15 +214,7 @@ def _glyphs_present(doc: Document, font, raw: bytes, where: str) -> Iterator[Out
 
 
 def _truetype(stream) -> TTFont:
-    data = read_stream(stream, limit=32 << 20)
-    if data is None:
-        raise Undecidable("il programma TrueType è troppo grande o non decodificabile")
-    try:
-        program = TTFont(io.BytesIO(data), lazy=True, fontNumber=0)
-        program["maxp"], program["hhea"]  # noqa: B018 - load now, inside the try
-    except Exception as exc:  # noqa: BLE001 - fontTools fails on damaged programs in any way
-        raise Undecidable(f"il programma TrueType è illeggibile ({type(exc).__name__})") from exc
-    return program
+    return font_metrics.load_truetype(stream, ("maxp", "hhea"))
 
 
 def _nonsymbolic_cmap(doc: Document, font, where: str) -> Iterator[Outcome]:

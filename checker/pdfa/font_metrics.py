@@ -32,19 +32,26 @@ def _unreadable(what: str, exc: Exception) -> Undecidable:
     return Undecidable(f"il programma {what} del carattere è illeggibile ({type(exc).__name__}: {exc})"[:200])
 
 
-def _program(desc) -> TTFont | None:
-    """The embedded TrueType program; None when there is none. Undecidable when unreadable."""
-    stream = get(desc, "/FontFile2")
-    if not isinstance(stream, pikepdf.Stream):
-        return None
+def load_truetype(stream: pikepdf.Stream, tables: tuple[str, ...]) -> TTFont:
+    """An embedded TrueType program with `tables` read now; Undecidable when it cannot be."""
     data = read_stream(stream, limit=32 << 20)
     if data is None:
         raise Undecidable("il programma TrueType del carattere è troppo grande o non decodificabile")
     try:
         font = TTFont(io.BytesIO(data), lazy=True, fontNumber=0)
-        font["head"], font["hmtx"]  # noqa: B018 - load now, inside the try
+        for table in tables:
+            font[table]  # load now, inside the try
     except Exception as exc:  # noqa: BLE001 - fontTools fails on damaged programs in any way
         raise _unreadable("TrueType", exc) from exc
+    return font
+
+
+def _program(desc) -> TTFont | None:
+    """The embedded TrueType program; None when there is none. Undecidable when unreadable."""
+    stream = get(desc, "/FontFile2")
+    if not isinstance(stream, pikepdf.Stream):
+        return None
+    font = load_truetype(stream, ("head", "hmtx"))
     if not font["head"].unitsPerEm:
         raise Undecidable("il programma TrueType del carattere dichiara unitsPerEm 0")
     return font
