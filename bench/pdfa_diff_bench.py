@@ -7,7 +7,7 @@ flavour of its folder) and of the real-producer set (samples/out/producers, made
 samples/gen_producers.py when missing; the flavour each file claims, 2b for plain PDFs).
 veraPDF's verdict is the reference: prints agreement per folder, the files the built-in fails
 and veraPDF passes (false fails), and per rule id the files where only one engine fails it.
-Writes the same to bench/results/pdfa_diff.txt and .json. tests/test_pdfa_differential.py
+Writes the same to bench/results/pdfa_diff.txt and .json. tests/corpus/test_pdfa_differential.py
 runs the same comparison.
 """
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """PDFs from real producers, for the differential test of the built-in PDF/A validator
-against veraPDF (tests/test_pdfa_differential.py, bench/pdfa_diff_bench.py).
+against veraPDF (tests/corpus/test_pdfa_differential.py, bench/pdfa_diff_bench.py).
 
 Writes outdir/producers/<producer>/*.pdf and outdir/producers/manifest.json (one entry per
 file: producer, the flavour to validate against, the mutation if any). Producers:

@@ -1,5 +1,5 @@
 """Signed samples: CAdES (.p7m/.p7s), timestamped (.tsd/.m7m), PAdES and XAdES, good and bad,
-made on a fresh test PKI (tests/pki.py) whose anchors are written beside them.
+made on a fresh test PKI (tests/fixtures/pki.py) whose anchors are written beside them.
 
     samples/out/signed/trust/        PEM root + CRL  → --trust samples/out/signed/trust
     samples/out/signed/tsl.xml       a trusted list (ETSI TS 119 612) for the same PKI
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 sys.path.insert(0, str(ROOT))
 
 EXPECTED = {
