@@ -3,14 +3,15 @@
 # Usage: scripts/install-system.sh run|test
 #   run:  what the web app needs (libmagic, qpdf, Node.js for the Bootstrap Italia assets,
 #         ClamAV's daemon and freshclam for the private antivirus: scripts/start-clamd.sh)
-#   test: also Chromium (browser tests), the clamscan tools, and the real PDF producers of
+#   test: also Chromium (browser tests), the clamscan tools, Redis (the job-queue tests start
+#         their own redis-server on a free port), and the real PDF producers of
 #         the PDF/A differential tests (samples/gen_producers.py): LibreOffice Writer (PDF/A
 #         exports), Ghostscript (PDF/A conversions), two font families
 set -euo pipefail
 mode=${1:-run}
 packages=(libmagic1 qpdf python3-venv nodejs npm clamav-daemon clamav-freshclam)
 if [ "$mode" = test ]; then
-  packages+=(chromium clamav
+  packages+=(chromium clamav redis-server
              libreoffice-writer-nogui ghostscript fonts-liberation2 fonts-crosextra-carlito)
 fi
 missing=()

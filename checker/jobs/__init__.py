@@ -48,7 +48,9 @@ def new_id() -> str:
 def runner_for(directory: Path | None, limits: Limits, redis_url: str = "", deadline: float = 120.0,
                result_ttl: int = 3600) -> JobRunner:
     """The runner the settings ask for: QueueJobs on redis_url when given, else LocalJobs."""
-    ledger = Ledger(directory or default_directory(), limits)
+    if directory is not None:
+        Path(directory).mkdir(mode=0o700, parents=True, exist_ok=True)
+    ledger = Ledger(Path(directory) if directory is not None else default_directory(), limits)
     if redis_url:
         from .queue import QueueJobs  # redis and rq are needed only in queue mode
         upload_ttl = int(os.environ.get("PEC_PRECHECK_UPLOAD_TTL", "") or 900)

@@ -1,4 +1,4 @@
-"""The JSON API: POST /api/v1/check, GET /healthz, GET /rules.json. CSRF-exempt (no cookies
+"""The JSON API: POST /api/v1/check, GET /healthz, GET /rules.json, GET /api/openapi.json. CSRF-exempt (no cookies
 are used to authorise anything here: the caller sends the files it wants checked)."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from .. import checks, jobs, pdfa_disagreements, profiles, verapdf, verapdf_pool
 from ..model import Submission
 from . import jobs as web_jobs
-from . import present
+from . import openapi, present
 from .responses import api_error
 from .uploads import chosen_parts, clean_name, read_files
 
@@ -116,6 +116,12 @@ def _installation() -> dict[str, Any]:
         }
         _installation_cache.update(key=key, at=now, facts=facts)
         return dict(facts)
+
+
+@bp.get("/api/openapi.json")
+def openapi_json():
+    """The OpenAPI 3.1 document of this API (checker/web/openapi.py)."""
+    return jsonify(openapi.document())
 
 
 @bp.get("/rules.json")
