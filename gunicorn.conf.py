@@ -12,6 +12,11 @@ Every value comes from the environment, with defaults for a small (2-core) serve
                                (default 120); gunicorn's timeouts are set above it
     FORWARDED_ALLOW_IPS        proxies whose X-Forwarded-Proto/-For gunicorn trusts (gunicorn's
                                own variable; default 127.0.0.1,::1: a proxy on the same host)
+    PEC_PRECHECK_RUNTIME_DIR   the admission ledger shared by every worker (checker/jobs/
+                               admission.py); default: a new directory in /dev/shm for this
+                               server, removed when it stops
+    PEC_PRECHECK_MAX_CHECKS, PEC_PRECHECK_MAX_BYTES_MB, PEC_PRECHECK_QUEUE: the limits, for all
+                               workers and threads together (app.py)
 
 The checks run in their own processes (checker/isolation.py); gunicorn only parses requests
 and waits. The gthread worker keeps a slow check to one thread: the worker's main loop goes on
@@ -20,7 +25,9 @@ answering its heartbeat and accepting connections, and /healthz answers on anoth
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 
 import gunicorn.arbiter
 import gunicorn.http.wsgi
@@ -68,6 +75,14 @@ preload_app = True
 control_socket_disable = True  # gunicorn ≥ 24's gunicornc socket: not used, one path per user
 os.environ["PEC_PRECHECK_WARM_UP"] = "0"
 
+# One admission ledger for the master and every worker, preloaded or not: made before any
+# worker exists, named in the environment the workers inherit.
+_own_runtime_dir = ""
+if not os.environ.get("PEC_PRECHECK_RUNTIME_DIR", "").strip():
+    _shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    _own_runtime_dir = tempfile.mkdtemp(prefix="pec-precheck-gunicorn-", dir=_shm)
+    os.environ["PEC_PRECHECK_RUNTIME_DIR"] = _own_runtime_dir
+
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("PEC_PRECHECK_LOG_LEVEL", "info")
@@ -82,7 +97,10 @@ gunicorn.arbiter.SERVER_SOFTWARE = SERVER_NAME
 
 
 def on_exit(server) -> None:
-    """Stop the private clamd `make run` started for this server (scripts/start-clamd.sh)."""
+    """Remove the runtime directory made above; stop the private clamd `make run` started for
+    this server (scripts/start-clamd.sh)."""
+    if _own_runtime_dir:
+        shutil.rmtree(_own_runtime_dir, ignore_errors=True)
     if os.environ.get("PEC_PRECHECK_STOP_CLAMD_ON_EXIT") == "1":
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts", "start-clamd.sh")
         subprocess.run([script, "stop"], check=False, timeout=30)

@@ -143,10 +143,11 @@ def _files_body(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    text = {"type": "string", "maxLength": 200}
-    profile = {"type": "string", "enum": list(profiles.load_all()), "description": "the office's profile"}
-    check_fields = {name: text for name in ("sender", "recipient", "subject", "doc_type",
-                                             "destination", "main")}
+    text: dict[str, Any] = {"type": "string", "maxLength": 200}
+    profile: dict[str, Any] = {"type": "string", "enum": list(profiles.load_all()),
+                               "description": "the office's profile"}
+    check_fields: dict[str, Any] = dict.fromkeys(("sender", "recipient", "subject", "doc_type",
+                                                  "destination", "main"), text)
     check_fields.update(profile=profile, body={"type": "string", "maxLength": 10000})
     triage_profile = {"type": "string", "enum": ["auto", *profiles.load_all()],
                       "description": "auto (default): the office the message was sent to"}
