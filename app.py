@@ -30,8 +30,9 @@ Environment:
     VERAPDF, PEC_PRECHECK_CLAMD, ... read by the checks (checker/checks/__init__.py);
                                  config CHECK_SETTINGS (a dict) replaces them, e.g. in tests
 
-Uploads are parsed into memory (checker/web/uploads.py: InMemoryRequest) and dropped with
-the request: nothing is written to disk, nothing is kept after the response.
+Uploads are parsed into memory (checker/web/uploads.py: InMemoryRequest) and dropped when
+their check ends: nothing is written to disk. The report (never the files) stays available at
+/jobs/<id> for PEC_PRECHECK_RESULT_TTL seconds (checker/jobs/local.py, or Redis in queue mode).
 """
 from __future__ import annotations
 
