@@ -5,9 +5,13 @@ Every value comes from the environment, with defaults for a small (2-core) serve
     PEC_PRECHECK_BIND          address to listen on (default 127.0.0.1:5000); behind a reverse
                                proxy keep it on loopback or a unix socket ("unix:/run/pec.sock")
     PEC_PRECHECK_WEB_WORKERS   gunicorn worker processes (default 2)
-    PEC_PRECHECK_WEB_THREADS   threads per worker (default 16): a request waits on its check
-                               processes (checker/isolation.py), it does not use a core, so a
-                               thread per concurrent upload is cheap and /healthz keeps a thread
+    PEC_PRECHECK_WEB_THREADS   threads per worker (default: PEC_PRECHECK_MAX_CHECKS +
+                               PEC_PRECHECK_QUEUE + 16, i.e. 70): a request waits on its check
+                               processes (checker/isolation.py) or its place in the queue, it
+                               does not use a core, so a thread per admitted request is cheap;
+                               each worker alone can hold every admitted request and still have
+                               threads for /healthz and the 503s (gunicorn spreads connections
+                               unevenly between workers)
     PEC_PRECHECK_DEADLINE      seconds one submission may take, all files and all checks
                                (default 120); gunicorn's timeouts are set above it
     FORWARDED_ALLOW_IPS        proxies whose X-Forwarded-Proto/-For gunicorn trusts (gunicorn's
@@ -49,7 +53,9 @@ wsgi_app = "app:app"
 bind = [os.environ.get("PEC_PRECHECK_BIND", "127.0.0.1:5000")]
 worker_class = "gthread"
 workers = _env_int("PEC_PRECHECK_WEB_WORKERS", 2)
-threads = _env_int("PEC_PRECHECK_WEB_THREADS", 16)
+# The admission limits (checker/jobs/admission.py) bound the work; threads only wait.
+_admitted = _env_int("PEC_PRECHECK_MAX_CHECKS", 4) + _env_int("PEC_PRECHECK_QUEUE", 50)
+threads = _env_int("PEC_PRECHECK_WEB_THREADS", _admitted + 16)
 
 # A submission may take up to the deadline; gunicorn must not kill a worker (an HTML 500 for
 # everyone on it) before that, and a graceful restart lets the checks in flight finish.

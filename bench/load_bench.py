@@ -95,15 +95,17 @@ def healthz_under_load(base: str, clients: int, pings: int) -> dict[str, float]:
     times: list[float] = []
     codes: list[int] = []
     with ThreadPoolExecutor(max_workers=clients) as pool:
-        for n in range(clients):
-            pool.submit(busy, n)
-        time.sleep(2)  # let the load build up
-        for _ in range(pings):
-            started = time.monotonic()
-            codes.append(get(base, "/healthz").status)
-            times.append(time.monotonic() - started)
-            time.sleep(0.05)
-        stop.set()
+        try:
+            for n in range(clients):
+                pool.submit(busy, n)
+            time.sleep(2)  # let the load build up
+            for _ in range(pings):
+                started = time.monotonic()
+                codes.append(get(base, "/healthz").status)
+                times.append(time.monotonic() - started)
+                time.sleep(0.05)
+        finally:
+            stop.set()  # also on Ctrl-C: the clients end after their current submission
     return {"healthz_p50": statistics.median(times), "healthz_p95": percentile(times, 95),
             "healthz_non_200": sum(1 for c in codes if c != 200)}
 

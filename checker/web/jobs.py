@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import (Blueprint, Flask, Response, abort, current_app, g, jsonify, render_template, request, url_for)
 
-from .. import jobs
+from .. import engine, jobs
 from . import pages
 from .errors import drain_body, wants_json
 from .responses import api_error
@@ -39,7 +39,6 @@ def settings_from_env() -> dict[str, Any]:
 
 def install(app: Flask) -> None:
     """Create the app's job runner (one ledger for every worker forked from this process)."""
-    from .. import engine
     deadline = app.config.get("CHECK_DEADLINE") or engine.DEFAULT_DEADLINE
     app.extensions["pec_jobs"] = jobs.runner_for(app.config.get("RUNTIME_DIR"), app.config["ADMISSION"],
                                                  redis_url=app.config.get("REDIS_URL") or "",

@@ -120,3 +120,15 @@ def test_two_workers_100_submissions_all_reports_right_nothing_left_in_redis(red
     tokens = [data.split(b": ")[1].split(b"\n")[0] for _, data in sent]
     leftovers = {key for key, value in stored_values(client) for t in tokens if t in value}
     assert not leftovers
+
+
+def test_a_job_whose_files_expired_is_failed_not_an_error_page(redis_url):
+    client = redis.Redis.from_url(redis_url)
+    with gunicorn_server({"REDIS_URL": redis_url, "SECRET_KEY": "prova"}) as base:
+        job = post_files(base, "/api/v1/check", [("a.txt", letter("x"))], query="wait=false").json()
+        client.delete(UPLOAD_PREFIX + job["id"])     # as if its TTL had run out before a worker came
+        with rq_workers(redis_url, 1):
+            done = poll(base, job["url"])
+        assert done["state"] == "failed" and "no longer in Redis" in done["error"]
+        page = get(base, job["report_url"])
+        assert page.status == 200 and "Verifica non riuscita" in page.body.decode()
