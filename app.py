@@ -17,11 +17,22 @@ Environment:
     PEC_PRECHECK_WARM_UP         0: do not start the checks' worker pool and the veraPDF JVMs
                                  when the app is built; gunicorn.conf.py sets it and starts them
                                  in each worker after the fork (start_background_services)
+    PEC_PRECHECK_MAX_CHECKS      submissions checked at once by the whole server, all workers and
+                                 threads together (default 4); the others wait in a queue
+    PEC_PRECHECK_MAX_BYTES_MB    upload bytes held in memory at once, waiting and running (512)
+    PEC_PRECHECK_QUEUE           submissions that may wait (default 50); beyond: 503 Retry-After
+    PEC_PRECHECK_DEADLINE        seconds per submission, all files and all checks (default 120)
+    PEC_PRECHECK_RUNTIME_DIR     where the admission ledger and job statuses live (default: a
+                                 new directory in /dev/shm; gunicorn.conf.py makes one per server)
+    PEC_PRECHECK_RESULT_TTL      seconds a job's result stays available at /jobs/<id> (3600)
+    REDIS_URL                    run checks as jobs on Redis for `rq worker` processes
+                                 (checker/jobs/queue.py); unset: in this process
     VERAPDF, PEC_PRECHECK_CLAMD, ... read by the checks (checker/checks/__init__.py);
                                  config CHECK_SETTINGS (a dict) replaces them, e.g. in tests
 
-Uploads are parsed into memory (checker/web/uploads.py: InMemoryRequest) and dropped with
-the request: nothing is written to disk, nothing is kept after the response.
+Uploads are parsed into memory (checker/web/uploads.py: InMemoryRequest) and dropped when
+their check ends: nothing is written to disk. The report (never the files) stays available at
+/jobs/<id> for PEC_PRECHECK_RESULT_TTL seconds (checker/jobs/local.py, or Redis in queue mode).
 """
 from __future__ import annotations
 
@@ -34,13 +45,14 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
-from checker import isolation, verapdf_pool
+from checker import isolation, jobs, verapdf_pool
 from checker.web import api, errors, present, security, triage, views
 from checker.web import fix
+from checker.web import jobs as web_jobs
 from checker.web.uploads import InMemoryRequest
 
 # Each blueprint owns a group of routes; register a new page here.
-BLUEPRINTS = [views.bp, api.bp, triage.bp, fix.bp]
+BLUEPRINTS = [views.bp, api.bp, triage.bp, fix.bp, web_jobs.bp]
 CSRF_EXEMPT = [api.bp]  # machine clients post files, not browser forms
 
 csrf = CSRFProtect()
@@ -67,6 +79,7 @@ def settings_from_env() -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": os.environ.get("PEC_PRECHECK_SECURE_COOKIES", "") == "1",
         "TRUSTED_PROXIES": int(os.environ.get("PEC_PRECHECK_TRUSTED_PROXIES", "0") or 0),
+        **web_jobs.settings_from_env(),  # admission limits, REDIS_URL, the jobs' runtime dir
     }
 
 
@@ -91,6 +104,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for bp in CSRF_EXEMPT:
         csrf.exempt(bp)
     errors.register(app)
+    web_jobs.install(app)
+    app.register_error_handler(jobs.QueueFull, web_jobs.busy)
     security.register(app)
     app.jinja_env.globals.update(present.template_globals())
     if app.config.get("WARM_UP", not app.testing) and os.environ.get("PEC_PRECHECK_WARM_UP") != "0":

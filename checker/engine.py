@@ -6,6 +6,7 @@ worker (isolation.py); this module only schedules and collects.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import Any
 
@@ -20,12 +21,34 @@ MAX_DOCUMENTS = 200    # documents in one tree, unwrapped ones included
 
 UNKNOWN = FormatInfo(id="unknown", label="Formato non riconosciuto")
 
+# Seconds one submission may take, all files and all checks (PEC_PRECHECK_DEADLINE). Past it,
+# what was not checked gets isolation.DEADLINE_CODE (not_checked) and the report is returned.
+DEFAULT_DEADLINE = float(os.environ.get("PEC_PRECHECK_DEADLINE", "") or 120)
 
-def check_submission(sub: Submission, settings: dict[str, Any] | None = None) -> Report:
+
+class _Clock:
+    """The submission's deadline, handed to every isolation run and batch check."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.until = time.monotonic() + seconds
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self.until
+
+    def run(self, jobs: list[isolation.Job]) -> None:
+        isolation.run_jobs(jobs, until=self.until, budget=self.seconds)
+
+
+def check_submission(sub: Submission, settings: dict[str, Any] | None = None,
+                     deadline: float | None = None) -> Report:
+    """The report on one submission. `deadline`: seconds for everything (DEFAULT_DEADLINE when
+    None); a check it leaves no time for is reported not_checked, never raised."""
     started = time.monotonic()
     profile = profiles.get(sub.profile)
     settings = checks.settings_from_env() if settings is None else settings
     timings: dict[str, float] = {}
+    clock = _Clock(DEFAULT_DEADLINE if deadline is None else deadline)
 
     main_name = sub.main or (sub.files[0].name if len(sub.files) == 1 else "")
     documents: list[Document] = []
@@ -38,8 +61,8 @@ def check_submission(sub: Submission, settings: dict[str, Any] | None = None) ->
                                         siblings=tuple(g.name for g in level
                                                        if g is not f and g.parent == f.parent))
                     for f in level]
-        docs = _identify(level, contexts, timings)
-        children = _run_checks(level, docs, contexts, timings)
+        docs = _identify(level, contexts, timings, clock)
+        children = _run_checks(level, docs, contexts, timings, clock)
         for f, doc in zip(level, docs, strict=True):
             doc.is_main = f.depth == 0 and f.name == main_name
             documents.append(doc)
@@ -52,7 +75,7 @@ def check_submission(sub: Submission, settings: dict[str, Any] | None = None) ->
                     break
                 queue.append(kid)
 
-    _run_batch_checks(inputs, documents, profile, settings, timings)
+    _run_batch_checks(inputs, documents, profile, settings, timings, clock)
 
     t = time.monotonic()
     message_findings = [f.with_check("message") for f in message.check_message(sub, documents, profile)]
@@ -69,11 +92,11 @@ def check_submission(sub: Submission, settings: dict[str, Any] | None = None) ->
 
 
 def _identify(files: list[InputFile], contexts: list[checks.CheckContext],
-              timings: dict[str, float]) -> list[Document]:
+              timings: dict[str, float], clock: _Clock) -> list[Document]:
     jobs = [isolation.Job(label="identify", fn=identify.identify_job, args=(f, ctx), key=i,
                           timeout=10)
             for i, (f, ctx) in enumerate(zip(files, contexts, strict=True))]
-    isolation.run_jobs(jobs)
+    clock.run(jobs)
     docs = []
     for f, job in zip(files, jobs, strict=True):
         result = job.result or CheckResult()
@@ -86,12 +109,12 @@ def _identify(files: list[InputFile], contexts: list[checks.CheckContext],
 
 
 def _run_checks(files: list[InputFile], docs: list[Document], contexts: list[checks.CheckContext],
-                timings: dict[str, float]) -> list[tuple[Document, list[InputFile]]]:
+                timings: dict[str, float], clock: _Clock) -> list[tuple[Document, list[InputFile]]]:
     jobs = []
     for i, (f, doc, ctx) in enumerate(zip(files, docs, contexts, strict=True)):
         for check in checks.for_format(doc.format):
             jobs.append(_job(check, check.name, key=i, args=(f, doc.format, ctx)))
-    isolation.run_jobs(jobs)
+    clock.run(jobs)
     children: dict[int, list[InputFile]] = {}
     for job in jobs:
         timings[job.label] = timings.get(job.label, 0.0) + job.seconds
@@ -105,7 +128,7 @@ def _run_checks(files: list[InputFile], docs: list[Document], contexts: list[che
 
 
 def _run_batch_checks(inputs: list[InputFile], documents: list[Document], profile: profiles.Profile,
-                      settings: dict[str, Any], timings: dict[str, float]) -> None:
+                      settings: dict[str, Any], timings: dict[str, float], clock: _Clock) -> None:
     for batch in checks.BATCH_CHECKS:
         picked = [i for i, d in enumerate(documents) if batch.applies_to(d.format)]
         if not picked:
@@ -114,8 +137,13 @@ def _run_batch_checks(inputs: list[InputFile], documents: list[Document], profil
         ctx = checks.CheckContext(profile, settings)
         items = [(inputs[i], documents[i].format) for i in picked]
         try:
-            results = (_run_pairs(batch, items, ctx) if isinstance(batch, checks.PairCheck)
-                       else batch.run(items, ctx))
+            if clock.expired():  # a batch runs in this process and cannot be stopped midway
+                label = (batch.report_as if isinstance(batch, checks.PairCheck) else "") or batch.name
+                results = {n: isolation.not_reached(label, clock.seconds) for n in range(len(picked))}
+            elif isinstance(batch, checks.PairCheck):
+                results = _run_pairs(batch, items, ctx, clock)
+            else:
+                results = batch.run(items, ctx)
         except Exception as exc:  # noqa: BLE001 - a failing tool is a finding, not a 500
             detail = f"{type(exc).__name__}: {exc}"[:500]
             results = {n: CheckResult(findings=[Finding("SYS003", detail=detail,
@@ -143,7 +171,7 @@ def _job(check: checks.Check | checks.PairCheck, label: str, key: int, args: tup
 
 
 def _run_pairs(check: checks.PairCheck, items: list[tuple[InputFile, FormatInfo]],
-               ctx: checks.CheckContext) -> dict[int, CheckResult]:
+               ctx: checks.CheckContext, clock: _Clock) -> dict[int, CheckResult]:
     """Each pair the check names, in its own bounded worker; the result is filed under the
     pair's subject, its findings under the check it reports as."""
     label = check.report_as or check.name
@@ -151,7 +179,7 @@ def _run_pairs(check: checks.PairCheck, items: list[tuple[InputFile, FormatInfo]
     for pair in check.pairs(items):
         jobs.append(_job(check, label, key=pair.subject,
                          args=(items[pair.subject][0], items[pair.partner][0], ctx)))
-    isolation.run_jobs(jobs)
+    clock.run(jobs)
     results: dict[int, CheckResult] = {}
     for job in jobs:
         result = job.result or CheckResult()

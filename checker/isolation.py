@@ -90,8 +90,22 @@ def _failure(job: Job, code: str, detail: str = "") -> CheckResult:
     return CheckResult(findings=[Finding(code, detail=detail, args=args, check=job.label)])
 
 
-def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS) -> list[Job]:
-    """Run jobs at most `workers` at a time; fill job.result for each. Never raises."""
+def not_reached(label: str, seconds: float) -> CheckResult:
+    """The finding for a check the submission's deadline did not leave time for (SYS009)."""
+    return CheckResult(findings=[Finding(DEADLINE_CODE, args={"check": label, "seconds": f"{seconds:g}"},
+                                         check=label)])
+
+
+DEADLINE_CODE = "SYS009"
+
+
+def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS, until: float | None = None,
+             budget: float = 0.0) -> list[Job]:
+    """Run jobs at most `workers` at a time; fill job.result for each. Never raises.
+
+    `until` (time.monotonic()) is the submission's deadline, `budget` its length in seconds
+    for the findings: a job not started by then is not run, a running one is stopped then;
+    both get DEADLINE_CODE (not_checked) instead of their own time-out."""
     ctx = _ctx()
     pending = list(jobs)
     # conn -> (job, proc, started, deadline)
@@ -99,6 +113,9 @@ def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS) -> list[Job]:
     while pending or running:
         while pending and len(running) < workers:
             job = pending.pop(0)
+            if until is not None and time.monotonic() >= until:
+                job.result = not_reached(job.label, budget)
+                continue
             parent_conn, child_conn = ctx.Pipe(duplex=False)
             proc = ctx.Process(target=_child, daemon=True,
                                args=(child_conn, job.fn, job.args, job.memory_mb,
@@ -110,7 +127,10 @@ def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS) -> list[Job]:
                 job.result = _failure(job, "SYS003", f"worker: {exc}")
                 continue
             child_conn.close()
-            running[parent_conn] = (job, proc, started, started + job.timeout)
+            own = started + job.timeout
+            running[parent_conn] = (job, proc, started, own if until is None else min(own, until))
+        if not running:
+            continue
         now = time.monotonic()
         next_deadline = min(d for (_, _, _, d) in running.values())
         ready = set(multiprocessing.connection.wait(list(running), timeout=max(0.0, next_deadline - now)))
@@ -143,7 +163,9 @@ def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS) -> list[Job]:
                 conn.close()
                 del running[conn]
                 job.seconds = now - started
-                job.result = _failure(job, "SYS001")
+                own_deadline = started + job.timeout
+                job.result = (not_reached(job.label, budget) if deadline < own_deadline
+                              else _failure(job, "SYS001"))
     return jobs
 
 

@@ -1,4 +1,4 @@
-"""The JSON API: POST /api/v1/check, GET /healthz, GET /rules.json. CSRF-exempt (no cookies
+"""The JSON API: POST /api/v1/check, GET /healthz, GET /rules.json, GET /api/openapi.json. CSRF-exempt (no cookies
 are used to authorise anything here: the caller sends the files it wants checked)."""
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import checks, engine, pdfa_disagreements, profiles, report, verapdf, verapdf_pool
+from .. import checks, jobs, pdfa_disagreements, profiles, verapdf, verapdf_pool
 from ..model import Submission
-from . import present
+from . import jobs as web_jobs
+from . import openapi, present
 from .responses import api_error
 from .uploads import chosen_parts, clean_name, read_files
 
@@ -46,7 +47,23 @@ def check():
     sub = Submission(profile=profile_id, sender=fields["sender"], recipient=fields["recipient"],
                      subject=fields["subject"], doc_type=fields["doc_type"],
                      destination=fields["destination"], body=fields["body"], main=main, files=files)
-    return jsonify(report.to_json(engine.check_submission(sub, current_app.config.get("CHECK_SETTINGS"))))
+    work = jobs.Work(kind=jobs.CHECK, submission=sub, settings=current_app.config.get("CHECK_SETTINGS"))
+    del files, sub  # the job holds the bytes now, and lets them go when it ends
+    return respond(web_jobs.run(work, wait=wants_wait()))
+
+
+def wants_wait() -> bool:
+    """?wait=false: answer 202 with the job at once; by default the answer is the result."""
+    return request.args.get("wait", "true").strip().lower() not in ("0", "false", "no")
+
+
+def respond(status: dict[str, Any], rows_only: bool = False):
+    """The result (200), the job to poll (202), or a failed job (503)."""
+    if status["state"] == "done":
+        return jsonify(status["result"]["rows"] if rows_only else status["result"])
+    if status["state"] == "failed":
+        return web_jobs.failed(status)
+    return web_jobs.accepted(status)
 
 
 @bp.get("/healthz")
@@ -99,6 +116,12 @@ def _installation() -> dict[str, Any]:
         }
         _installation_cache.update(key=key, at=now, facts=facts)
         return dict(facts)
+
+
+@bp.get("/api/openapi.json")
+def openapi_json():
+    """The OpenAPI 3.1 document of this API (checker/web/openapi.py)."""
+    return jsonify(openapi.document())
 
 
 @bp.get("/rules.json")

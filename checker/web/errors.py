@@ -58,10 +58,11 @@ DRAIN_CAP_FACTOR = 4
 
 def wants_json() -> bool:
     return (request.path.startswith("/api/") or request.path.endswith(".json")
-            or request.path == "/healthz")
+            or request.path == "/healthz"
+            or (request.path.startswith("/jobs/") and not request.path.endswith("/report")))
 
 
-def _drain_body() -> None:
+def drain_body() -> None:
     if getattr(request, "body_consumed", False):
         return  # read whole before the limit tripped (form parsing): nothing left to drain
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
@@ -98,7 +99,7 @@ def _over_form_limits() -> bool:
 def handle_http(exc: HTTPException):
     status = exc.code or 500
     if isinstance(exc, RequestEntityTooLarge):
-        _drain_body()
+        drain_body()
     known = status if status in MESSAGES else (400 if 400 <= status < 500 else 500)
     title_it, text_it, title_en = MESSAGES[known]
     text_en = EN_TEXT[known]

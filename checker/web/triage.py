@@ -8,10 +8,13 @@ post files; no cookie authorises anything here).
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from .. import profiles, triage
+from .. import jobs, profiles
 from ..mail.sources import RawItem
+from . import jobs as web_jobs
+from . import pages
+from .api import respond, wants_wait
 from .responses import api_error
 from .uploads import FILE_FIELDS, chosen_parts, read_files
 
@@ -40,10 +43,10 @@ def _profile_arg() -> tuple[str | None, str | None]:
     return wanted, None
 
 
-def _rows(profile: str | None) -> list[triage.TriageRow]:
-    files = read_files(chosen_parts(request.files))
-    items = [RawItem(f.name, f.data) for f in files]
-    return list(triage.triage(items, profile=profile))
+def _work(profile: str | None) -> jobs.Work:
+    items = [RawItem(f.name, f.data) for f in read_files(chosen_parts(request.files))]
+    return jobs.Work(kind=jobs.TRIAGE, items=items, profile=profile,
+                     settings=current_app.config.get("CHECK_SETTINGS"))
 
 
 @bp.get("/triage")
@@ -57,14 +60,15 @@ def page_post():
     profile, error = _profile_arg()
     if not error and len(_all_parts()) > _max_messages():
         error = f"Troppi messaggi: al massimo {_max_messages()} per volta."
-    rows = None if error else _rows(profile)
-    if rows is not None and not rows:
+    work = None if error else _work(profile)
+    if work is not None and not work.items:
         error = "Nessun messaggio ricevuto: scegli uno o più file .eml."
-    status = 400 if error else 200
-    return render_template("triage.html", profiles=profiles.load_all(),
-                           rows=[r.to_json() for r in rows] if rows else None,
-                           summary=triage.summary(rows) if rows else None,
-                           chosen=profile or "auto", error=error), status
+    if error or work is None:
+        return pages.triage_page(None, None, profile or "auto", error, 400)
+    status = web_jobs.run(work, queued_grace=web_jobs.QUEUED_GRACE)
+    if status["state"] != "done":
+        return redirect(url_for("jobs.report_page", job_id=status["id"]), 303)
+    return pages.triage_page(status["result"]["rows"], status["result"]["summary"], profile or "auto")
 
 
 @bp.post("/api/v1/triage")
@@ -76,11 +80,11 @@ def api_triage():
         limit = _max_messages()
         return api_error(400, "too-many-files", f"Troppi messaggi: al massimo {limit} per volta.",
                          f"Too many messages: at most {limit} at a time.")
-    rows = _rows(profile)
-    if not rows:
+    work = _work(profile)
+    if not work.items:
         return api_error(400, "no-files", "Nessun file ricevuto: invia i messaggi .eml nel campo «files».",
                          "No files received: send the .eml messages in the multipart field 'files'.")
-    return jsonify([r.to_json() for r in rows])
+    return respond(web_jobs.run(work, wait=wants_wait()), rows_only=True)
 
 
 def _all_parts() -> list:

@@ -1,12 +1,13 @@
 """Human pages: the form (/), the report (POST /check) and the rule catalogue (/rules)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from .. import engine, profiles, report
+from .. import jobs, profiles
 from ..model import Submission
 from ..pdfa import registry
 from ..pdfa.model import FLAVOURS
+from . import jobs as web_jobs
 from . import present
 from .forms import CheckForm
 from .uploads import chosen_parts, clean_name, read_files
@@ -44,10 +45,13 @@ def check():
                      subject=(form.subject.data or "").strip(), doc_type=form.doc_type_value(),
                      destination=(form.destination.data or "").strip(),
                      body=form.body.data or "", main=main, files=files)
-    data = report.to_json(engine.check_submission(sub, current_app.config.get("CHECK_SETTINGS")))
-    return render_template("result.html", report=data,
-                           tree=present.document_tree(data["documents"]),
-                           check_labels=present.check_labels())
+    work = jobs.Work(kind=jobs.CHECK, submission=sub, settings=current_app.config.get("CHECK_SETTINGS"))
+    del files, sub  # the job holds the bytes now, and lets them go when it ends
+    status = web_jobs.run(work, queued_grace=web_jobs.QUEUED_GRACE)
+    if status["state"] == "done":
+        return web_jobs.render_done(status)
+    # still waiting for a slot (or failed): its page shows the place in line, then the report
+    return redirect(url_for("jobs.report_page", job_id=status["id"]), 303)
 
 
 @bp.get("/rules")

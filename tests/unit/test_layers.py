@@ -29,7 +29,7 @@ LAYERS: dict[str, int] = {
     # 1. interfaces
     "app": 1, "checker.__main__": 1, "checker.cli": 1, "checker.commands": 1, "checker.web": 1,
     # 2. application
-    "checker.triage": 2, "checker.fix": 2,
+    "checker.triage": 2, "checker.fix": 2, "checker.jobs": 2,
     # 3. pipeline (only the engine schedules isolation jobs)
     "checker.engine": 3, "checker.isolation": 3, "checker.report": 3,
     # 4. adapters: call validators, turn results into Findings

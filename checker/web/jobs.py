@@ -1,0 +1,164 @@
+"""Admission and jobs on the web: every route that checks files passes through here.
+
+Before such a request's body is read, it takes a ticket in the admission ledger
+(checker/jobs/admission.py) for its Content-Length; no room → 503 with Retry-After, the body
+unread (drained, not kept). The route then builds the job (checker.jobs.Work) and run()
+hands it, with the ticket, to the runner: in this process, or on the Redis queue.
+
+    GET /jobs/<id>          the job's status as JSON: state, position in the queue, result
+    GET /jobs/<id>/report   the same for people: «In coda, posizione N» (refreshing itself)
+                            until the report (or the triage table) is ready
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import (Blueprint, Flask, Response, abort, current_app, g, jsonify, render_template, request, url_for)
+
+from .. import engine, jobs
+from . import pages
+from .errors import drain_body, wants_json
+from .responses import api_error
+
+bp = Blueprint("jobs", __name__)
+
+# the routes whose requests carry files to check: they go through admission
+ADMITTED_ENDPOINTS = {"views.check", "api.check", "triage.page_post", "triage.api_triage"}
+QUEUED_GRACE = 1.0    # a form post waits this long for a check slot, then shows its place in line
+REFRESH_SECONDS = 2   # the queued page reloads itself this often
+
+
+def settings_from_env() -> dict[str, Any]:
+    return {"REDIS_URL": os.environ.get("REDIS_URL", ""),
+            "ADMISSION": jobs.Limits.from_env(),
+            "RUNTIME_DIR": None,           # None: PEC_PRECHECK_RUNTIME_DIR or a new one in /dev/shm
+            "CHECK_DEADLINE": None,        # None: engine.DEFAULT_DEADLINE (PEC_PRECHECK_DEADLINE)
+            "RESULT_TTL": int(os.environ.get("PEC_PRECHECK_RESULT_TTL", "") or 3600)}
+
+
+def install(app: Flask) -> None:
+    """Create the app's job runner (one ledger for every worker forked from this process)."""
+    deadline = app.config.get("CHECK_DEADLINE") or engine.DEFAULT_DEADLINE
+    app.extensions["pec_jobs"] = jobs.runner_for(app.config.get("RUNTIME_DIR"), app.config["ADMISSION"],
+                                                 redis_url=app.config.get("REDIS_URL") or "",
+                                                 deadline=deadline, result_ttl=app.config["RESULT_TTL"])
+    app.before_request(_admit)
+    app.teardown_request(_release)
+
+
+def runner() -> jobs.JobRunner:
+    runner_: jobs.JobRunner = current_app.extensions["pec_jobs"]
+    return runner_
+
+
+def _admit() -> Response | tuple[Response, int] | None:
+    if request.method != "POST" or request.endpoint not in ADMITTED_ENDPOINTS:
+        return None
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    length = request.content_length
+    if length is not None and limit and length > limit:
+        return None  # the 413 answers it, without reading the body
+    ticket = jobs.new_id()
+    try:
+        runner().ledger.enter(ticket, length if length is not None else limit)
+    except jobs.QueueFull as full:
+        return busy(full)
+    g.ticket = ticket
+    return None
+
+
+def _release(exc: BaseException | None) -> None:
+    ticket = g.pop("ticket", None)
+    if ticket is not None:  # not handed to a job: the request ended before (400, 413, ...)
+        current_app.extensions["pec_jobs"].ledger.leave(ticket)
+
+
+def busy(full: jobs.QueueFull) -> Response:
+    """503 with Retry-After: the body is drained unread (nothing of it is kept)."""
+    drain_body()
+    seconds = full.retry_after
+    if wants_json():
+        response, _ = api_error(503, "busy", f"Troppe verifiche in corso: riprova tra {seconds} secondi.",
+                                f"Too many checks in progress: retry in {seconds} seconds.",
+                                retry_after=seconds, reason=full.reason)
+    else:
+        response = current_app.make_response(render_template(
+            "error.html", status=503, title_it="Servizio occupato", title_en="Service busy",
+            text_it=(f"Ci sono troppe verifiche in corso in questo momento. Riprova tra {seconds} "
+                     "secondi: i tuoi file non sono stati conservati."),
+            text_en=f"Too many checks are in progress. Try again in {seconds} seconds; your files were not kept."))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def run(work: jobs.Work, wait: bool = True, queued_grace: float | None = None) -> dict[str, Any]:
+    """Hand the work (and the request's ticket, which becomes the job id) to the runner; the
+    job's status once it ends when `wait` (or earlier: still queued after queued_grace),
+    else at once. QueueFull propagates (the app answers it with busy())."""
+    runner_ = runner()
+    ticket = g.pop("ticket", None)
+    if ticket is None:  # a route outside ADMITTED_ENDPOINTS: admitted here, body already read
+        ticket = jobs.new_id()
+        runner_.ledger.enter(ticket, work.size)
+    if work.deadline is None:
+        work.deadline = current_app.config.get("CHECK_DEADLINE")
+    try:
+        runner_.submit(ticket, work)
+    except BaseException:
+        runner_.ledger.leave(ticket)
+        raise
+    status = runner_.wait(ticket, queued_grace=queued_grace) if wait else runner_.status(ticket)
+    return status or {"id": ticket, "kind": work.kind, "state": "failed", "position": None,
+                      "mode": runner_.mode, "error": "the job is no longer known"}
+
+
+def job_json(status: dict[str, Any]) -> dict[str, Any]:
+    """The status as GET /jobs/<id> answers it, with the job's addresses."""
+    out = dict(status)
+    out["url"] = url_for("jobs.status", job_id=status["id"])
+    out["report_url"] = url_for("jobs.report_page", job_id=status["id"])
+    return out
+
+
+def accepted(status: dict[str, Any]) -> tuple[Response, int, dict[str, str]]:
+    """202 for a job that runs on: where to ask for it."""
+    body = job_json(status)
+    body.pop("result", None)
+    return jsonify(body), 202, {"Location": body["url"]}
+
+
+def failed(status: dict[str, Any]) -> tuple[Response, int]:
+    """A job that ended without a result (its process stopped, its files expired)."""
+    response, code = api_error(503, "job-failed", "La verifica non è terminata: invia di nuovo i file.",
+                               "The check did not finish: send the files again.",
+                               job=status["id"], detail=status.get("error", ""))
+    response.headers["Retry-After"] = "5"
+    return response, code
+
+
+def render_done(status: dict[str, Any]) -> tuple[str, int]:
+    """The finished job's page: the report, or the triage table."""
+    result = status["result"]
+    if status["kind"] == jobs.TRIAGE:
+        return pages.triage_page(result["rows"], result["summary"], chosen="auto")
+    return pages.report_page(result), 200
+
+
+@bp.get("/jobs/<job_id>")
+def status(job_id: str):
+    found = runner().status(job_id)
+    if found is None:
+        abort(404)
+    return jsonify(job_json(found))
+
+
+@bp.get("/jobs/<job_id>/report")
+def report_page(job_id: str):
+    found = runner().status(job_id)
+    if found is None:
+        abort(404)
+    if found["state"] == "done":
+        return render_done(found)
+    return render_template("job.html", job=found, refresh=REFRESH_SECONDS)
