@@ -14,12 +14,13 @@ from .. import checks, jobs, pdfa_disagreements, profiles, verapdf, verapdf_pool
 from ..model import Submission
 from . import jobs as web_jobs
 from . import openapi, present
+from .forms import settings_at
 from .responses import api_error
 from .uploads import chosen_parts, clean_name, read_files
 
 bp = Blueprint("api", __name__)
 
-TEXT_FIELDS = ("profile", "sender", "recipient", "subject", "doc_type", "destination", "body", "main")
+TEXT_FIELDS = ("profile", "sender", "recipient", "subject", "doc_type", "destination", "body", "main", "at")
 
 
 @bp.post("/api/v1/check")
@@ -47,7 +48,11 @@ def check():
     sub = Submission(profile=profile_id, sender=fields["sender"], recipient=fields["recipient"],
                      subject=fields["subject"], doc_type=fields["doc_type"],
                      destination=fields["destination"], body=fields["body"], main=main, files=files)
-    work = jobs.Work(kind=jobs.CHECK, submission=sub, settings=current_app.config.get("CHECK_SETTINGS"))
+    try:
+        settings = settings_at(current_app.config.get("CHECK_SETTINGS"), fields["at"])
+    except ValueError as exc:
+        return api_error(400, "bad-date", f"Data non valida per «at»: {exc}", f"Invalid date in 'at': {exc}")
+    work = jobs.Work(kind=jobs.CHECK, submission=sub, settings=settings)
     del files, sub  # the job holds the bytes now, and lets them go when it ends
     return respond(web_jobs.run(work, wait=wants_wait()))
 

@@ -17,7 +17,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, Optional
 
-from .. import profiles
+from typing import Any
+
+from .. import checks, profiles
+from ..signatures import validation_time
 from .uploads import chosen_parts
 
 # Common kinds of documents citizens send to a municipality (000: "tipo di documento").
@@ -88,6 +91,10 @@ class CheckForm(FlaskForm):
         "File da allegare",
         description="Puoi scegliere più file insieme. Il contenuto viene solo verificato: "
                     "nulla viene conservato.")
+    at = StringField(
+        "Verifica le firme alla data (facoltativo, per gli uffici)", validators=[Optional(), Length(max=40)],
+        description="AAAA-MM-GG oppure AAAA-MM-GGTHH:MM, ora italiana: le firme sono giudicate come "
+                    "erano in quel momento (certificati, revoche, algoritmi). Vuoto: adesso.")
     main = StringField(
         "Documento principale", validators=[Length(max=255)],
         description="Il file dell'istanza; gli altri sono i suoi allegati. "
@@ -100,6 +107,13 @@ class CheckForm(FlaskForm):
     def validate_doc_type_other(self, field) -> None:
         if self.doc_type.data == "altro" and not (field.data or "").strip():
             raise ValidationError("Hai scelto «Altro»: scrivi il tipo di documento.")
+
+    def validate_at(self, field) -> None:
+        if (field.data or "").strip():
+            try:
+                validation_time.parse_at(field.data)
+            except ValueError as exc:
+                raise ValidationError("Scrivi la data come 2026-03-31 oppure 2026-03-31T15:30.") from exc
 
     def validate_files(self, field) -> None:
         parts = chosen_parts(request.files)
@@ -122,3 +136,13 @@ class CheckForm(FlaskForm):
             for message in field.errors:
                 out.append((field.id, str(field.label.text), message))
         return out
+
+
+def settings_at(base: dict[str, Any] | None, at: str) -> dict[str, Any] | None:
+    """The checks' settings with signatures validated at `at` (form field or API field "at",
+    checked beforehand with validation_time.parse_at); `base` unchanged when `at` is empty."""
+    if not at.strip():
+        return base
+    settings = dict(checks.settings_from_env() if base is None else base)
+    settings[validation_time.SETTINGS_KEY] = validation_time.parse_at(at)
+    return settings

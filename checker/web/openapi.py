@@ -148,7 +148,9 @@ def document() -> dict[str, Any]:
                                "description": "the office's profile"}
     check_fields: dict[str, Any] = dict.fromkeys(("sender", "recipient", "subject", "doc_type",
                                                   "destination", "main"), text)
-    check_fields.update(profile=profile, body={"type": "string", "maxLength": 10000})
+    check_fields.update(profile=profile, body={"type": "string", "maxLength": 10000},
+                        at={"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$",
+                            "description": "validate signatures at this date (Italian time); empty: now"})
     triage_profile = {"type": "string", "enum": ["auto", *profiles.load_all()],
                       "description": "auto (default): the office the message was sent to"}
     return {

@@ -9,7 +9,7 @@ from ..pdfa import registry
 from ..pdfa.model import FLAVOURS
 from . import jobs as web_jobs
 from . import present
-from .forms import CheckForm
+from .forms import CheckForm, settings_at
 from .uploads import chosen_parts, clean_name, read_files
 
 bp = Blueprint("views", __name__)
@@ -45,7 +45,8 @@ def check():
                      subject=(form.subject.data or "").strip(), doc_type=form.doc_type_value(),
                      destination=(form.destination.data or "").strip(),
                      body=form.body.data or "", main=main, files=files)
-    work = jobs.Work(kind=jobs.CHECK, submission=sub, settings=current_app.config.get("CHECK_SETTINGS"))
+    settings = settings_at(current_app.config.get("CHECK_SETTINGS"), form.at.data or "")
+    work = jobs.Work(kind=jobs.CHECK, submission=sub, settings=settings)
     del files, sub  # the job holds the bytes now, and lets them go when it ends
     status = web_jobs.run(work, queued_grace=web_jobs.QUEUED_GRACE)
     if status["state"] == "done":
