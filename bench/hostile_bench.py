@@ -83,6 +83,8 @@ def hostile_cases() -> list[tuple[str, float, callable]]:
     attribute = b'<r><a x="' + b"A" * (50 << 20) + b'"/></r>'
     attributes = b"<r " + b" ".join(b'a%d="1"' % n for n in range(200_000)) + b"/>"
     pages = InputFile("p.tif", tiff_pages(100_000))
+    links = InputFile("l.html", b"<html><body>" + b"".join(
+        b'<a href="http://h%d.example.org/">x</a>\n' % n for n in range(1_000_000)) + b"</body></html>")
     icc_bomb = pdf_bombs.bomb_pdf("icc", "lzw-flate")
     flate2 = pdf_bombs.bomb_pdf("content", "flate2")
     predictor = pdf_bombs.bomb_pdf("font", "flate-predictor")
@@ -92,6 +94,7 @@ def hostile_cases() -> list[tuple[str, float, callable]]:
         ("xml guard: 50 MB attribute", 0.5, lambda: _refused(attribute)),
         ("xml guard: 200 k attributes", 0.5, lambda: _refused(attributes)),
         ("tiff: 100 k pages", 0.5, lambda: tiff.run(pages, FormatInfo(id="tiff"), None)),
+        ("html: 10^6 links, 43 MB (streamed)", 10.0, lambda: xmldoc.run(links, FormatInfo(id="html"), None)),
         ("pdf: ICC bomb [LZW Flate]", 2.0, lambda: scan(icc_bomb)),
         ("pdf: content bomb Flate twice", 2.0, lambda: scan(flate2)),
         ("pdf: font bomb Flate+predictor", 2.0, lambda: scan(predictor)),

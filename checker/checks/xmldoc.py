@@ -10,9 +10,11 @@ xsi:schemaLocation, …) are not links either, so FatturaPA and XAdES files pass
 """
 from __future__ import annotations
 
+import bisect
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
@@ -47,7 +49,7 @@ _HTML_TAG = re.compile(r"<\s*(?:a|img|iframe|script|div|p|br|table|b|i|font|span
 def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     data = file.data
     if fmt.id == "html" and not _looks_like_xml(data):
-        return CheckResult(findings=_finish(_check_html(data)))
+        return CheckResult(findings=_scan_html_document(data))
     problem = _prescan(data, allow_doctype=fmt.id in ("svg", "html"))
     if problem:
         return CheckResult(findings=[problem])
@@ -107,6 +109,8 @@ def _ns(name: str) -> str:
 
 def _path(el) -> str:
     """/Root/Child[2]/Leaf with local names: readable, namespaces left out."""
+    if isinstance(el, _Frame):
+        return el.path()
     parts = []
     while el is not None and isinstance(el.tag, str):
         name = _local(el.tag)
@@ -251,43 +255,144 @@ def _check_kml_element(el, local: str, where: _Where) -> list[_Hit]:
         if _HTML_TAG.search(text):
             out.append(_Hit("XML010", detail=text[:120], where=where))
             out += [_Hit(h.code, h.detail, where, h.args)
-                    for h in _check_html(text.encode("utf-8"), fragment=True)]
+                    for h in _check_html_fragment(text.encode("utf-8"))]
         else:
             out += _text_links(text, where)
     return out
 
 
-def _check_html(data: bytes, fragment: bool = False) -> list[_Hit]:
-    """HTML that is not XML: libxml2's HTML parser (no entity expansion), then the same
-    attribute rules; <!ENTITY in an HTML file has no business there either."""
+def _check_html_fragment(data: bytes) -> list[_Hit]:
+    """An HTML fragment (a KML description): libxml2's HTML parser, the same attribute rules.
+
+    Whole documents are streamed instead, see _scan_html_document."""
     if re.search(rb"<!ENTITY", data[:1_000_000], re.I):
         return [_Hit("XML001", detail="<!ENTITY")]
     try:
-        if fragment:
-            nodes = lxml_html.fragments_fromstring(data.decode("utf-8", "replace"))
-            roots = [n for n in nodes if not isinstance(n, str)]
-        else:
-            roots = [lxml_html.document_fromstring(data)]
+        nodes = lxml_html.fragments_fromstring(data.decode("utf-8", "replace"))
     except (etree.ParserError, ValueError) as exc:
         return [_Hit("XML002", detail=str(exc)[:300])]
     findings: list[_Hit] = []
-    for root in roots:
+    for root in (n for n in nodes if not isinstance(n, str)):
         for el in root.iter():
-            if not isinstance(el.tag, str):
-                continue
-            where = _Where(el)
-            if el.tag.lower() == "script":
-                findings.append(_Hit("XML008", detail="<script>", where=where))
-            if el.tag.lower() == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
-                findings.append(_Hit("XML006", detail=el.get("content", "")[:300], where=where))
-            findings += _check_attributes(el, where, active_doc=True)
-            if el.tag.lower() == "style" and el.text:
-                findings += _css_links(el.text, where)
-            elif el.text and el.text.strip() and not fragment:
-                findings += _text_links(el.text, where)
-            if el.tail and el.tail.strip() and not fragment:
-                findings += _text_links(el.tail, where)
+            if isinstance(el.tag, str):
+                where = _Where(el)
+                findings += _html_element_hits(el, where)
+                if el.tag.lower() == "style" and el.text:
+                    findings += _css_links(el.text, where)
     return findings
+
+
+def _html_element_hits(el, where: _Where) -> list[_Hit]:
+    """What an HTML start tag alone tells: scripts, meta refresh, link and event attributes."""
+    hits: list[_Hit] = []
+    if el.tag.lower() == "script":
+        hits.append(_Hit("XML008", detail="<script>", where=where))
+    if el.tag.lower() == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
+        hits.append(_Hit("XML006", detail=el.get("content", "")[:300], where=where))
+    return hits + _check_attributes(el, where, active_doc=True)
+
+
+def _scan_html_document(data: bytes) -> list[Finding]:
+    """HTML that is not XML, streamed: libxml2's HTML parser (no entity expansion) feeds
+    elements one at a time and each is dropped once read, so a file with a million links
+    holds one path of open elements and the first hits per code, never the whole tree.
+
+    Hits are kept in the order a whole-tree walk reports them (an element's tags, its text,
+    its tail, then its children), so the findings are those of the walk."""
+    if re.search(rb"<!ENTITY", data[:1_000_000], re.I):
+        return _finish([_Hit("XML001", detail="<!ENTITY")])
+    keeper = _FirstHits()
+    open_: list[tuple[_Frame, int]] = []
+    done: tuple[Any, int, _Frame] | None = None   # last closed element: tail complete at next event
+    seen = 0
+    try:
+        for event, el in etree.iterparse(io.BytesIO(data), events=("start", "end"), html=True,
+                                         no_network=True, huge_tree=False):
+            if done is not None:
+                _tail_hits(keeper, *done)
+                done = None
+            if event == "start":
+                frame = _Frame(el.tag, open_[-1][0] if open_ else None)
+                open_.append((frame, seen))
+                keeper.add((seen, 0), _html_element_hits(el, _Where(frame)))
+                seen += 1
+                continue
+            frame, order = open_.pop()
+            if el.text and el.tag.lower() == "style":
+                keeper.add((order, 1), _css_links(el.text, _Where(frame)))
+            elif el.text and el.text.strip():
+                keeper.add((order, 1), _text_links(el.text, _Where(frame)))
+            done = (el, order, frame)
+    except (etree.LxmlError, ValueError) as exc:
+        if not seen:
+            return [Finding("XML002", detail="Document is empty")]
+        return [Finding("XML002", detail=str(exc)[:300])]
+    if not seen:
+        return [Finding("XML002", detail="Document is empty")]
+    if done is not None:
+        _tail_hits(keeper, *done)
+    return keeper.findings()
+
+
+def _tail_hits(keeper: _FirstHits, el: Any, order: int, frame: _Frame) -> None:
+    """Text after a closed element's end tag; then the element and what came before it go."""
+    if el.tail and el.tail.strip():
+        keeper.add((order, 2), _text_links(el.tail, _Where(frame)))
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:   # comments and already-read elements
+            del parent[0]
+        parent.remove(el)
+
+
+class _Frame:
+    """An element met while streaming: its tag, its position among same-named siblings and
+    its parent, enough to write its path once the parse is over (sibling counts final)."""
+    __slots__ = ("tag", "index", "parent", "children")
+
+    def __init__(self, tag: str, parent: _Frame | None):
+        self.tag, self.parent = tag, parent
+        self.children: dict[str, int] = {}
+        self.index = 1
+        if parent is not None:
+            self.index = parent.children[tag] = parent.children.get(tag, 0) + 1
+
+    def path(self) -> str:
+        parts = []
+        frame: _Frame | None = self
+        while frame is not None:
+            name = _local(frame.tag)
+            if frame.parent is not None and frame.parent.children[frame.tag] > 1:
+                name += f"[{frame.index}]"
+            parts.append(name)
+            frame = frame.parent
+        return "/" + "/".join(reversed(parts))
+
+
+class _FirstHits:
+    """The first MAX_FINDINGS_PER_CODE hits of each code by document position, and how many
+    there were: hits past the cap are counted, never kept."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, list[tuple[tuple[int, int, int], _Hit]]] = {}
+        self.total: dict[str, int] = {}
+
+    def add(self, position: tuple[int, int], hits: list[_Hit]) -> None:
+        for n, hit in enumerate(hits):
+            key = (*position, n)
+            self.total[hit.code] = self.total.get(hit.code, 0) + 1
+            kept = self.kept.setdefault(hit.code, [])
+            if len(kept) < MAX_FINDINGS_PER_CODE or key < kept[-1][0]:
+                bisect.insort(kept, (key, hit), key=lambda item: item[0])
+                del kept[MAX_FINDINGS_PER_CODE:]
+
+    def findings(self) -> list[Finding]:
+        codes = sorted(self.kept, key=lambda code: self.kept[code][0][0])
+        kept = [Finding(h.code, detail=h.detail, location=str(h.where), args=dict(h.args))
+                for code in codes for _, h in self.kept[code]]
+        hidden = {code: self.total[code] - len(self.kept[code]) for code in codes
+                  if self.total[code] > len(self.kept[code])}
+        return capped(kept, hidden=hidden)
 
 
 CHECKS = [Check(name="xml", formats={"xml", "kml", "svg", "html"}, run=run,

@@ -151,3 +151,31 @@ def test_svg_and_xhtml_standard_doctype_line_is_allowed_but_entities_are_not():
     assert codes(xmldoc.run(InputFile("b.svg", bomb), FormatInfo(id="svg"), None)) == {"XML001"}
     plain = b'<?xml version="1.0"?><!DOCTYPE istanza SYSTEM "istanza.dtd"><istanza/>'
     assert codes(xmldoc.run(InputFile("i.xml", plain), FormatInfo(id="xml"), None)) == {"XML001"}
+
+
+def test_HTML_with_200k_links_is_streamed_and_capped_with_the_right_count():
+    # a million of these took a worker to ~1 GB when the whole tree and every hit were built;
+    # now the first hits per code are kept and the rest counted (speed: bench/hostile_bench.py)
+    links = 200_000
+    body = b"".join(b'<p><a href="http://h%d.example.org/">x</a> vedi https://t%d.example.org/</p>\n'
+                    % (n, n) for n in range(links))
+    data = b"<html><head><title>t</title></head><body>" + body + b"</body></html>"
+    result = xmldoc.run(InputFile("a.html", data), FormatInfo(id="html"), None)
+    cap = xmldoc.MAX_FINDINGS_PER_CODE
+    hrefs, texts = only(result, "XML006"), only(result, "XML007")
+    assert codes(result) == {"XML006", "XML007"} and len(hrefs) == len(texts) == cap
+    assert [f.detail for f in hrefs[:2]] == ["http://h0.example.org/", "http://h1.example.org/"]
+    assert hrefs[0].location == "/html/body/p[1]/a/@href" and texts[1].location == "/html/body/p[2]/a"
+    assert hrefs[-1].detail == f"http://h{cap - 1}.example.org/ (e altri {links - cap} casi simili)"
+    assert texts[-1].detail == f"https://t{cap - 1}.example.org/ (e altri {links - cap} casi simili)"
+
+
+def test_HTML_streaming_keeps_document_order_across_text_tails_and_comments():
+    data = (b"<html><body><div>http://a.example.org<!-- http://c.example.org --> http://d.example.org"
+            b"<b>http://b.example.org</b> http://e.example.org</div> http://f.example.org</body></html>")
+    result = xmldoc.run(InputFile("a.html", data), FormatInfo(id="html"), None)
+    # as a whole-tree walk reports them: an element's text and tail before its children's;
+    # text after a comment belongs to the comment, which is skipped
+    assert [(f.detail, f.location) for f in only(result, "XML007")] == [
+        ("http://a.example.org", "/html/body/div"), ("http://f.example.org", "/html/body/div"),
+        ("http://b.example.org", "/html/body/div/b"), ("http://e.example.org", "/html/body/div/b")]
