@@ -83,7 +83,7 @@ def check(doc: Document) -> Iterator[Outcome]:
 
 def _entries(doc: Document, font, where: str, descendant: bool = False) -> Iterator[Outcome]:
     p = doc.part
-    clause = "6.3.2" if p == 1 else "6.2.11.2"
+    clause = doc.rules.font_dict_clause
     sub = name(get(font, "/Subtype"))
     if name(get(font, "/Type")) != "Font":
         yield Failure(p, clause, 1, f"il dizionario del carattere {_label(font)} non ha /Type /Font", where)
@@ -158,7 +158,7 @@ def maximal_cid(data: bytes) -> int:
 
 def _cmap(doc: Document, font, where: str) -> Iterator[Outcome]:
     p = doc.part
-    clause = "6.3.3.3" if p == 1 else "6.2.11.3.3"
+    clause = doc.rules.cmap_clause
     enc = get(font, "/Encoding")
     if isinstance(enc, pikepdf.Name):
         allowed = {"Identity-H", "Identity-V"} if p == 1 else PREDEFINED_CMAPS

@@ -232,7 +232,8 @@ def _encoding(doc: Document, use: TextUse) -> Iterator[Outcome]:
     base = name(enc) if name(enc) is not None else name(get(enc, "/BaseEncoding"))
     if enc is None or (name(enc) is not None and base not in ("MacRomanEncoding", "WinAnsiEncoding")) \
             or (is_dict(enc) and base is not None and base not in ("MacRomanEncoding", "WinAnsiEncoding")):
-        yield Failure(p, clause, 1 if p == 1 else 2, f"il carattere TrueType {_label(font)} deve usare la codifica "
+        yield Failure(p, clause, doc.rules.truetype_nonsymbolic_test,
+                      f"il carattere TrueType {_label(font)} deve usare la codifica "
                       "MacRomanEncoding o WinAnsiEncoding", use.where)
 
 

@@ -358,7 +358,7 @@ def _images_and_xobjects(doc: Document) -> Iterator[Outcome]:
         d = use.obj
         filters = [name(f) for f in as_list(get(d, "/F") or get(d, "/Filter"))] if is_dict(d) else []
         if any(f in ("LZW", "LZWDecode") or (p >= 2 and f == "Crypt") for f in filters):
-            yield Failure(p, "6.1.10", 2 if p == 1 else 1, "immagine in linea compressa con LZW", use.where)
+            yield doc.fail(rules.inline_lzw, "immagine in linea compressa con LZW", use.where)
         interp = get(d, "/I") if is_dict(d) else None
         if interp is None and is_dict(d):
             interp = get(d, "/Interpolate")

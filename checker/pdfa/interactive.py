@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pikepdf
 
 from .document import Document, as_list, get, is_dict, name, objgen, read_stream, unique_dicts
-from .model import Failure, Outcome
+from .model import Failure, Outcome, Rule
 
 # the same in every part
 _FORBIDDEN_ACTIONS = {"Launch", "Sound", "Movie", "ResetForm", "ImportData", "JavaScript",
@@ -62,7 +62,7 @@ def _annotations(doc: Document) -> Iterator[Outcome]:
                 and _intent_space(doc) != "RGB ":
             yield Failure(1, "6.5.3", 3, "annotazione con colori C/IC senza un profilo di output "
                           "RGB", where)
-        yield from _appearance(annot, subtype, where, p)
+        yield from _appearance(annot, subtype, where, p, rules.appearance_first)
 
 
 def _intent_space(doc: Document) -> str | None:
@@ -75,9 +75,9 @@ def _intent_space(doc: Document) -> str | None:
     return None
 
 
-def _appearance(annot, subtype: str, where: str, p: int) -> Iterator[Outcome]:
+def _appearance(annot, subtype: str, where: str, p: int, first_rule: Rule) -> Iterator[Outcome]:
     # ISO 19005-1 6.5.3-4..6 and ISO 19005-2/3 6.3.3-2..4 say the same of the AP dictionary
-    clause, first = ("6.5.3", 3) if p == 1 else ("6.3.3", 1)
+    clause, first = first_rule.clause, first_rule.test
     ap = get(annot, "/AP")
     rect = [_number(x) for x in as_list(get(annot, "/Rect"))]
     # ISO 19005-2 6.3.3: exempt only when value 1 equals value 3 AND value 2 equals value 4

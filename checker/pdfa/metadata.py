@@ -219,13 +219,13 @@ def _properties(doc: Document, packet: xmp.Packet, ext_props, ext_types) -> Iter
         if vtype is None:
             vtype = ext_props.get((prop.ns, prop.local))
             if vtype is None:
-                yield Failure(doc.part, clause, 2 if doc.part == 1 else 1,
+                yield Failure(doc.part, clause, doc.rules.undefined_property_test,
                               f"la proprietà {label} non appartiene a uno schema predefinito "
                               "e non è descritta da uno schema di estensione")
                 continue
         problem = _type_problem(prop, vtype, ext_types, depth=0)
         if problem:
-            yield Failure(doc.part, clause, 3 if doc.part == 1 else 2,
+            yield Failure(doc.part, clause, doc.rules.invalid_property_value_test,
                           f"la proprietà {label} ha un valore non valido: {problem}")
 
 

@@ -121,7 +121,7 @@ def _value_types(doc: Document, packet: xmp.Packet) -> Iterator[Outcome]:
             defined = _defined_type(vt)
             if defined:
                 known.add(_simplified(defined))
-    property_test, field_test = (9, 18) if doc.part == 1 else (8, 17)
+    property_test, field_test = doc.rules.extension_type_tests
     clause = doc.rules.extension_clause
     reported = set()
     for schema in schemas:

@@ -50,6 +50,9 @@ class PartRules:
     conformance_levels: dict[str, tuple[str, ...]]  # level validated → pdfaid:conformance allowed
     extension_clause: str
     properties_clause: str
+    undefined_property_test: int      # an XMP property in no predefined or extension schema
+    invalid_property_value_test: int  # an XMP property whose value breaks its type
+    extension_type_tests: tuple[int, int]  # undefined valueType of a property, of a field
     # --- fonts ---
     embedding_clause: str
     widths: Rule
@@ -62,6 +65,9 @@ class PartRules:
     charset_test: int
     cidset_test: int
     unicode_clause: str
+    font_dict_clause: str             # font dictionary entries (ISO 32000-1 9.6, 9.7)
+    cmap_clause: str                  # embedded and named CMaps
+    truetype_nonsymbolic_test: int    # non-symbolic TrueType not MacRoman/WinAnsi
     # --- graphics ---
     output_intent_clause: str
     icc_clause: str
@@ -74,12 +80,14 @@ class PartRules:
     reference_xobject: Rule
     other_xobject: Rule
     unknown_operator: Rule
+    inline_lzw: Rule                  # LZW (or, from part 2, Crypt) on an inline image
     # --- annotations, actions, forms ---
     annotation_types: frozenset[str]
     annotation_type: Rule
     annotation_no_flags: Rule
     annotation_hidden: Rule
     annotation_hidden_flags: int      # Invisible, Hidden, NoView (+ ToggleNoView from part 2)
+    appearance_first: Rule            # first of the three appearance-dictionary tests
     actions_clause: str
     triggers_clause: str
     catalog_triggers_test: int
@@ -113,6 +121,9 @@ PART_1 = PartRules(
     conformance_levels={"a": ("A",), "u": ("U", "A"), "b": ("B", "A")},
     extension_clause="6.7.8",
     properties_clause="6.7.9",
+    undefined_property_test=2,
+    invalid_property_value_test=3,
+    extension_type_tests=(9, 18),
     embedding_clause="6.3.4",
     widths=Rule("6.3.6", 1),
     composite_clause="6.3.3.1",
@@ -124,6 +135,9 @@ PART_1 = PartRules(
     charset_test=2,
     cidset_test=3,
     unicode_clause="6.3.8",
+    font_dict_clause="6.3.2",
+    cmap_clause="6.3.3.3",
+    truetype_nonsymbolic_test=1,
     output_intent_clause="6.2.2",
     icc_clause="6.2.3.2",
     icc_max_major=3,
@@ -135,11 +149,13 @@ PART_1 = PartRules(
     reference_xobject=Rule("6.2.6", 1),
     other_xobject=Rule("6.2.7", 1),
     unknown_operator=Rule("6.2.10", 1),
+    inline_lzw=Rule("6.1.10", 2),
     annotation_types=_ANNOTS_1,
     annotation_type=Rule("6.5.2", 1),
     annotation_no_flags=Rule("6.5.3", 2),
     annotation_hidden=Rule("6.5.3", 2),
     annotation_hidden_flags=1 | 2 | 32,
+    appearance_first=Rule("6.5.3", 3),
     actions_clause="6.6.1",
     triggers_clause="6.6.2",
     catalog_triggers_test=3,
@@ -172,6 +188,9 @@ PART_2 = PartRules(
     conformance_levels={"a": ("A",), "u": ("U", "A"), "b": ("B", "U", "A")},
     extension_clause="6.6.2.3.3",
     properties_clause="6.6.2.3.1",
+    undefined_property_test=1,
+    invalid_property_value_test=2,
+    extension_type_tests=(8, 17),
     embedding_clause="6.2.11.4.1",
     widths=Rule("6.2.11.5", 1),
     composite_clause="6.2.11.3.1",
@@ -183,6 +202,9 @@ PART_2 = PartRules(
     charset_test=1,
     cidset_test=2,
     unicode_clause="6.2.11.7.2",
+    font_dict_clause="6.2.11.2",
+    cmap_clause="6.2.11.3.3",
+    truetype_nonsymbolic_test=2,
     output_intent_clause="6.2.3",
     icc_clause="6.2.4.2",
     icc_max_major=5,
@@ -194,12 +216,14 @@ PART_2 = PartRules(
     reference_xobject=Rule("6.2.9", 2),
     other_xobject=Rule("6.2.9", 3),
     unknown_operator=Rule("6.2.2", 1),
+    inline_lzw=Rule("6.1.10", 1),
     annotation_types=_ANNOTS_1 | {"Caret", "FileAttachment", "Watermark", "Redact"},
     annotation_type=Rule("6.3.1", 1),
     annotation_no_flags=Rule("6.3.2", 1),
     annotation_hidden=Rule("6.3.2", 2),
     # ISO 19005-2 6.3.2 adds ToggleNoView, a PDF 1.5 flag ISO 19005-1 6.5.3 does not name
     annotation_hidden_flags=1 | 2 | 32 | 256,
+    appearance_first=Rule("6.3.3", 1),
     actions_clause="6.5.1",
     triggers_clause="6.5.2",
     catalog_triggers_test=1,
