@@ -11,7 +11,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run dev test lint bench install install-test system system-test assets samples clean verapdf trust
+.PHONY: run dev test lint bench install install-test system system-test assets samples clean verapdf trust \
+        translations messages screenshots
 
 # gunicorn (gunicorn.conf.py) with the project's private clamd (scripts/start-clamd.sh) unless
 # PEC_PRECHECK_CLAMD already names a clamd; the private one stops when gunicorn exits.
@@ -43,16 +44,32 @@ lint: $(VENV)/.installed-test
 	$(PY) -m ruff check checker app.py gunicorn.conf.py tests bench samples scripts
 	$(PY) -m mypy
 
+# Every state of the web pages at desktop and phone width, as PNG files in screenshots/ (ignored
+# by git): the browser tests save them when PEC_PRECHECK_SCREENSHOTS names a folder.
+screenshots: install-test samples
+	rm -rf screenshots && mkdir -p screenshots
+	PEC_PRECHECK_SCREENSHOTS=$(CURDIR)/screenshots $(PY) -m pytest -q -n 2 --dist loadfile tests/browser
+	@echo "PEC Precheck: screenshots in $(CURDIR)/screenshots/"
+
 bench: install-test samples
 	$(PY) bench/run.py
 
-install: system $(VENV)/.installed assets verapdf
-install-test: system-test $(VENV)/.installed-test assets verapdf
+install: system $(VENV)/.installed assets verapdf translations
+install-test: system-test $(VENV)/.installed-test assets verapdf translations
 
 system:
 	scripts/install-system.sh run
 system-test:
 	scripts/install-system.sh test
+
+# The interface in English: checker/web/translations/*/messages.po compiled to .mo (ignored by git).
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel -q compile -d checker/web/translations
+# After adding or changing an interface string (_() in templates/ or checker/web/): refresh the
+# catalogue, write the English msgstr, `make translations`. tests/unit/test_i18n.py checks it.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel -q extract --no-location --sort-output -k lazy_gettext -F babel.cfg -o /tmp/pec-precheck-messages.pot .
+	$(VENV)/bin/pybabel -q update --no-wrap --ignore-obsolete --no-fuzzy-matching -i /tmp/pec-precheck-messages.pot -d checker/web/translations
 
 # veraPDF (Java, from Maven Central) built once into verapdf/build/ for the warm pool.
 verapdf:

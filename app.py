@@ -46,7 +46,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
 from checker import isolation, jobs, verapdf_pool
-from checker.web import api, errors, present, security, triage, views
+from checker.web import api, errors, i18n, present, security, triage, views
 from checker.web import fix
 from checker.web import jobs as web_jobs
 from checker.web.uploads import InMemoryRequest
@@ -107,6 +107,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web_jobs.install(app)
     app.register_error_handler(jobs.QueueFull, web_jobs.busy)
     security.register(app)
+    i18n.install(app)
     app.jinja_env.globals.update(present.template_globals())
     if app.config.get("WARM_UP", not app.testing) and os.environ.get("PEC_PRECHECK_WARM_UP") != "0":
         start_background_services()  # the server answers meanwhile

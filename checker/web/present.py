@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, url_for
+from flask_babel import lazy_gettext
 from markupsafe import Markup, escape
 
 from .. import catalogue, checks, profiles
@@ -142,13 +143,13 @@ def template_globals() -> dict[str, Any]:
 
 
 # The site menu: (endpoint, Italian label); endpoints not registered are left out.
-NAV = [("views.index", "Verifica"), ("views.rules", "Regole"),
-       ("triage.page", "Smistamento PEC (uffici)"), ("api.healthz", "Stato")]
+NAV = [("views.index", lazy_gettext("Verifica")), ("views.rules", lazy_gettext("Regole")),
+       ("triage.page", lazy_gettext("Smistamento PEC (uffici)")), ("api.healthz", lazy_gettext("Stato"))]
 
 
 def nav_items() -> list[tuple[str, str]]:
     """(url, label) for each menu entry whose blueprint is registered."""
-    return [(url_for(endpoint), label) for endpoint, label in NAV
+    return [(url_for(endpoint), str(label)) for endpoint, label in NAV
             if endpoint in current_app.view_functions]
 
 

@@ -12,13 +12,13 @@ from app import create_app
 from checker import profiles
 from web_samples import docx_bytes, pdf_bytes, txt_bytes
 from webserver import serve
+from axe import screenshot
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = Path(os.environ.get("PEC_PRECHECK_SCREENSHOTS", "/tmp"))
 LIMIT_MB = 1
 VERDICT_TEXT = {"ready": "Pronto per l'invio", "fix": "Da correggere", "undetermined": "Non verificabile"}
 
@@ -85,7 +85,7 @@ def test_form_upload_and_verdict_banner(page, base_url):
     assert VERDICT_TEXT["ready"] in page.locator("#verdict").inner_text()
     main = page.locator("li.document.is-main")
     assert main.count() == 1 and "domanda.pdf" in main.inner_text()
-    page.screenshot(path=str(SCREENSHOTS / "pec-precheck-result.png"), full_page=True)
+    screenshot(page, "result")
     # our scripts, styles and fonts all load under the Content-Security-Policy
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
     assert page.evaluate("document.fonts.check('16px \"Titillium Web\"')")
@@ -101,7 +101,7 @@ def test_word_file_renamed_pdf_is_da_correggere(page, base_url):
     hrefs = page.locator("a.rule-code").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert {"/rules#FMT002", "/rules#FMT010"} <= set(hrefs)
     assert all(href.startswith("/rules#") for href in hrefs), hrefs
-    page.screenshot(path=str(SCREENSHOTS / "pec-precheck-fix.png"), full_page=True)
+    screenshot(page, "fix")
 
 
 def test_download_json_is_the_report_shown(page, base_url):
@@ -124,7 +124,7 @@ def test_error_summary_links_to_the_fields(page, base_url):
     assert page.evaluate("document.activeElement.id") == "error-summary"
     hrefs = summary.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert "#sender" in hrefs and "#files" in hrefs
-    page.screenshot(path=str(SCREENSHOTS / "pec-precheck-errors.png"), full_page=True)
+    screenshot(page, "errors")
 
 
 def test_oversized_upload_shows_the_413_page(page, base_url):
@@ -134,7 +134,7 @@ def test_oversized_upload_shows_the_413_page(page, base_url):
     page.click("button[type=submit]")
     page.get_by_text("File troppo grandi").wait_for()
     assert f"{LIMIT_MB} MB" in page.content()
-    page.screenshot(path=str(SCREENSHOTS / "pec-precheck-413.png"), full_page=True)
+    screenshot(page, "413")
 
 
 def test_tampered_csrf_token_shows_a_friendly_page(page, base_url):
