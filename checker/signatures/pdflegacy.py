@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from asn1crypto import algos, core, x509
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
-from . import certinfo, indications, revocation
+from . import certinfo, indications, outofbounds, revocation
 from .cms import DatedAlgorithmPolicy, qualification, validate_signers
 from .trust import TrustStore, qualified_at
 from .validation_time import validation_time
@@ -126,6 +126,9 @@ def validate_x509_rsa_sha1(emb: EmbeddedPdfSignature, store: TrustStore,
         return _altered(algorithm, described)
     moment = validation_time(settings)
     indication, sub, path = _validate_certificate(leaf, certs[1:], store, moment)
+    # no timestamps in this sub-filter: an expired signer is decided on revocation data alone
+    indication, sub = outofbounds.settle(indication, sub, leaf, certs[1:], store, moment, poe=None,
+                                         content_time=None, crls=revocation.crls(store, None))
     if indication is Indication.PASSED and not DatedAlgorithmPolicy().digest_algorithm_allowed(
             algos.DigestAlgorithm({"algorithm": algorithm}), moment):
         indication, sub = Indication.INDETERMINATE, SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE
