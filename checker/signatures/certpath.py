@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from asn1crypto import x509
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
-from . import certinfo, indications, revocation
+from . import certinfo, indications, outofbounds, revocation
 from .policy import DatedAlgorithmPolicy, qualification
 from .validation_time import validation_time
 from .trust import TrustStore, qualified_at
@@ -80,11 +80,13 @@ def _judge_at(leaf: x509.Certificate, certs: list[x509.Certificate], store: Trus
 
 def finish(kind: str, leaf: x509.Certificate, certs: list[x509.Certificate], store: TrustStore,
            settings: dict[str, Any], crypto: Verdict, when: datetime | None,
-           poe: datetime | None = None, details: dict[str, Any] | None = None
-           ) -> tuple[SignatureInfo, list[Finding]]:
+           poe: datetime | None = None, details: dict[str, Any] | None = None,
+           content_time: datetime | None = None) -> tuple[SignatureInfo, list[Finding]]:
     """The SignatureInfo and findings of a signature whose cryptographic verdict is
     `crypto`: the certificate is judged only when the cryptography PASSED (integrity
-    first), now, and again at `poe` when that proof of existence resolves the outcome."""
+    first), now, and again at `poe` when that proof of existence resolves the outcome; an
+    expired signer is then decided by outofbounds (`content_time`: a valid content
+    timestamp's time, proof the signature was made after it)."""
     indication, sub, message = crypto
     described = certinfo.describe(leaf)
     path: ValidationPath | None = None
@@ -100,6 +102,10 @@ def finish(kind: str, leaf: x509.Certificate, certs: list[x509.Certificate], sto
         if sub in POE_FIXABLE and poe is not None:
             (indication, sub, path, revoked), revinfo = _judge_at(leaf, certs, store, settings, poe)
             info_details["proof_of_existence"] = poe.isoformat()
+        indication, sub = outofbounds.settle(
+            indication, sub, leaf, certs, store, validation_time(settings), poe=poe,
+            content_time=content_time, crls=revocation.crls(store, revinfo),
+            ocsps=revocation.ocsps(revinfo))
     in_list = None
     if path is not None and store.registry is not None:
         in_list = qualified_at(store, list(path.iter_authorities()), poe or when)

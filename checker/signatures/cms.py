@@ -30,7 +30,7 @@ from asn1crypto import ocsp as asn1_ocsp
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
 from .asn1errors import parse_errors
-from . import ber, certinfo, cmsattrs, indications, revocation
+from . import ber, certinfo, cmsattrs, indications, outofbounds, revocation
 from .cmsattrs import digest, present
 from .policy import DatedAlgorithmPolicy, qualification
 from .trust import TrustStore, load_trust, qualified_at
@@ -361,7 +361,8 @@ def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None,
         if revinfo and revinfo.covered:   # validate again, the answers now required
             result = attempt(resorted_signer_info(si) if resorted else si,
                              _spec(store, revinfo, status.signing_cert))
-    outcome = _to_result(result, si, store, kind, resorted, key_usage, revinfo, settings)
+    outcome = _to_result(result, si, store, kind, resorted, key_usage, revinfo, settings,
+                         _certificates(sd))
     outcome.info.details["level"] = "T" if "timestamp" in outcome.info.details else "B"
     if stamp_findings:
         outcome.info.details["timestamp_invalid"] = stamp_findings[0].args["reason"]
@@ -369,9 +370,15 @@ def _validate_one(sd: cms.SignedData, si: cms.SignerInfo, content: bytes | None,
     return outcome
 
 
+def _certificates(sd: cms.SignedData) -> list[x509.Certificate]:
+    if not present(sd["certificates"]):
+        return []
+    return [c.chosen for c in sd["certificates"] if c.name == "certificate"]
+
+
 def _to_result(result: Validated, si: cms.SignerInfo, store: TrustStore, kind: str, resorted: bool,
                key_usage: str, revinfo: revocation.Revinfo | None,
-               settings: dict[str, Any]) -> SignerResult:
+               settings: dict[str, Any], certs: list[x509.Certificate] | None = None) -> SignerResult:
     from pyhanko.sign.validation.ades import AdESWithTimeValidationResult
 
     status = result.api_status
@@ -384,6 +391,15 @@ def _to_result(result: Validated, si: cms.SignerInfo, store: TrustStore, kind: s
     signing_time = claimed_signing_time(si)
     best_time = result.best_signature_time if isinstance(result, AdESWithTimeValidationResult) else None
     timestamp_time = _timestamp_time(status)
+    if status is not None and status.intact and status.valid:
+        # an expired signer: decided against the proofs of existence, like every format's
+        moment = validation_time(settings)
+        indication, sub = outofbounds.settle(
+            indication, sub, status.signing_cert, certs or [], store, moment, poe=timestamp_time,
+            content_time=_content_time(status), crls=revocation.crls(store, revinfo),
+            ocsps=revocation.ocsps(revinfo))
+        if outofbounds.expired_at(status.signing_cert, moment) and indication is Indication.PASSED:
+            details["proof_of_existence"] = timestamp_time.isoformat() if timestamp_time else None
     if status is not None:
         cert = status.signing_cert
         described = certinfo.describe(cert)
@@ -445,6 +461,12 @@ def claimed_signing_time(si: cms.SignerInfo) -> datetime | None:
             except Exception:  # noqa: BLE001
                 return None
     return None
+
+
+def _content_time(status: StandardCMSSignatureStatus) -> datetime | None:
+    """When a valid content timestamp (signed attribute) says the signature was made after."""
+    ts = status.content_timestamp_validity
+    return ts.timestamp if ts is not None and ts.valid and ts.intact else None
 
 
 def _timestamp_time(status: StandardCMSSignatureStatus | None) -> datetime | None:

@@ -48,6 +48,10 @@ _OUT_OF_BOUNDS = Explanation("SIG007", "Il certificato del firmatario era scadut
                              "Firma di nuovo con un certificato valido; per i documenti da conservare aggiungi una "
                              "marca temporale.",
                              "The certificate was outside its validity and no proof of existence is available.")
+_EXPIRED = Explanation("SIG033", "La firma è stata apposta dopo la scadenza del certificato del firmatario: lo "
+                                  "dimostra una marca temporale sul contenuto successiva alla scadenza.",
+                       "Chiedi al firmatario di firmare di nuovo con un certificato valido.",
+                       "The signature was made after the signer's certificate expired.")
 _CRYPTO = Explanation("SIG008", "La firma usa un algoritmo non più sicuro alla data della firma (per esempio SHA-1 "
                                 "dopo il 2011 o chiavi RSA più corte di 2048 bit dopo il 2015).",
                       "Firma di nuovo con un dispositivo e un programma aggiornati (SHA-256, RSA 2048 bit o più).",
@@ -68,7 +72,7 @@ _BY_SUB = {
     SubIndication.NO_CERTIFICATE_CHAIN_FOUND: _UNTRUSTED, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE: _UNTRUSTED,
     SubIndication.CHAIN_CONSTRAINTS_FAILURE: _UNTRUSTED, SubIndication.NO_SIGNING_CERTIFICATE_FOUND: _FORMAT,
     SubIndication.OUT_OF_BOUNDS_NO_POE: _OUT_OF_BOUNDS, SubIndication.OUT_OF_BOUNDS_NOT_REVOKED: _OUT_OF_BOUNDS,
-    SubIndication.EXPIRED: _OUT_OF_BOUNDS, SubIndication.NOT_YET_VALID: _OUT_OF_BOUNDS,
+    SubIndication.EXPIRED: _EXPIRED, SubIndication.NOT_YET_VALID: _OUT_OF_BOUNDS,
     SubIndication.CRYPTO_CONSTRAINTS_FAILURE: _CRYPTO, SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE: _CRYPTO,
 }
 _VALID = Explanation("SIG001", "La firma è valida: il documento è integro e il certificato era valido al momento "

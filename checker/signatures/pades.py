@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from asn1crypto import x509
 
 from ..model import CheckResult, Finding, Indication, InputFile, SignatureInfo, SubIndication
-from . import certinfo, dss, indications, pdfchanges, pdflegacy, revocation
+from . import certinfo, dss, indications, outofbounds, pdfchanges, pdflegacy, revocation
 from .cms import DatedAlgorithmPolicy, qualification, trust_from_settings
 from .trust import TrustStore, qualified_at
 from .validation_time import validation_time
@@ -221,7 +221,14 @@ def _validate(emb: EmbeddedPdfSignature, store: TrustStore, settings: dict[str, 
                 # timestamp proves (EN 319 102-1 5.5 validation with time)
                 again = validate(revinfo, status.signing_cert, proof)
             status = again
-    return _verdict(status, is_doc_ts, store, settings, revinfo)
+    proof = None if is_doc_ts else _proof_time(status)
+    if (not is_doc_ts and status.intact and status.valid and proof is not None
+            and outofbounds.expired_at(status.signing_cert, validation_time(settings))
+            and outofbounds.inside(status.signing_cert, proof)):
+        # expired since, timestamped while valid: validated at the proof of existence
+        status = validate(revinfo, status.signing_cert if revinfo and revinfo.covered else None, proof)
+    held = [*emb.other_embedded_certs, *evidence.certs] if not is_doc_ts else []
+    return _verdict(status, is_doc_ts, store, settings, revinfo, evidence, held)
 
 
 def _proof_time(status: PdfSignatureStatus | DocumentTimestampStatus) -> datetime | None:
@@ -232,13 +239,20 @@ def _proof_time(status: PdfSignatureStatus | DocumentTimestampStatus) -> datetim
     return ts.timestamp if ts is not None and ts.valid and ts.intact else None
 
 
+def _content_time(status: PdfSignatureStatus | DocumentTimestampStatus) -> datetime | None:
+    """When a valid content timestamp (signed attribute) says the signature was made after."""
+    ts = getattr(status, "content_timestamp_validity", None)
+    return ts.timestamp if ts is not None and ts.valid and ts.intact else None
+
+
 def _sub(status: PdfSignatureStatus | DocumentTimestampStatus) -> SubIndication | None:
     problem = status.trust_problem_indic
     return SubIndication(problem.standard_name) if problem is not None else None
 
 
 def _verdict(status: PdfSignatureStatus | DocumentTimestampStatus, is_doc_ts: bool, store: TrustStore,
-             settings: dict[str, Any], revinfo: revocation.Revinfo | None) -> Verdict:
+             settings: dict[str, Any], revinfo: revocation.Revinfo | None,
+             evidence: dss.Evidence | None = None, certs: list[x509.Certificate] | None = None) -> Verdict:
     from pyhanko.sign.validation.status import DocumentTimestampStatus
     described = certinfo.describe(status.signing_cert)
     when: datetime | None
@@ -254,6 +268,18 @@ def _verdict(status: PdfSignatureStatus | DocumentTimestampStatus, is_doc_ts: bo
         sub = SubIndication(status.trust_problem_indic.standard_name)
     else:
         indication, sub = Indication.PASSED, None
+    details: dict[str, Any] = {}
+    if not is_doc_ts and status.intact and status.valid:
+        # an expired signer: decided against the proofs of existence, like every format's
+        moment, proof = validation_time(settings), _proof_time(status)
+        held = list(evidence.crls) if evidence else []
+        indication, sub = outofbounds.settle(
+            indication, sub, status.signing_cert, certs or [], store, moment,
+            poe=proof, content_time=_content_time(status),
+            crls=revocation.crls(store, revinfo) + held,
+            ocsps=revocation.ocsps(revinfo) + (list(evidence.ocsps) if evidence else []))
+        if outofbounds.expired_at(status.signing_cert, moment) and indication is Indication.PASSED and proof:
+            details["proof_of_existence"] = proof.isoformat()
     qualified = None
     if not is_doc_ts:
         in_list = None
@@ -261,10 +287,10 @@ def _verdict(status: PdfSignatureStatus | DocumentTimestampStatus, is_doc_ts: bo
             in_list = qualified_at(store, list(status.validation_path.iter_authorities()), when)
         qualified = qualification(described, status.validation_path is not None
                                   and status.trust_problem_indic is None, in_list)
-    details: dict[str, Any] = {
+    details.update({
         "digest_algorithm": status.md_algorithm,
         "key": f"{described.key_algorithm.upper()} {described.key_bits or '?'}",
-        "not_after": described.not_after}
+        "not_after": described.not_after})
     kind = "timestamp" if is_doc_ts else "pades"
     info = SignatureInfo(kind=kind, signer=described.signer, codice_fiscale=described.codice_fiscale,
                          issuer=described.issuer,

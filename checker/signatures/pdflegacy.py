@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from asn1crypto import algos, core, x509
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
-from . import certinfo, indications, revocation
+from . import certinfo, indications, outofbounds, revocation
 from .cms import DatedAlgorithmPolicy, qualification, validate_signers
 from .trust import TrustStore, qualified_at
 from .validation_time import validation_time
@@ -40,6 +40,15 @@ LEGACY = {PKCS7_SHA1, X509_RSA_SHA1}
 Verdict = tuple[SignatureInfo, list[Finding]]
 
 
+# pyHanko's EmbeddedPdfSignature parses /Contents as CMS in its constructor and has no
+# public way to build one for a signature that is not CMS (adbe.x509.rsa_sha1); its
+# coverage and difference analysis only need the PDF side. This is the one place that
+# touches pyHanko internals: the attributes EmbeddedPdfSignature.__init__ sets, minus the
+# CMS ones (CMS_ONLY). tests/unit/test_signature_pyhanko_pin.py checks, for the pyHanko
+# pinned in pyproject.toml, that the set is still exactly pyHanko's.
+CMS_ONLY = frozenset({"signed_data", "signer_info"})
+
+
 def raw_signature(reader: PdfFileReader, sig_field: generic.DictionaryObject,
                   fq_name: str) -> EmbeddedPdfSignature:
     """An EmbeddedPdfSignature for a /Contents that is not CMS (adbe.x509.rsa_sha1), so
@@ -47,7 +56,7 @@ def raw_signature(reader: PdfFileReader, sig_field: generic.DictionaryObject,
     from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature, extract_contents
 
     class RawPdfSignature(EmbeddedPdfSignature):
-        def __init__(self) -> None:   # the parts of EmbeddedPdfSignature.__init__ not about CMS
+        def __init__(self) -> None:   # EmbeddedPdfSignature.__init__ without the CMS part
             self.reader = reader
             self.sig_field = sig_field
             sig_ref = sig_field.raw_get("/V")
@@ -126,6 +135,9 @@ def validate_x509_rsa_sha1(emb: EmbeddedPdfSignature, store: TrustStore,
         return _altered(algorithm, described)
     moment = validation_time(settings)
     indication, sub, path = _validate_certificate(leaf, certs[1:], store, moment)
+    # no timestamps in this sub-filter: an expired signer is decided on revocation data alone
+    indication, sub = outofbounds.settle(indication, sub, leaf, certs[1:], store, moment, poe=None,
+                                         content_time=None, crls=revocation.crls(store, None))
     if indication is Indication.PASSED and not DatedAlgorithmPolicy().digest_algorithm_allowed(
             algos.DigestAlgorithm({"algorithm": algorithm}), moment):
         indication, sub = Indication.INDETERMINATE, SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE

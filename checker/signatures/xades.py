@@ -59,15 +59,27 @@ def check(file: InputFile, settings: dict[str, Any]) -> CheckResult:
         return CheckResult()
     store = trust_from_settings(settings)
     result = CheckResult(engine=ENGINE, facts={"xades": {"signatures": len(signatures)}})
+    places: dict[etree._Element, tuple[str, str | None]] = {}   # signature → (place, signer)
+    counted: dict[etree._Element, int] = {}
     for sig in signatures[:MAX_SIGNATURES]:
+        # a counter-signature is numbered under its parent, as CAdES ones are ("1.1")
+        parent = next(sig.iterancestors(f"{{{DS}}}Signature"), None)
+        extra: dict[str, Any] = {}
+        if parent is not None and parent in places:
+            counted[parent] = counted.get(parent, 0) + 1
+            place = f"{places[parent][0]}.{counted[parent]}"
+            extra = {"parent": places[parent][1] or "firmatario sconosciuto", "counter_signature": place}
+        else:
+            place = str(1 + sum(1 for p in places if "." not in places[p][0]))
         try:
-            info, findings = _validate(file.data, sig, len(signatures), store, settings)
+            info, findings = _validate(file.data, sig, len(signatures), store, settings, extra)
         except RecursionError:
             info, findings = _failure("XML nested too deeply", Indication.FAILED, SubIndication.FORMAT_FAILURE)
         except MemoryError:
             raise
         except Exception as exc:  # noqa: BLE001 - a library failure: undetermined, and why
             info, findings = _failure(f"{type(exc).__name__}: {exc}"[:300])
+        places[sig] = (place, info.signer)
         result.signatures.append(info)
         result.findings.extend(findings)
     return result
@@ -233,7 +245,8 @@ def _verify_with_signxml(data: bytes, sig: etree._Element, leaf: x509.Certificat
 
 
 def _validate(data: bytes, sig: etree._Element, count: int, store: TrustStore,
-              settings: dict[str, Any]) -> tuple[SignatureInfo, list[Finding]]:
+              settings: dict[str, Any], extra: dict[str, Any] | None = None
+              ) -> tuple[SignatureInfo, list[Finding]]:
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives import serialization
     certs = _certificates(sig)
@@ -245,8 +258,9 @@ def _validate(data: bytes, sig: etree._Element, count: int, store: TrustStore,
     as_asn1 = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in certs]
     leaf_asn1 = as_asn1[certs.index(leaf)]
     refs = xmlrefs.check(sig.getroottree().getroot(), sig)
-    details: dict[str, Any] = {}
-    if next(sig.iterancestors(f"{{{DS}}}Signature"), None) is not None:
+    details: dict[str, Any] = dict(extra or {})
+    parent = next(sig.iterancestors(f"{{{DS}}}Signature"), None)
+    if parent is not None:
         details["role"] = "controfirma"     # inside another's xades:CounterSignature
     if refs.problem:
         details["wrapping"] = refs.problem
@@ -254,7 +268,11 @@ def _validate(data: bytes, sig: etree._Element, count: int, store: TrustStore,
     elif refs.missing is not None:
         crypto = (Indication.INDETERMINATE, SubIndication.SIGNED_DATA_NOT_FOUND,
                   f"riferimento a un elemento che non c'è: #{refs.missing}")
+    elif parent is not None and not xmlrefs.countersigns(sig.getroottree().getroot(), sig, parent):
+        # EN 319 132-1 5.2.7: a counter-signature signs its parent's ds:SignatureValue
+        crypto = (Indication.FAILED, SubIndication.HASH_FAILURE, "la controfirma non è sulla firma che la contiene")
     else:
+        # for a counter-signature the reference digest is checked over the parent's SignatureValue
         crypto = _verify_xml(data, sig, leaf, count > 1, refs.signed_properties)
     poe: datetime | None = None
     stamp_findings: list[Finding] = []

@@ -145,3 +145,22 @@ def _holds_only(outer: etree._Element, target: etree._Element) -> bool:
             return False
         el = parent
     return True
+
+
+def countersigns(root: etree._Element, counter: etree._Element, parent: etree._Element) -> bool:
+    """A counter-signature (ETSI EN 319 132-1 5.2.7) has a reference that resolves to exactly
+    its parent signature's own ds:SignatureValue; whether the digest matches is the
+    cryptographic check's."""
+    value = parent.find(f"{{{DS}}}SignatureValue")
+    if value is None:
+        return False
+    ids = _ids(root)
+    for ref in counter.iterfind(f"{{{DS}}}SignedInfo/{{{DS}}}Reference"):
+        uri = ref.get("URI") or ""
+        if not uri.startswith("#"):
+            continue
+        match = _XPOINTER_ID.match(uri[1:])
+        found = ids.get(match.group(1) if match else uri[1:], [])
+        if len(found) == 1 and found[0] is value:
+            return True
+    return False

@@ -146,3 +146,36 @@ def test_cli_with_trust_option(k, tmp_path):
                               env={**__import__("os").environ, "PEC_PRECHECK_TRUST": ""})
     [sig] = {d["name"]: d for d in json.loads(no_trust.stdout)["documents"]}["domanda.pdf.p7m"]["signatures"]
     assert (sig["indication"], sig["sub_indication"]) == ("INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND")
+
+
+def test_pades_inside_a_p7m_is_validated_at_both_levels(k):
+    """A signed PDF signed again as CAdES (as Italian offices often receive it): the
+    envelope's signer and the PDF's own signature, each listed with its own indication."""
+    data = P.cades(k, k.signer2, P.pades(k, k.signer, P.plain_pdf()))
+    rep = engine.check_submission(Submission(files=[InputFile("domanda.pdf.p7m", data)]),
+                                  settings(k.pem_trust))
+    docs = by_name(rep)
+    assert set(docs) == {"domanda.pdf.p7m", "domanda.pdf"}
+    [outer] = docs["domanda.pdf.p7m"].signatures
+    [inner] = docs["domanda.pdf"].signatures
+    assert (outer.kind, outer.signer, outer.indication) == ("cades", "BIANCHI ANNA", "PASSED")
+    assert (inner.kind, inner.signer, inner.indication) == ("pades", "ROSSI MARIO", "PASSED")
+    assert [f.code for f in docs["domanda.pdf"].findings if f.check == "signature"] == ["SIG001"]
+
+
+def test_two_signers_one_broken_both_listed_with_their_own_indication(k):
+    from asn1crypto import cms as asn1_cms, core
+    pdf = P.plain_pdf()
+    info = asn1_cms.ContentInfo.load(P.parallel(P.cades(k, k.signer, pdf), P.cades(k, k.signer2, pdf)))
+    [second] = [si for si in info["content"]["signer_infos"]   # (a SET OF: DER order, not ours)
+                if si["sid"].chosen["serial_number"].native == k.signer2.cert.serial_number]
+    value = bytearray(second["signature"].native)
+    value[len(value) // 2] ^= 0x01          # the second signer's signature value, and nothing else
+    second["signature"] = core.OctetString(bytes(value))
+    rep = engine.check_submission(Submission(files=[InputFile("domanda.pdf.p7m", info.dump())]),
+                                  settings(k.pem_trust))
+    env = by_name(rep)["domanda.pdf.p7m"]
+    assert {s.signer: (s.indication, s.sub_indication) for s in env.signatures} == {
+        "ROSSI MARIO": ("PASSED", None), "BIANCHI ANNA": ("FAILED", "SIG_CRYPTO_FAILURE")}
+    assert sorted(f.code for f in env.findings if f.check == "signature") == ["SIG001", "SIG002"]
+    assert rep.verdict is Verdict.FIX
