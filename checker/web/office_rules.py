@@ -80,6 +80,11 @@ def _mb(n: float) -> str:
     return text.replace(".", ",") if i18n.current() == "it" else text
 
 
+def _mb_label(mb: float) -> str:
+    text = f"{mb:.3g}"
+    return (text.replace(".", ",") if i18n.current() == "it" else text) + " MB"
+
+
 def _formats_line(profile: profiles.Profile) -> RuleLine:
     ids = accepted_ids(profile)
     names = accepted_label(set(ids))
@@ -190,9 +195,12 @@ def upload_settings(offices: dict[str, OfficeRules]) -> dict[str, Any]:
     """The JSON the page's upload list reads (static/js/upload-list.js): the server's limits,
     each office's, pecsize's constants for the message estimate, and the messages in the
     page's language ({name} placeholders filled by the script)."""
+    max_request = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     return {
         "maxFiles": current_app.config["MAX_FILES"],
-        "maxRequestBytes": current_app.config.get("MAX_CONTENT_LENGTH") or 0,
+        "maxRequestBytes": max_request,
+        # as the 413 page says it (errors.py): the limit is set in MiB, "100 MB"
+        "maxRequestLabel": _mb_label(max_request / (1024 * 1024)),
         "estimate": {"mb": pecsize.MB, "partHeader": pecsize.PART_HEADER_BYTES,
                      "messageHeader": pecsize.MESSAGE_HEADER_BYTES,
                      "envelope": pecsize.ENVELOPE_OVERHEAD},

@@ -46,6 +46,17 @@
     return oneDecimal.format(bytes / 1000000) + " MB";
   }
 
+  // An estimate over a limit is rounded up, so "about 30.1 MB" never reads as "30 MB of 30 MB".
+  function sizeUp(bytes) {
+    if (bytes < 1000000) { return size(bytes); }
+    return oneDecimal.format(Math.ceil(bytes / 100000) / 10) + " MB";
+  }
+
+  // The server's upload limit is set in MiB and its own pages say "100 MB": the same unit here.
+  function sizeServer(bytes) {
+    return oneDecimal.format(Math.ceil(bytes / 1048576 * 10) / 10) + " MB";
+  }
+
   function office() {
     var id = (profile && profile.value) || area.dataset.office;
     return settings.offices[id] || settings.offices[Object.keys(settings.offices)[0]];
@@ -85,12 +96,13 @@
     }
     if (settings.maxRequestBytes && requestEstimate() > settings.maxRequestBytes) {
       out.push({ kind: "request", block: true, text: fill(msg.requestOver, {
-        size: size(filesBytes()), max: size(settings.maxRequestBytes) }) });
+        size: sizeServer(requestEstimate()),
+        max: settings.maxRequestLabel }) });
     }
     var estimate = messageEstimate();
     if (chosen.length && estimate > o.maxMessageBytes) {
       out.push({ kind: "office", block: true, text: fill(msg.officeOver, {
-        size: size(estimate), office: o.name, max: size(o.maxMessageBytes) }) });
+        size: sizeUp(estimate), office: o.name, max: size(o.maxMessageBytes) }) });
     }
     if (chosen.length > o.maxFiles && chosen.length <= settings.maxFiles) {
       out.push({ kind: "office-count", block: false, text: fill(msg.officeCount, {
@@ -183,7 +195,7 @@
     list.hidden = !chosen.length;
     total.textContent = chosen.length
       ? fill(msg.total, { count: chosen.length, size: size(filesBytes()) }) + " " +
-        fill(msg.estimate, { size: size(messageEstimate()), max: size(office().maxMessageBytes), office: office().name })
+        fill(msg.estimate, { size: sizeUp(messageEstimate()), max: size(office().maxMessageBytes), office: office().name })
       : msg.empty;
   }
 

@@ -121,7 +121,8 @@ def hints_overlapping_labels(page) -> list[str]:
     below that label's top."""
     return page.evaluate("""() => {
         const visible = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
-        const nodes = Array.from(document.querySelectorAll("#check-form .form-text, #check-form label")).filter(visible);
+        const nodes = Array.from(document.querySelectorAll("#check-form .form-text, #check-form label"))
+            .filter(visible);
         const out = [];
         nodes.forEach((el, i) => {
             if (!el.classList.contains("form-text")) return;
@@ -257,7 +258,8 @@ def test_over_the_office_limit_is_stopped_before_uploading(page, base_url, width
     drop(page, [("scansione.pdf", budget + 1)])  # same name: replaces it, one byte more
     assert problems(page) == ["office"]
     message = page.locator("#files-problems").inner_text()
-    assert "Comune di Genova accetta al massimo 30 MB per messaggio" in message
+    # one byte over is "about 30.1 MB", rounded up: never "30 MB of 30 MB"
+    assert "peserebbe circa 30,1 MB: Comune di Genova accetta al massimo 30 MB per messaggio" in message
     assert "dividi gli allegati" in message
     fill_message(page)
     url = page.url
@@ -272,7 +274,9 @@ def test_over_the_server_limit_is_stopped_before_uploading(page, base_url, width
     fill_message(page)
     drop(page, [("grande.pdf", MAX_REQUEST + 1)])
     assert "request" in problems(page)
-    assert "il servizio ne verifica al massimo" in page.locator("#files-problems").inner_text()
+    message = page.locator("#files-problems").inner_text()
+    # in the 413 page's unit: the limit is set in MiB and written "25 MB"
+    assert "pesano 25,1 MB in tutto: il servizio ne verifica al massimo 25 MB per volta" in message
     url = page.url
     assert posts_while(page, lambda: page.click("button[type=submit]")) == [] and page.url == url
     assert page.locator("#submit-blocked").is_visible()

@@ -117,6 +117,7 @@ def test_upload_settings_carry_the_server_and_office_limits(client):
     settings = json.loads(doc.get_element_by_id("upload-settings").text_content())
     assert settings["maxFiles"] == MAX_FILES
     assert settings["maxRequestBytes"] == MAX_UPLOAD
+    assert settings["maxRequestLabel"] == "12 MB"
     assert settings["estimate"] == {"mb": pecsize.MB, "partHeader": pecsize.PART_HEADER_BYTES,
                                     "messageHeader": pecsize.MESSAGE_HEADER_BYTES,
                                     "envelope": pecsize.ENVELOPE_OVERHEAD}
