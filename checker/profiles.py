@@ -19,6 +19,8 @@ adding one file. Keys (all but id/name/source optional):
     max_recipients = 1
     required_checks = []                # check names whose "not checked" blocks "ready"
     embedded_files = "pdfa3-only"       # "never" | "pdfa3-only" | "allowed"
+    notes_it = "..."                    # the office's rules in a few sentences (the form shows them)
+    notes_en = "..."                    # the same in English (lands in extra)
     [severity]                          # rule code -> error|warning|info|off
     MSG006 = "warning"
 """

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 from flask import current_app, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields import MultipleFileField
@@ -21,21 +23,22 @@ from typing import Any
 
 from .. import checks, profiles
 from ..signatures import validation_time
+from . import i18n
 from .uploads import chosen_parts
 
 # Common kinds of documents citizens send to a municipality (000: "tipo di documento").
 DOC_TYPES = [SelectChoice(value, label) for value, label in [
-    ("", "— Scegli —"),
-    ("Istanza", "Istanza / domanda"),
-    ("Dichiarazione sostitutiva", "Dichiarazione sostitutiva (DPR 445/2000)"),
-    ("SCIA", "SCIA – Segnalazione certificata di inizio attività"),
-    ("Comunicazione", "Comunicazione"),
-    ("Richiesta di accesso agli atti", "Richiesta di accesso agli atti"),
-    ("Ricorso", "Ricorso / opposizione"),
-    ("Reclamo", "Reclamo / segnalazione"),
-    ("Offerta", "Offerta (gara / appalto)"),
-    ("Fattura", "Fattura o documento contabile"),
-    ("altro", "Altro (specificare)"),
+    ("", lazy_gettext("— Scegli —")),
+    ("Istanza", lazy_gettext("Istanza / domanda")),
+    ("Dichiarazione sostitutiva", lazy_gettext("Dichiarazione sostitutiva (DPR 445/2000)")),
+    ("SCIA", lazy_gettext("SCIA – Segnalazione certificata di inizio attività")),
+    ("Comunicazione", lazy_gettext("Comunicazione")),
+    ("Richiesta di accesso agli atti", lazy_gettext("Richiesta di accesso agli atti")),
+    ("Ricorso", lazy_gettext("Ricorso / opposizione")),
+    ("Reclamo", lazy_gettext("Reclamo / segnalazione")),
+    ("Offerta", lazy_gettext("Offerta (gara / appalto)")),
+    ("Fattura", lazy_gettext("Fattura o documento contabile")),
+    ("altro", lazy_gettext("Altro (specificare)")),
 ]]
 
 # A deliberately loose shape check: the engine judges whether it is a PEC box.
@@ -44,7 +47,7 @@ _ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
 def _address(form, field) -> None:
     if field.data and not _ADDRESS.match(field.data.strip()):
-        raise ValidationError("Scrivi un indirizzo completo, ad esempio nome@pec.it.")
+        raise ValidationError(_("Scrivi un indirizzo completo, ad esempio nome@pec.it."))
 
 
 def profile_choices() -> list[SelectChoice]:
@@ -57,72 +60,76 @@ def profile_choices() -> list[SelectChoice]:
 
 class CheckForm(FlaskForm):
     class Meta:
-        # WTForms' own Italian messages ("Scelta non valida", ...) without Flask-Babel.
+        # WTForms' own messages ("Not a valid choice", ...) in the page's language.
         locales = ["it"]
 
         def get_translations(self, form):
             return DefaultMeta.get_translations(self, form)
 
     profile = SelectField(
-        "Ufficio di destinazione", validators=[DataRequired("Scegli l'ufficio a cui scrivi.")],
-        description="L'ente a cui invii la PEC: le sue regole (formati, firma, mittente) "
-                    "guidano la verifica.")
+        lazy_gettext("Ufficio di destinazione"),
+        validators=[DataRequired(lazy_gettext("Scegli l'ufficio a cui scrivi."))],
+        description=lazy_gettext("L'ente a cui invii la PEC: le sue regole (formati, firma, mittente) "
+                       "guidano la verifica."))
     sender = StringField(
-        "Indirizzo del mittente",
-        validators=[DataRequired("Scrivi l'indirizzo da cui invierai il messaggio."),
+        lazy_gettext("Indirizzo del mittente"),
+        validators=[DataRequired(lazy_gettext("Scrivi l'indirizzo da cui invierai il messaggio.")),
                     Length(max=254), _address],
-        description="La casella da cui invierai il messaggio. Molti uffici accettano solo "
-                    "messaggi da una casella PEC.")
+        description=lazy_gettext("La casella da cui invierai il messaggio. Molti uffici accettano solo "
+                       "messaggi da una casella PEC."))
     recipient = StringField(
-        "Casella PEC di destinazione (facoltativa)", validators=[Optional(), Length(max=254), _address],
-        description="Se la lasci vuota si usa la casella del protocollo dell'ufficio.")
+        lazy_gettext("Casella PEC di destinazione (facoltativa)"), validators=[Optional(), Length(max=254), _address],
+        description=lazy_gettext("Se la lasci vuota si usa la casella del protocollo dell'ufficio."))
     subject = StringField(
-        "Oggetto del messaggio", validators=[Length(max=500)],
-        description="Una frase che dice di cosa si tratta, ad esempio «Richiesta di accesso "
-                    "agli atti – pratica 123/2026».")
-    doc_type = SelectField("Tipo di documento", choices=DOC_TYPES, default="",
-                           description="Che cosa stai inviando.")
-    doc_type_other = StringField("Altro tipo di documento", validators=[Length(max=200)])
+        lazy_gettext("Oggetto del messaggio"), validators=[Length(max=500)],
+        description=lazy_gettext("Una frase che dice di cosa si tratta, ad esempio «Richiesta di accesso "
+                       "agli atti – pratica 123/2026»."))
+    doc_type = SelectField(lazy_gettext("Tipo di documento"), choices=DOC_TYPES, default="",
+                           description=lazy_gettext("Che cosa stai inviando."))
+    doc_type_other = StringField(lazy_gettext("Altro tipo di documento"), validators=[Length(max=200)])
     destination = StringField(
-        "Ufficio o servizio destinatario (facoltativo)", validators=[Length(max=200)],
-        description="Ad esempio «Ufficio tecnico – Edilizia privata».")
-    body = TextAreaField("Testo del messaggio (facoltativo)", validators=[Length(max=20000)])
+        lazy_gettext("Ufficio o servizio destinatario (facoltativo)"), validators=[Length(max=200)],
+        description=lazy_gettext("Ad esempio «Ufficio tecnico – Edilizia privata»."))
+    body = TextAreaField(lazy_gettext("Testo del messaggio (facoltativo)"), validators=[Length(max=20000)],
+                         description=lazy_gettext("Il testo che scriverai nel corpo della PEC."))
     files = MultipleFileField(
-        "File da allegare",
-        description="Puoi scegliere più file insieme. Il contenuto viene solo verificato: "
-                    "nulla viene conservato.")
+        lazy_gettext("File da allegare"),
+        description=lazy_gettext("Puoi scegliere più file, anche in più volte. Il contenuto viene solo "
+                       "verificato: nulla viene conservato."))
     at = StringField(
-        "Verifica le firme alla data (facoltativo, per gli uffici)", validators=[Optional(), Length(max=40)],
-        description="AAAA-MM-GG oppure AAAA-MM-GGTHH:MM, ora italiana: le firme sono giudicate come "
-                    "erano in quel momento (certificati, revoche, algoritmi). Vuoto: adesso.")
+        lazy_gettext("Verifica le firme alla data (facoltativo, per gli uffici)"),
+        validators=[Optional(), Length(max=40)],
+        description=lazy_gettext("AAAA-MM-GG oppure AAAA-MM-GGTHH:MM, ora italiana: le firme sono giudicate come "
+                       "erano in quel momento (certificati, revoche, algoritmi). Vuoto: adesso."))
     main = StringField(
-        "Documento principale", validators=[Length(max=255)],
-        description="Il file dell'istanza; gli altri sono i suoi allegati. "
-                    "Con un solo file è quello.")
+        lazy_gettext("Documento principale"), validators=[Length(max=255)],
+        description=lazy_gettext("Il file dell'istanza; gli altri sono i suoi allegati. "
+                       "Con un solo file è quello."))
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("meta", {"locales": [i18n.current()]})
         super().__init__(*args, **kwargs)
         self.profile.choices = profile_choices()
 
     def validate_doc_type_other(self, field) -> None:
         if self.doc_type.data == "altro" and not (field.data or "").strip():
-            raise ValidationError("Hai scelto «Altro»: scrivi il tipo di documento.")
+            raise ValidationError(_("Hai scelto «Altro»: scrivi il tipo di documento."))
 
     def validate_at(self, field) -> None:
         if (field.data or "").strip():
             try:
                 validation_time.parse_at(field.data)
             except ValueError as exc:
-                raise ValidationError("Scrivi la data come 2026-03-31 oppure 2026-03-31T15:30.") from exc
+                raise ValidationError(_("Scrivi la data come 2026-03-31 oppure 2026-03-31T15:30.")) from exc
 
     def validate_files(self, field) -> None:
         parts = chosen_parts(request.files)
         if not parts:
-            raise ValidationError("Scegli almeno un file da verificare.")
+            raise ValidationError(_("Scegli almeno un file da verificare."))
         limit = current_app.config["MAX_FILES"]
         if len(parts) > limit:
-            raise ValidationError(f"Hai scelto {len(parts)} file: se ne possono verificare al "
-                                  f"massimo {limit} per messaggio.")
+            raise ValidationError(_("Hai scelto %(count)s file: se ne possono verificare al "
+                                    "massimo %(limit)s per messaggio.", count=len(parts), limit=limit))
 
     def doc_type_value(self) -> str:
         if self.doc_type.data == "altro":

@@ -9,6 +9,7 @@ from ..pdfa import registry
 from ..pdfa.model import FLAVOURS
 from . import jobs as web_jobs
 from . import present
+from .office_rules import all_office_rules, upload_settings
 from .forms import CheckForm, settings_at
 from .uploads import chosen_parts, clean_name, read_files
 
@@ -16,13 +17,20 @@ bp = Blueprint("views", __name__)
 
 
 def _render_form(form: CheckForm, status: int = 200):
+    offices = all_office_rules()
     return render_template("index.html", form=form, profiles=profiles.load_all(),
-                           errors=form.error_list()), status
+                           errors=form.error_list(), offices=offices,
+                           upload_settings=upload_settings(offices)), status
 
 
 @bp.get("/")
 def index():
-    return _render_form(CheckForm())
+    form = CheckForm()
+    # ?profile=genova: the form with that office chosen and its rules shown (the links the
+    # page offers when scripts are off)
+    if request.args.get("profile") in profiles.load_all():
+        form.profile.data = request.args["profile"]
+    return _render_form(form)
 
 
 @bp.post("/check")

@@ -11,14 +11,21 @@
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
-  // Recipient hint follows the chosen office's protocol address.
+  // The chosen office: the recipient hint shows its protocol address, and its rules (every
+  // office's are in the page, templates/index.html) are the ones shown. The file input's
+  // accept and limits follow in upload-list.js; the list itself lives there too.
   var profile = document.getElementById("profile");
   var recipient = document.getElementById("recipient");
-  if (profile && recipient) {
-    profile.addEventListener("change", function () {
-      var opt = profile.options[profile.selectedIndex];
-      recipient.placeholder = (opt && opt.dataset.address) || "protocollo@pec.ente.it";
+  function syncOffice() {
+    var opt = profile.options[profile.selectedIndex];
+    if (recipient) { recipient.placeholder = (opt && opt.dataset.address) || "protocollo@pec.ente.it"; }
+    Array.prototype.forEach.call(document.querySelectorAll(".office-rules-panel"), function (panel) {
+      panel.hidden = panel.dataset.office !== profile.value;
     });
+  }
+  if (profile) {
+    profile.addEventListener("change", syncOffice);
+    syncOffice();  // a reload may bring back another choice than the page was rendered with
   }
 
   // "Altro" document type: show the free-text field only when chosen.
@@ -26,33 +33,6 @@
   var otherWrap = document.getElementById("doc-type-other-wrap");
   function syncOther() { if (docType && otherWrap) { otherWrap.hidden = docType.value !== "altro"; } }
   if (docType) { docType.addEventListener("change", syncOther); syncOther(); }
-
-  // Main document: a select filled from the chosen files replaces the text field.
-  var files = document.getElementById("files");
-  var selectWrap = document.getElementById("main-select-wrap");
-  var select = document.getElementById("main-select");
-  var textWrap = document.getElementById("main-text-wrap");
-  var text = document.getElementById("main");
-  function fillMain() {
-    var names = Array.prototype.map.call(files.files || [], function (f) { return f.name; });
-    var previous = select.value || (text && text.value) || "";
-    select.innerHTML = "";
-    names.forEach(function (name) {
-      var opt = document.createElement("option");
-      opt.value = name; opt.textContent = name;
-      if (name === previous) { opt.selected = true; }
-      select.appendChild(opt);
-    });
-    var useSelect = names.length > 0;
-    selectWrap.hidden = !useSelect;
-    select.disabled = !useSelect;
-    textWrap.hidden = useSelect;
-    if (text) { text.disabled = useSelect; }
-  }
-  if (files && select && textWrap) {
-    files.addEventListener("change", fillMain);
-    if (files.files && files.files.length) { fillMain(); }
-  }
 
   // Result page: download the same JSON the page was rendered from.
   var button = document.getElementById("download-json");
