@@ -10,9 +10,9 @@ An application-level package: it may import checker.engine, checks, isolation, r
 profiles, catalogue, model and checker.mail (which reads the messages); only the
 interfaces (checker.commands, checker.web) import it.
 """
-from .assess import ALERTS, STATUSES, assess
+from .assess import ALERTS, STATUSES
 from .batch import CHUNK, triage, triage_bytes, summary
 from .rows import PROBLEM_CODES, TriageRow, build_row, choose_profile, failed_row, main_document, top_reasons
 
-__all__ = ["ALERTS", "STATUSES", "assess", "CHUNK", "PROBLEM_CODES", "TriageRow", "build_row", "choose_profile", "failed_row",
+__all__ = ["ALERTS", "STATUSES", "CHUNK", "PROBLEM_CODES", "TriageRow", "build_row", "choose_profile", "failed_row",
            "main_document", "summary", "top_reasons", "triage", "triage_bytes"]
