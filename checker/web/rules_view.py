@@ -5,31 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 
 from .. import catalogue, profiles
 from ..model import Severity
 from .i18n import current
 
 NON_PEC_SENDER = {
-    "warn": _l("Accettato anche da una casella non PEC (con un avviso)."),
-    "refuse": _l("Solo da una casella PEC: da posta ordinaria il messaggio è respinto."),
-    "needs-signed-document": _l("Da una casella non PEC è accettato solo se contiene un documento firmato digitalmente."),
+    "warn": lazy_gettext("Accettato anche da una casella non PEC (con un avviso)."),
+    "refuse": lazy_gettext("Solo da una casella PEC: da posta ordinaria il messaggio è respinto."),
+    "needs-signed-document": lazy_gettext("Da una casella non PEC è accettato solo se contiene un documento firmato digitalmente."),
 }
 EMBEDDED_FILES = {
-    "pdfa3-only": _l("File incorporati nei PDF ammessi solo in PDF/A-3."),
-    "allow": _l("File incorporati nei PDF ammessi."),
-    "refuse": _l("File incorporati nei PDF non ammessi."),
+    "pdfa3-only": lazy_gettext("File incorporati nei PDF ammessi solo in PDF/A-3."),
+    "allow": lazy_gettext("File incorporati nei PDF ammessi."),
+    "refuse": lazy_gettext("File incorporati nei PDF non ammessi."),
 }
 # the rule groups' headings (present.GROUP_LABELS has the Italian), in the page's language
 GROUP_TITLES = {
-    "message": _l("Il messaggio"), "format": _l("Formato dei file"), "pdf": _l("Documenti PDF"),
-    "pdfa": _l("Conformità PDF/A"), "verapdf": _l("Conformità PDF/A (veraPDF)"),
-    "signature": _l("Firme digitali"), "office": _l("Documenti Office"),
-    "odf": _l("Documenti OpenDocument"), "rtf": _l("Documenti RTF"), "txt": _l("File di testo"),
-    "text": _l("File di testo"), "xml": _l("Documenti XML"), "tiff": _l("Immagini TIFF"),
-    "archive": _l("Archivi compressi"), "antivirus": _l("Virus"), "pec": _l("Messaggi PEC ricevuti"),
-    "triage": _l("Messaggi PEC ricevuti"), "system": _l("La verifica stessa"),
+    "message": lazy_gettext("Il messaggio"), "format": lazy_gettext("Formato dei file"), "pdf": lazy_gettext("Documenti PDF"),
+    "pdfa": lazy_gettext("Conformità PDF/A"), "verapdf": lazy_gettext("Conformità PDF/A (veraPDF)"),
+    "signature": lazy_gettext("Firme digitali"), "office": lazy_gettext("Documenti Office"),
+    "odf": lazy_gettext("Documenti OpenDocument"), "rtf": lazy_gettext("Documenti RTF"), "txt": lazy_gettext("File di testo"),
+    "text": lazy_gettext("File di testo"), "xml": lazy_gettext("Documenti XML"), "tiff": lazy_gettext("Immagini TIFF"),
+    "archive": lazy_gettext("Archivi compressi"), "antivirus": lazy_gettext("Virus"), "pec": lazy_gettext("Messaggi PEC ricevuti"),
+    "triage": lazy_gettext("Messaggi PEC ricevuti"), "system": lazy_gettext("La verifica stessa"),
 }
 
 

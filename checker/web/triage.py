@@ -100,7 +100,8 @@ def table_csv(job_id: str):
     if found is None or found.get("kind") != jobs.TRIAGE or found.get("state") != "done":
         abort(404)
     stamp = datetime.now(triage_view.ROME).strftime("%Y%m%d-%H%M")
-    name = f"{_('smistamento-pec')}-{stamp}.csv"
+    prefix = _("smistamento-pec")  # the file name in the page's language
+    name = f"{prefix}-{stamp}.csv"
     return Response(triage_view.to_csv(found["result"]["rows"]), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
                              "Cache-Control": "no-store"})

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 
 from .. import catalogue
 from ..triage import PROBLEM_CODES
@@ -19,41 +19,41 @@ from .i18n import current, rule_text
 
 ROME = ZoneInfo("Europe/Rome")
 
-CLASS_LABELS = {"posta-certificata": _l("Posta certificata"), "anomalia": _l("Busta di anomalia"),
-                "ricevuta": _l("Ricevuta o avviso"), "not-pec": _l("Posta ordinaria (non PEC)")}
+CLASS_LABELS = {"posta-certificata": lazy_gettext("Posta certificata"), "anomalia": lazy_gettext("Busta di anomalia"),
+                "ricevuta": lazy_gettext("Ricevuta o avviso"), "not-pec": lazy_gettext("Posta ordinaria (non PEC)")}
 RECEIPT_LABELS = {
-    "accettazione": _l("Ricevuta di accettazione"),
-    "non-accettazione": _l("Avviso di non accettazione"),
-    "presa-in-carico": _l("Ricevuta di presa in carico"),
-    "avvenuta-consegna": _l("Ricevuta di avvenuta consegna"),
-    "errore-consegna": _l("Avviso di mancata consegna"),
-    "preavviso-errore-consegna": _l("Preavviso di mancata consegna"),
-    "rilevazione-virus": _l("Avviso di rilevazione virus"),
+    "accettazione": lazy_gettext("Ricevuta di accettazione"),
+    "non-accettazione": lazy_gettext("Avviso di non accettazione"),
+    "presa-in-carico": lazy_gettext("Ricevuta di presa in carico"),
+    "avvenuta-consegna": lazy_gettext("Ricevuta di avvenuta consegna"),
+    "errore-consegna": lazy_gettext("Avviso di mancata consegna"),
+    "preavviso-errore-consegna": lazy_gettext("Preavviso di mancata consegna"),
+    "rilevazione-virus": lazy_gettext("Avviso di rilevazione virus"),
 }
-RECEIPT_DETAILS = {"completa": _l("completa"), "breve": _l("breve"), "sintetica": _l("sintetica")}
-STATUS_LABELS = {"regular": _l("Regolare"), "check": _l("Da verificare"),
-                 "reject": _l("Non valida / da respingere")}
+RECEIPT_DETAILS = {"completa": lazy_gettext("completa"), "breve": lazy_gettext("breve"), "sintetica": lazy_gettext("sintetica")}
+STATUS_LABELS = {"regular": lazy_gettext("Regolare"), "check": lazy_gettext("Da verificare"),
+                 "reject": lazy_gettext("Non valida / da respingere")}
 STATUS_STYLE = {"regular": "success", "check": "warning", "reject": "danger"}
 STATUS_ORDER = {"reject": 0, "check": 1, "regular": 2}
 ALERT_LABELS = {
-    "signature-invalid": _l("Firma del gestore alterata o non valida"),
-    "signature-missing": _l("Firma del gestore assente"),
-    "unreadable": _l("Messaggio illeggibile"),
-    "virus": _l("Virus segnalato"),
-    "malformed": _l("Struttura del messaggio irregolare"),
-    "signature-not-verified": _l("Firma del gestore non verificata"),
-    "not-delivered": _l("Mancata consegna"),
-    "delivery-delayed": _l("Consegna in ritardo"),
-    "not-certified": _l("Non certificato"),
-    "not-pec": _l("Non è una PEC"),
-    "attachments-fix": _l("Allegati non conformi alle regole dell'ufficio"),
-    "attachments-undetermined": _l("Allegati non verificabili"),
+    "signature-invalid": lazy_gettext("Firma del gestore alterata o non valida"),
+    "signature-missing": lazy_gettext("Firma del gestore assente"),
+    "unreadable": lazy_gettext("Messaggio illeggibile"),
+    "virus": lazy_gettext("Virus segnalato"),
+    "malformed": lazy_gettext("Struttura del messaggio irregolare"),
+    "signature-not-verified": lazy_gettext("Firma del gestore non verificata"),
+    "not-delivered": lazy_gettext("Mancata consegna"),
+    "delivery-delayed": lazy_gettext("Consegna in ritardo"),
+    "not-certified": lazy_gettext("Non certificato"),
+    "not-pec": lazy_gettext("Non è una PEC"),
+    "attachments-fix": lazy_gettext("Allegati non conformi alle regole dell'ufficio"),
+    "attachments-undetermined": lazy_gettext("Allegati non verificabili"),
 }
 # the submission an envelope carries, as the receiving office reads its check
-ATTACHMENT_LABELS = {"ready": _l("Conformi"), "fix": _l("Non conformi"),
-                     "undetermined": _l("Non verificabili")}
-SIGNATURE_LABELS = {"valid": _l("valida"), "invalid": _l("NON valida"),
-                    "not-verified": _l("non verificata"), "missing": _l("assente")}
+ATTACHMENT_LABELS = {"ready": lazy_gettext("Conformi"), "fix": lazy_gettext("Non conformi"),
+                     "undetermined": lazy_gettext("Non verificabili")}
+SIGNATURE_LABELS = {"valid": lazy_gettext("valida"), "invalid": lazy_gettext("NON valida"),
+                    "not-verified": lazy_gettext("non verificata"), "missing": lazy_gettext("assente")}
 
 
 def local_date(iso: str | None) -> tuple[str, str]:
@@ -144,12 +144,12 @@ def filter_options(rows: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]
 
 
 def csv_columns() -> list[tuple[str, str]]:
-    return [("file", str(_l("File"))), ("status_label", str(_l("Stato"))),
-            ("alerts", str(_l("Problemi"))), ("class_label", str(_l("Tipo"))),
-            ("receipt", str(_l("Ricevuta"))), ("sender", str(_l("Mittente"))),
-            ("subject", str(_l("Oggetto"))), ("date", str(_l("Data (ora italiana)"))),
-            ("attachments_label", str(_l("Allegati"))), ("explanation", str(_l("Spiegazione"))),
-            ("details", str(_l("Dettagli")))]
+    return [("file", str(lazy_gettext("File"))), ("status_label", str(lazy_gettext("Stato"))),
+            ("alerts", str(lazy_gettext("Problemi"))), ("class_label", str(lazy_gettext("Tipo"))),
+            ("receipt", str(lazy_gettext("Ricevuta"))), ("sender", str(lazy_gettext("Mittente"))),
+            ("subject", str(lazy_gettext("Oggetto"))), ("date", str(lazy_gettext("Data (ora italiana)"))),
+            ("attachments_label", str(lazy_gettext("Allegati"))), ("explanation", str(lazy_gettext("Spiegazione"))),
+            ("details", str(lazy_gettext("Dettagli")))]
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
