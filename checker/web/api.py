@@ -82,8 +82,8 @@ def health_facts() -> dict[str, Any]:
     request; what they lead to (PATH lookups, stat calls, the installed version, the clamd
     VERSION answer, the trusted list's dates) is cached per settings for HEALTH_TTL seconds."""
     facts = _installation()
-    settings = checks.settings_from_env()
-    services = health.service_facts(settings)
+    # the settings the checks run with: the app's CHECK_SETTINGS, else the environment's
+    services = health.service_facts(current_app.config.get("CHECK_SETTINGS") or checks.settings_from_env())
     return {
         "status": "ok",
         "version": facts["version"],

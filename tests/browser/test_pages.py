@@ -176,12 +176,11 @@ def test_rules_search(page, base_url, width):
     total = page.locator("article.rule").count()
     check_state(page, width, "rules")
     page.fill("#rules-search", "FMT002")
-    page.locator("article.rule:visible").first.wait_for()
-    page.wait_for_function("document.querySelectorAll('article.rule:not([hidden])').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('article.rule:not([hidden])').length === 1")
     assert page.locator("article.rule:visible").get_attribute("id") == "FMT002"
     # words, accents or not: «firma» finds the signature rules, not every rule
     page.fill("#rules-search", "firma digitale")
-    page.wait_for_function(f"document.querySelectorAll('article.rule:not([hidden])').length < {total}")
+    page.wait_for_function(f"() => document.querySelectorAll('article.rule:not([hidden])').length < {total}")
     shown = page.locator("article.rule:visible").count()
     assert 0 < shown < total
     assert f"{shown} regole su {total}" in page.locator("#rules-count").inner_text()
@@ -194,7 +193,7 @@ def test_rules_search_in_english(page, base_url, width):
     page.goto(base_url + "/rules?lang=en")
     assert page.evaluate("document.documentElement.lang") == "en"
     page.fill("#rules-search", "macro")
-    page.wait_for_function("document.querySelectorAll('article.rule:not([hidden])').length > 0 && "
+    page.wait_for_function("() => document.querySelectorAll('article.rule:not([hidden])').length > 0 && "
                            "document.querySelectorAll('article.rule[hidden]').length > 0")
     first = page.locator("article.rule:visible").first.inner_text()
     assert "macro" in first.lower() and "Come correggere" not in first
@@ -224,7 +223,7 @@ def test_status_page(page, base_url, width):
     page.goto(base_url + "/")
     if width < 992:  # the menu is behind its toggle on a phone
         page.click("#menu-toggle")
-    page.click("a.nav-link:text-is('Stato')")
+    page.locator("#site-menu").get_by_role("link", name="Stato", exact=True).click()
     page.wait_for_url("**/status")
     services = page.locator("#status-table tr[data-service]")
     assert services.evaluate_all("rs => rs.map(r => r.dataset.service)") == \
