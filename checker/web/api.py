@@ -105,7 +105,7 @@ def health_facts() -> dict[str, Any]:
 def _queue() -> dict[str, Any]:
     runner = web_jobs.runner()
     limits = runner.ledger.limits
-    return {**runner.ledger.snapshot(), "max_checks": limits.max_checks, "max_queue": limits.queue,
+    return {**runner.ledger.peek(), "max_checks": limits.max_checks, "max_queue": limits.queue,
             "mode": runner.mode}
 
 
