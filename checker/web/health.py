@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +72,8 @@ def _past(iso: str | None) -> bool:
     except ValueError:
         return False
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when < datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    return when < datetime.now(UTC)
 
 
 def service_facts(settings: dict[str, Any]) -> dict[str, Any]:

@@ -14,22 +14,33 @@ from .i18n import current
 NON_PEC_SENDER = {
     "warn": lazy_gettext("Accettato anche da una casella non PEC (con un avviso)."),
     "refuse": lazy_gettext("Solo da una casella PEC: da posta ordinaria il messaggio è respinto."),
-    "needs-signed-document": lazy_gettext("Da una casella non PEC è accettato solo se contiene un documento firmato digitalmente."),
+    "needs-signed-document": lazy_gettext(
+        "Da una casella non PEC è accettato solo se contiene un documento firmato digitalmente."),
 }
 EMBEDDED_FILES = {
     "pdfa3-only": lazy_gettext("File incorporati nei PDF ammessi solo in PDF/A-3."),
-    "allow": lazy_gettext("File incorporati nei PDF ammessi."),
-    "refuse": lazy_gettext("File incorporati nei PDF non ammessi."),
+    "never": lazy_gettext("File incorporati nei PDF non ammessi."),
 }
 # the rule groups' headings (present.GROUP_LABELS has the Italian), in the page's language
 GROUP_TITLES = {
-    "message": lazy_gettext("Il messaggio"), "format": lazy_gettext("Formato dei file"), "pdf": lazy_gettext("Documenti PDF"),
-    "pdfa": lazy_gettext("Conformità PDF/A"), "verapdf": lazy_gettext("Conformità PDF/A (veraPDF)"),
-    "signature": lazy_gettext("Firme digitali"), "office": lazy_gettext("Documenti Office"),
-    "odf": lazy_gettext("Documenti OpenDocument"), "rtf": lazy_gettext("Documenti RTF"), "txt": lazy_gettext("File di testo"),
-    "text": lazy_gettext("File di testo"), "xml": lazy_gettext("Documenti XML"), "tiff": lazy_gettext("Immagini TIFF"),
-    "archive": lazy_gettext("Archivi compressi"), "antivirus": lazy_gettext("Virus"), "pec": lazy_gettext("Messaggi PEC ricevuti"),
-    "triage": lazy_gettext("Messaggi PEC ricevuti"), "system": lazy_gettext("La verifica stessa"),
+    "message": lazy_gettext("Il messaggio"),
+    "format": lazy_gettext("Formato dei file"),
+    "pdf": lazy_gettext("Documenti PDF"),
+    "pdfa": lazy_gettext("Conformità PDF/A"),
+    "verapdf": lazy_gettext("Conformità PDF/A (veraPDF)"),
+    "signature": lazy_gettext("Firme digitali"),
+    "office": lazy_gettext("Documenti Office"),
+    "odf": lazy_gettext("Documenti OpenDocument"),
+    "rtf": lazy_gettext("Documenti RTF"),
+    "txt": lazy_gettext("File di testo"),
+    "text": lazy_gettext("File di testo"),
+    "xml": lazy_gettext("Documenti XML"),
+    "tiff": lazy_gettext("Immagini TIFF"),
+    "archive": lazy_gettext("Archivi compressi"),
+    "antivirus": lazy_gettext("Virus"),
+    "pec": lazy_gettext("Messaggi PEC ricevuti"),
+    "triage": lazy_gettext("Messaggi PEC ricevuti"),
+    "system": lazy_gettext("La verifica stessa"),
 }
 
 

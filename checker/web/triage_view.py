@@ -30,7 +30,8 @@ RECEIPT_LABELS = {
     "preavviso-errore-consegna": lazy_gettext("Preavviso di mancata consegna"),
     "rilevazione-virus": lazy_gettext("Avviso di rilevazione virus"),
 }
-RECEIPT_DETAILS = {"completa": lazy_gettext("completa"), "breve": lazy_gettext("breve"), "sintetica": lazy_gettext("sintetica")}
+RECEIPT_DETAILS = {"completa": lazy_gettext("completa"), "breve": lazy_gettext("breve"),
+                   "sintetica": lazy_gettext("sintetica")}
 STATUS_LABELS = {"regular": lazy_gettext("Regolare"), "check": lazy_gettext("Da verificare"),
                  "reject": lazy_gettext("Non valida / da respingere")}
 STATUS_STYLE = {"regular": "success", "check": "warning", "reject": "danger"}
