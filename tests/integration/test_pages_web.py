@@ -163,3 +163,26 @@ def test_rules_page_one_language(app):
     assert "Come correggere:" in italian and "How to fix:" not in italian
     assert "How to fix:" in english and "Come correggere:" not in english
     assert 'lang="en" class="en' not in italian
+
+
+def test_status_page_counts_the_queue_without_its_lock(tmp_path):
+    """Checks running and waiting, as the admission ledger has them; read while another
+    process holds the ledger's lock."""
+    import fcntl
+
+    from checker.jobs import Ledger, Limits
+    app = create_app({"TESTING": True, "RUNTIME_DIR": tmp_path, "ADMISSION": Limits(max_checks=1)})
+    ledger = Ledger(tmp_path, Limits(max_checks=1))
+    ledger.enter("first", 1000)    # takes the only slot
+    ledger.enter("second", 1000)   # waits
+    with open(tmp_path / "admission.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            text = app.test_client().get("/status").get_data(as_text=True)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    doc = lxml.html.fromstring(text)
+    queue = doc.xpath("//tr[@data-service='queue']")[0].text_content()
+    assert "1 in corso su 1, 1 in attesa" in queue and "In attesa" in queue
+    ledger.leave("first")
+    ledger.leave("second")
