@@ -22,7 +22,7 @@ from ..mail import sources
 
 CSV_FIELDS = ["file", "class", "receipt_type", "receipt_detail", "error", "sender", "subject",
               "date", "verdict", "reasons", "problems", "explanation", "error_detail",
-              "signature", "profile", "attachments"]
+              "signature", "profile", "attachments", "status", "alerts"]
 
 
 def register(sub) -> None:
@@ -112,6 +112,8 @@ def write_csv(rows: list[triage.TriageRow], path: Path) -> None:
                 "explanation": data["explanation"]["title"] if data["explanation"] else "",
                 "signature": data["signature"]["status"] if data["signature"] else "",
                 "attachments": "; ".join(data["attachments"]),
+                "status": data["status"],
+                "alerts": "; ".join(data["alerts"]),
             })
 
 

@@ -192,6 +192,17 @@ class Ledger:
                     "queued": sum(1 for e in entries if e["state"] == "queued"),
                     "bytes": sum(e["bytes"] for e in entries)}
 
+    def peek(self) -> dict[str, int]:
+        """snapshot() without the lock, from the last saved state (replaced atomically): for
+        /healthz and /status, which must never wait behind the ledger's lock."""
+        try:
+            entries = json.loads(self._state.read_text() or "{}").get("entries", [])
+        except (OSError, ValueError, AttributeError):
+            entries = []
+        return {"running": sum(1 for e in entries if e.get("state") == "running"),
+                "queued": sum(1 for e in entries if e.get("state") == "queued"),
+                "bytes": sum(int(e.get("bytes", 0)) for e in entries)}
+
     def _free_slots(self, entries: list[dict[str, Any]]) -> int:
         return max(0, self.limits.max_checks - sum(1 for e in entries if e["state"] == "running"))
 

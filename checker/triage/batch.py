@@ -99,4 +99,5 @@ def summary(rows: list[TriageRow]) -> dict[str, Any]:
         "verdicts": count(r.verdict for r in rows),
         "with_problems": sum(1 for r in rows if r.problems),
         "unreadable": sum(1 for r in rows if any(f.code in UNREAD_CODES for f in r.findings)),
+        "statuses": count(r.assessment()["status"] for r in rows),
     }

@@ -19,6 +19,7 @@ from ..mail.reader import ParsedMessage
 from ..mail.signature import EnvelopeSignature, verify
 from ..mail.sources import RawItem
 from ..model import Finding, InputFile, Report, Severity, Submission, Verdict
+from .assess import assess
 
 # Findings that mean "this input is malformed": they go to the row's `problems`.
 PROBLEM_CODES = {"PEC001", "PEC002", "PEC003", "PEC004", "PEC005", "PEC006", "PEC007", "PEC008",
@@ -77,7 +78,13 @@ class TriageRow:
             "signature": self.signature.to_json() if self.signature else None,
             "findings": [report.finding_json(f) for f in self.findings],
             "report": report.to_json(self.report) if (with_report and self.report) else None,
+            **self.assessment(),
         }
+
+    def assessment(self) -> dict[str, Any]:
+        """`status` (regular | check | reject) and `alerts` (critical first): checker/triage/assess.py."""
+        found = assess(self.message_class, {f.code for f in self.findings}, self.verdict)
+        return {"status": found.status, "alerts": list(found.alerts)}
 
 
 def choose_profile(explicit: str | None, recipients: list[str]) -> str:

@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from .. import checks, jobs, pdfa_disagreements, profiles, verapdf, verapdf_pool
 from ..model import Submission
 from . import jobs as web_jobs
-from . import openapi, present
+from . import health, openapi, present
 from .forms import settings_at
 from .responses import api_error
 from .uploads import chosen_parts, clean_name, read_files
@@ -73,11 +73,18 @@ def respond(status: dict[str, Any], rows_only: bool = False):
 
 @bp.get("/healthz")
 def healthz():
-    """Cheap by design: no check, no lock a check holds, no filesystem walk per request. The
-    deployment settings are read on each request; what they lead to (PATH lookups, stat calls,
-    the installed version) is cached per settings for HEALTH_TTL seconds."""
+    return jsonify(health_facts())
+
+
+def health_facts() -> dict[str, Any]:
+    """What /healthz answers (and /status shows in words). Cheap by design: no check, no lock a
+    check holds, no filesystem walk per request. The deployment settings are read on each
+    request; what they lead to (PATH lookups, stat calls, the installed version, the clamd
+    VERSION answer, the trusted list's dates) is cached per settings for HEALTH_TTL seconds."""
     facts = _installation()
-    return jsonify({
+    # the settings the checks run with: the app's CHECK_SETTINGS, else the environment's
+    services = health.service_facts(current_app.config.get("CHECK_SETTINGS") or checks.settings_from_env())
+    return {
         "status": "ok",
         "version": facts["version"],
         "checks": facts["checks"],
@@ -88,7 +95,18 @@ def healthz():
         "antivirus": facts["antivirus"],
         "max_upload_mb": current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
         "max_files": current_app.config["MAX_FILES"],
-    })
+        # added for the status page: clamd's answer, the trusted lists' dates, the queue
+        "antivirus_service": services["antivirus_service"],
+        "trust_lists": services["trust_lists"],
+        "queue": _queue(),
+    }
+
+
+def _queue() -> dict[str, Any]:
+    runner = web_jobs.runner()
+    limits = runner.ledger.limits
+    return {**runner.ledger.peek(), "max_checks": limits.max_checks, "max_queue": limits.queue,
+            "mode": runner.mode}
 
 
 HEALTH_TTL = 60.0

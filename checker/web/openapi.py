@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import profiles, report
+from ..triage import assess as triage_assess
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 LANGS = {"type": "object", "required": ["it", "en"],
@@ -85,6 +86,9 @@ TRIAGE_ROW = _object({
     "signature": {"type": ["object", "null"]},
     "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
     "report": {"oneOf": [{"$ref": "#/components/schemas/Report"}, {"type": "null"}]},
+    # what the row means for the receiving office (checker/triage/assess.py)
+    "status": {"type": "string", "enum": list(triage_assess.STATUSES)},
+    "alerts": {"type": "array", "items": {"type": "string", "enum": list(triage_assess.ALERTS)}},
 })
 
 JOB = {"type": "object", "required": ["id", "kind", "state", "position", "mode", "url", "report_url"],
@@ -110,7 +114,12 @@ HEALTH = {"type": "object", "required": ["status", "version", "checks", "profile
           "properties": {"status": {"const": "ok"}, "version": {"type": "string"},
                          "checks": {"type": "array", "items": {"type": "string"}},
                          "profiles": {"type": "array", "items": {"type": "string"}},
-                         "max_upload_mb": {"type": "integer"}, "max_files": {"type": "integer"}}}
+                         "max_upload_mb": {"type": "integer"}, "max_files": {"type": "integer"},
+                         "antivirus_service": {"type": "object", "properties": {
+                             "state": {"type": "string", "enum": ["absent", "down", "up"]}}},
+                         "trust_lists": {"type": "array", "items": {"type": "object"}},
+                         "queue": {"type": "object", "properties": {
+                             "running": {"type": "integer"}, "queued": {"type": "integer"}}}}}
 
 
 def _ref(name: str) -> dict[str, Any]:

@@ -144,7 +144,7 @@ def template_globals() -> dict[str, Any]:
 
 # The site menu: (endpoint, Italian label); endpoints not registered are left out.
 NAV = [("views.index", lazy_gettext("Verifica")), ("views.rules", lazy_gettext("Regole")),
-       ("triage.page", lazy_gettext("Smistamento PEC (uffici)")), ("api.healthz", lazy_gettext("Stato"))]
+       ("triage.page", lazy_gettext("Smistamento PEC (uffici)")), ("views.status", lazy_gettext("Stato"))]
 
 
 def nav_items() -> list[tuple[str, str]]:

@@ -3,17 +3,22 @@
 Separate from the citizen form. Both take one or more .eml files in the multipart field
 `files` (and an optional `profile`; default: the office the message was sent to) and give
 one row per message — the same rows as `pec-precheck triage` (checker/triage/).
+The page's table (triage_view.py) can be downloaded as CSV from the job's stored result:
+GET /triage/<job id>.csv, for as long as the job's result is kept (the files never are).
 The JSON route is exempted from CSRF when the blueprint is registered (machine clients
 post files; no cookie authorises anything here).
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import jobs, profiles
 from ..mail.sources import RawItem
 from . import jobs as web_jobs
-from . import pages
+from . import pages, triage_view
 from .api import respond, wants_wait
 from .responses import api_error
 from .uploads import FILE_FIELDS, chosen_parts, read_files
@@ -59,15 +64,16 @@ def page():
 def page_post():
     profile, error = _profile_arg()
     if not error and len(_all_parts()) > _max_messages():
-        error = f"Troppi messaggi: al massimo {_max_messages()} per volta."
+        error = _("Troppi messaggi: al massimo %(limit)s per volta.", limit=_max_messages())
     work = None if error else _work(profile)
     if work is not None and not work.items:
-        error = "Nessun messaggio ricevuto: scegli uno o più file .eml."
+        error = _("Nessun messaggio ricevuto: scegli uno o più file .eml.")
     if error or work is None:
         return pages.triage_page(None, None, profile or "auto", error, 400)
     status = web_jobs.run(work, queued_grace=web_jobs.QUEUED_GRACE)
     if status["state"] != "done":
         return redirect(url_for("jobs.report_page", job_id=status["id"]), 303)
+    g.triage_job = status["id"]  # the page links its CSV download to the job's stored rows
     return pages.triage_page(status["result"]["rows"], status["result"]["summary"], profile or "auto")
 
 
@@ -85,6 +91,32 @@ def api_triage():
         return api_error(400, "no-files", "Nessun file ricevuto: invia i messaggi .eml nel campo «files».",
                          "No files received: send the .eml messages in the multipart field 'files'.")
     return respond(web_jobs.run(work, wait=wants_wait()), rows_only=True)
+
+
+@bp.get("/triage/<job_id>.csv")
+def table_csv(job_id: str):
+    """The triage table of a finished job as CSV, in the page's language."""
+    found = web_jobs.runner().status(job_id)
+    if found is None or found.get("kind") != jobs.TRIAGE or found.get("state") != "done":
+        abort(404)
+    stamp = datetime.now(triage_view.ROME).strftime("%Y%m%d-%H%M")
+    prefix = _("smistamento-pec")  # the file name in the page's language
+    name = f"{prefix}-{stamp}.csv"
+    return Response(triage_view.to_csv(found["result"]["rows"]), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.app_template_global()
+def triage_csv_url() -> str | None:
+    """The CSV of the table on this page: its job is the one just run (POST /triage) or the
+    one in the address (/jobs/<id>/report)."""
+    job_id = g.get("triage_job") or (request.view_args or {}).get("job_id")
+    return url_for("triage.table_csv", job_id=job_id) if job_id else None
+
+
+bp.add_app_template_global(triage_view.view_rows, "triage_view_rows")
+bp.add_app_template_global(triage_view.filter_options, "triage_filter_options")
 
 
 def _all_parts() -> list:

@@ -1,19 +1,26 @@
-"""Human pages: the form (/), the report (POST /check) and the rule catalogue (/rules)."""
+"""Human pages: the form (/), the report (POST /check), the rule catalogue (/rules, searchable;
+/rules/office/<id>: what one office requires and refuses) and the service status (/status,
+the same facts as /healthz in words)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date
 
 from .. import jobs, profiles
 from ..model import Submission
 from ..pdfa import registry
 from ..pdfa.model import FLAVOURS
+from . import api, i18n, present, rules_view
 from . import jobs as web_jobs
-from . import present
 from .office_rules import all_office_rules, upload_settings
+from .triage_view import ROME
 from .forms import CheckForm, settings_at
 from .uploads import chosen_parts, clean_name, read_files
 
 bp = Blueprint("views", __name__)
+bp.add_app_template_global(rules_view.group_title, "group_title")
 
 
 def _render_form(form: CheckForm, status: int = 200):
@@ -65,7 +72,40 @@ def check():
 
 @bp.get("/rules")
 def rules():
-    return render_template("rules.html", catalogue=present.catalogue_json())
+    office = request.args.get("office", "").strip()
+    if office:  # the form's office select (GET) leads to the office's own page
+        if office not in profiles.load_all():
+            abort(404)
+        return redirect(url_for("views.office_rules", profile_id=office), 303)
+    catalogue = present.catalogue_json()
+    groups = [{**g, "rules": [rules_view.rule_view(r) for r in g["rules"]]} for g in catalogue["groups"]]
+    return render_template("rules.html", catalogue=catalogue, groups=groups, profiles=profiles.load_all())
+
+
+@bp.get("/rules/office/<profile_id>")
+def office_rules(profile_id: str):
+    if profile_id not in profiles.load_all():
+        abort(404)
+    return render_template("office_rules.html", office=rules_view.office_view(profile_id),
+                           profiles=profiles.load_all())
+
+
+def status_date(iso: str) -> str:
+    """An ISO date-time as a date in words, Italian time ("26/09/2023"; "26 Sep 2023")."""
+    try:
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return format_date(when.astimezone(ROME), "d MMM yyyy" if i18n.current() == "en" else "dd/MM/yyyy")
+
+
+bp.add_app_template_global(status_date, "status_date")
+
+
+@bp.get("/status")
+def status():
+    """The service status for people: /healthz's facts in words."""
+    return render_template("status.html", health=api.health_facts())
 
 
 @bp.get("/rules/pdfa")

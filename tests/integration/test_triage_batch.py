@@ -81,6 +81,8 @@ def test_triage_batch_cli_text_csv_and_summary(pec, tmp_path, capsys):
     assert set(CONTRACT) <= set(table[0])
     kinds = {row["class"] for row in table}
     assert kinds == {"posta-certificata", "anomalia", "ricevuta", "not-pec"}
+    anomaly = next(row for row in table if row["file"].endswith("02_anomalia.eml"))
+    assert anomaly["status"] == "check" and "not-certified" in anomaly["alerts"].split("; ")
     assert "02_anomalia.eml: anomalia" in out and "PEC020" in out
 
 
