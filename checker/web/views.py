@@ -1,4 +1,5 @@
-"""Human pages: the form (/), the report (POST /check) and the rule catalogue (/rules)."""
+"""Human pages: the form (/), its submission (POST /check → 303 to the report's own address,
+/jobs/<id>/report) and the rule catalogue (/rules)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -48,10 +49,9 @@ def check():
     settings = settings_at(current_app.config.get("CHECK_SETTINGS"), form.at.data or "")
     work = jobs.Work(kind=jobs.CHECK, submission=sub, settings=settings)
     del files, sub  # the job holds the bytes now, and lets them go when it ends
-    status = web_jobs.run(work, queued_grace=web_jobs.QUEUED_GRACE)
-    if status["state"] == "done":
-        return web_jobs.render_done(status)
-    # still waiting for a slot (or failed): its page shows the place in line, then the report
+    # post/redirect/get: the report has its own address, which shows the progress until it is
+    # done; reload and Back never send the files again
+    status = web_jobs.run(work, wait=False)
     return redirect(url_for("jobs.report_page", job_id=status["id"]), 303)
 
 
