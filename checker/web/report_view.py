@@ -148,8 +148,13 @@ def build(report: dict[str, Any], lang: str) -> ReportView:
                       message_items=message_items, shared_items=shared_items, documents=documents,
                       antivirus_not_run=av_not_run, checked_at=rome_time(report.get("checked_at")),
                       trusted_list=str(facts.get("trusted_list", "")), engines=engines,
-                      headline=_("Pronto, con avvisi") if state == "ready-warnings"
-                      else report["verdict_label"][lang])
+                      headline=_headline(report, state, av_not_run, lang))
+
+
+def _headline(report: dict[str, Any], state: str, av_not_run: bool, lang: str) -> str:
+    if state != "ready-warnings":
+        return str(report["verdict_label"][lang])
+    return _("Pronto, con avvisi") + (" — " + present.ANTIVIRUS_NOT_RUN[lang] if av_not_run else "")
 
 
 def _walk(views: list[DocView]) -> list[DocView]:
