@@ -73,10 +73,11 @@ class Progress:
                 self.save(self.snapshot())
 
     def snapshot(self) -> dict[str, Any]:
-        files = [{"name": name, "checks": [{"check": c, "done": d} for c, d in checks_.items()]}
-                 for name, checks_ in self.files.items()]
-        total = sum(len(f["checks"]) for f in files)
-        done = sum(1 for f in files for c in f["checks"] if c["done"])
+        files: list[dict[str, Any]] = [
+            {"name": name, "checks": [{"check": c, "done": d} for c, d in checks_.items()]}
+            for name, checks_ in self.files.items()]
+        total = sum(len(checks_) for checks_ in self.files.values())
+        done = sum(1 for checks_ in self.files.values() for finished in checks_.values() if finished)
         return {"files": files, "message": self.message, "done": done, "total": total}
 
 

@@ -136,8 +136,7 @@ def render(report: dict[str, Any]) -> bytes:
                 _("Emesso da") + f" {s['issuer']}", _("Qualificato") + f": {s['qualified']}",
                 _("Data della firma") + f": {s['signing_time']}",
                 _("Valido dal %(start)s al %(end)s", start=s["valid_from"] or "—", end=s["valid_until"] or "—"),
-                _("Revoca") + f": {s['revocation']}"
-                + (" " + _("controllata il %(when)s", when=s["revocation_checked_at"]) if s["revocation_checked_at"] else ""),
+                _("Revoca") + f": {s['revocation']}" + _checked_at(s),
                 f"ETSI {s['etsi']}"]), st["small"]))
         if not doc_view.items and not doc_view.shared:
             story.append(_p(_("Nessun problema trovato in questo file."), st["body"]))
@@ -161,6 +160,11 @@ def render(report: dict[str, Any]) -> bytes:
                             author="PEC Precheck", subject=view.headline)
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return out.getvalue()
+
+
+def _checked_at(s: dict[str, Any]) -> str:
+    when = s["revocation_checked_at"]
+    return " " + _("controllata il %(when)s", when=when) if when else ""
 
 
 def _footer(canvas: Any, doc: Any) -> None:

@@ -140,7 +140,7 @@ def build(report: dict[str, Any], lang: str) -> ReportView:
         state = "ready-warnings"
     relevant = blocking if blocking else warnings
     consequences = list(dict.fromkeys(i.consequence for i in relevant if i.consequence))
-    facts = next((d["facts"] for d in report["documents"] if d["facts"].get("trusted_list")), {})
+    facts: dict[str, Any] = next((d["facts"] for d in report["documents"] if d["facts"].get("trusted_list")), {})
     labels = present.check_labels()
     engines = list(dict.fromkeys((labels.get(c, c), e) for d in report["documents"]
                                  for c, e in d["engines"].items()))
@@ -191,8 +191,10 @@ def _reasons() -> dict[str, str]:
         "REVOKED_NO_POE": _("il certificato del firmatario è stato revocato"),
         "NOT_YET_VALID": _("il certificato non era ancora valido alla data della firma"),
         "EXPIRED": _("il certificato era scaduto alla data della firma"),
-        "OUT_OF_BOUNDS_NO_POE": _("il certificato è scaduto e manca una marca temporale che provi la data della firma"),
-        "OUT_OF_BOUNDS_NOT_REVOKED": _("il certificato è scaduto e manca una marca temporale che provi la data della firma"),
+        "OUT_OF_BOUNDS_NO_POE": _(
+            "il certificato è scaduto e manca una marca temporale che provi la data della firma"),
+        "OUT_OF_BOUNDS_NOT_REVOKED": _(
+            "il certificato è scaduto e manca una marca temporale che provi la data della firma"),
         "NO_CERTIFICATE_CHAIN_FOUND": _("il certificato non è stato emesso da un certificatore di fiducia"),
         "NO_SIGNING_CERTIFICATE_FOUND": _("manca il certificato del firmatario"),
         "CRYPTO_CONSTRAINTS_FAILURE_NO_POE": _("la firma usa un algoritmo non più sicuro"),
@@ -224,7 +226,7 @@ def signature(s: dict[str, Any]) -> dict[str, Any]:
         "signing_time": rome_time(s.get("signing_time")) or "—",
         "valid_from": rome_time(details.get("not_before")),
         "valid_until": rome_time(details.get("not_after")),
-        "revocation": _revocations().get(revocation, revocation or _("non verificata")),
+        "revocation": _revocations().get(str(revocation), revocation or _("non verificata")),
         "revocation_source": details.get("revocation_source", ""),
         "revocation_checked_at": rome_time(details.get("revocation_checked_at")),
         "revocation_problem": details.get("revocation_problem", ""),

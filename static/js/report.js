@@ -3,7 +3,7 @@
    check polled from /jobs/<id>/progress, then the finished report in place (same address). */
 (function () {
   "use strict";
-  var verdict = document.getElementById("verdict");
+  var verdict = document.getElementById("verdict") || document.getElementById("job-banner");
   if (verdict) { verdict.focus(); }
 
   var printButton = document.getElementById("print-report");
