@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from . import catalogue, checks, identify, isolation, message, profiles
@@ -25,30 +26,54 @@ UNKNOWN = FormatInfo(id="unknown", label="Formato non riconosciuto")
 # what was not checked gets isolation.DEADLINE_CODE (not_checked) and the report is returned.
 DEFAULT_DEADLINE = float(os.environ.get("PEC_PRECHECK_DEADLINE", "") or 120)
 
+# Progress events for whoever waits on a submission (the web's report page): called as
+# progress(event, file name, check name) with event "start" when a check of a file is
+# scheduled and "done" when it has ended; the message rules come as ("start"/"done", "", "message").
+Progress = Callable[[str, str, str], None]
+
+
+def _no_progress(event: str, name: str, check: str) -> None:
+    return None
+
 
 class _Clock:
-    """The submission's deadline, handed to every isolation run and batch check."""
+    """The submission's deadline, handed to every isolation run and batch check; it also
+    reports each run's jobs to the progress hook (names[job.key] is the job's file)."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, progress: Progress = _no_progress) -> None:
         self.seconds = seconds
         self.until = time.monotonic() + seconds
+        self.progress = progress
 
     def expired(self) -> bool:
         return time.monotonic() >= self.until
 
-    def run(self, jobs: list[isolation.Job]) -> None:
+    def run(self, jobs: list[isolation.Job], names: list[str] | None = None) -> None:
+        def name(job: isolation.Job) -> str:
+            return names[job.key] if names is not None and isinstance(job.key, int) else ""
+        for job in jobs:
+            self.tell("start", name(job), job.label)
         isolation.run_jobs(jobs, until=self.until, budget=self.seconds)
+        for job in jobs:
+            self.tell("done", name(job), job.label)
+
+    def tell(self, event: str, name: str, check: str) -> None:
+        try:
+            self.progress(event, name, check)
+        except Exception:  # noqa: BLE001 - a failing progress display never stops a check
+            log.exception("progress hook failed")
 
 
 def check_submission(sub: Submission, settings: dict[str, Any] | None = None,
-                     deadline: float | None = None) -> Report:
+                     deadline: float | None = None, progress: Progress | None = None) -> Report:
     """The report on one submission. `deadline`: seconds for everything (DEFAULT_DEADLINE when
-    None); a check it leaves no time for is reported not_checked, never raised."""
+    None); a check it leaves no time for is reported not_checked, never raised. `progress`:
+    see Progress."""
     started = time.monotonic()
     profile = profiles.get(sub.profile)
     settings = checks.settings_from_env() if settings is None else settings
     timings: dict[str, float] = {}
-    clock = _Clock(DEFAULT_DEADLINE if deadline is None else deadline)
+    clock = _Clock(DEFAULT_DEADLINE if deadline is None else deadline, progress or _no_progress)
 
     main_name = sub.main or (sub.files[0].name if len(sub.files) == 1 else "")
     documents: list[Document] = []
@@ -78,8 +103,10 @@ def check_submission(sub: Submission, settings: dict[str, Any] | None = None,
     _run_batch_checks(inputs, documents, profile, settings, timings, clock)
 
     t = time.monotonic()
+    clock.tell("start", "", "message")
     message_findings = [f.with_check("message") for f in message.check_message(sub, documents, profile)]
     timings["message"] = timings.get("message", 0.0) + time.monotonic() - t
+    clock.tell("done", "", "message")
 
     for doc in documents:
         doc.findings = _resolve(doc.findings, profile)
@@ -96,7 +123,7 @@ def _identify(files: list[InputFile], contexts: list[checks.CheckContext],
     jobs = [isolation.Job(label="identify", fn=identify.identify_job, args=(f, ctx), key=i,
                           timeout=10)
             for i, (f, ctx) in enumerate(zip(files, contexts, strict=True))]
-    clock.run(jobs)
+    clock.run(jobs, [f.name for f in files])
     docs = []
     for f, job in zip(files, jobs, strict=True):
         result = job.result or CheckResult()
@@ -114,7 +141,7 @@ def _run_checks(files: list[InputFile], docs: list[Document], contexts: list[che
     for i, (f, doc, ctx) in enumerate(zip(files, docs, contexts, strict=True)):
         for check in checks.for_format(doc.format):
             jobs.append(_job(check, check.name, key=i, args=(f, doc.format, ctx)))
-    clock.run(jobs)
+    clock.run(jobs, [f.name for f in files])
     children: dict[int, list[InputFile]] = {}
     for job in jobs:
         timings[job.label] = timings.get(job.label, 0.0) + job.seconds
@@ -136,6 +163,8 @@ def _run_batch_checks(inputs: list[InputFile], documents: list[Document], profil
         t = time.monotonic()
         ctx = checks.CheckContext(profile, settings)
         items = [(inputs[i], documents[i].format) for i in picked]
+        for i in picked:
+            clock.tell("start", documents[i].name, batch.name)
         try:
             if clock.expired():  # a batch runs in this process and cannot be stopped midway
                 label = (batch.report_as if isinstance(batch, checks.PairCheck) else "") or batch.name
@@ -150,6 +179,8 @@ def _run_batch_checks(inputs: list[InputFile], documents: list[Document], profil
                                                         args={"check": batch.name})])
                        for n in range(len(picked))}
         timings[batch.name] = timings.get(batch.name, 0.0) + time.monotonic() - t
+        for i in picked:
+            clock.tell("done", documents[i].name, batch.name)
         for n, result in results.items():
             doc = documents[picked[n]]
             if (isinstance(batch, checks.BatchCheck) and batch.supersedes
@@ -179,7 +210,7 @@ def _run_pairs(check: checks.PairCheck, items: list[tuple[InputFile, FormatInfo]
     for pair in check.pairs(items):
         jobs.append(_job(check, label, key=pair.subject,
                          args=(items[pair.subject][0], items[pair.partner][0], ctx)))
-    clock.run(jobs)
+    clock.run(jobs, [f.name for f, _ in items])
     results: dict[int, CheckResult] = {}
     for job in jobs:
         result = job.result or CheckResult()

@@ -8,7 +8,16 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+ROME = ZoneInfo("Europe/Rome")
+
+
+def now_rome() -> str:
+    """This moment in Italian time, ISO 8601 with its offset (2026-03-31T15:30:12+02:00)."""
+    return datetime.now(ROME).isoformat(timespec="seconds")
 
 
 class Severity(str, enum.Enum):
@@ -197,3 +206,4 @@ class Report:
     reasons: list[str] = field(default_factory=list)  # why undetermined, in Italian
     elapsed_ms: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # check name -> seconds
+    checked_at: str = field(default_factory=now_rome)  # when the check ran, Italian time with offset

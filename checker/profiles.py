@@ -23,6 +23,11 @@ adding one file. Keys (all but id/name/source optional):
     notes_en = "..."                    # the same in English (lands in extra)
     [severity]                          # rule code -> error|warning|info|off
     MSG006 = "warning"
+    [[consequences]]                    # what the office does with a message a rule flags,
+    codes = ["MSG004", "MSG005"]        # said plainly beside the finding and in the verdict
+    severities = ["error"]              # (and/or: every finding of these severities)
+    it = "Il Comune ... respinge in automatico ..."
+    en = "The Comune ... rejects automatically ..."
 """
 from __future__ import annotations
 
@@ -55,6 +60,7 @@ class Profile:
     embedded_files: str = "pdfa3-only"
     severity: dict[str, str] = field(default_factory=dict)
     notes_it: str = ""
+    consequences: tuple[dict, ...] = ()   # {"codes", "severities", "it", "en"}: see above
     extra: dict = field(default_factory=dict)  # keys this loader does not know, for later checks
 
     def severity_for(self, code: str, default: Severity) -> Severity | None:
@@ -65,6 +71,17 @@ class Profile:
         if override == "off":
             return None
         return Severity(override)
+
+    def consequence(self, code: str, severity: str) -> dict | None:
+        """What this office does with a message that has this finding ({"it", "en"}), if its
+        page says: the first consequence naming the code, else one naming the severity."""
+        for entry in self.consequences:
+            if code in entry.get("codes", ()):
+                return entry
+        for entry in self.consequences:
+            if severity in entry.get("severities", ()):
+                return entry
+        return None
 
 
 class ProfileError(ValueError):
@@ -86,6 +103,10 @@ def _from_toml(path: Path) -> Profile:
     for key, value in known.items():
         if isinstance(value, list):
             known[key] = tuple(value)
+    for entry in known.get("consequences", ()):
+        if not isinstance(entry, dict) or not entry.get("it") or not entry.get("en") or not (
+                entry.get("codes") or entry.get("severities")):
+            raise ProfileError(f"{path.name}: each [[consequences]] needs it, en and codes or severities")
     for sev in known.get("severity", {}).values():
         if sev != "off":
             Severity(sev)  # raises on a typo

@@ -4,10 +4,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from . import catalogue
+from . import __version__, catalogue
 from .model import Document, Finding, Report, Severity, SignatureInfo, Verdict
 
 SCHEMA = "pec-precheck/report/1"
+TOOL_VERSION = __version__  # the package's version (pyproject.toml), in every report
 
 VERDICT_LABELS = {
     Verdict.READY: {"it": "Pronto per l'invio", "en": "Ready to send"},
@@ -93,6 +94,8 @@ def to_json(report: Report) -> dict[str, Any]:
         "documents": [document_json(d) for d in report.documents],
         "counts": counts,
         "elapsed_ms": report.elapsed_ms,
+        "checked_at": report.checked_at,
+        "tool_version": TOOL_VERSION,
     }
 
 

@@ -3,7 +3,8 @@
 # Usage: scripts/install-system.sh run|test
 #   run:  what the web app needs (libmagic, qpdf, Node.js for the Bootstrap Italia assets,
 #         ClamAV's daemon and freshclam for the private antivirus: scripts/start-clamd.sh;
-#         LibreOffice and Ghostscript for «Correggi automaticamente», checker/fix/)
+#         LibreOffice and Ghostscript for «Correggi automaticamente», checker/fix/; DejaVu, the
+#         font of the PDF report, checker/web/report_pdf.py)
 #   test: also Chromium (browser tests), the clamscan tools, Redis (the job-queue tests start
 #         their own redis-server on a free port), two font families for the real PDF producers
 #         of the PDF/A differential tests (samples/gen_producers.py), and pdftotext
@@ -11,7 +12,8 @@
 set -euo pipefail
 mode=${1:-run}
 packages=(libmagic1 qpdf python3-venv nodejs npm clamav-daemon clamav-freshclam
-          libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui ghostscript)
+          libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui ghostscript
+          fonts-dejavu-core)
 if [ "$mode" = test ]; then
   packages+=(chromium clamav redis-server fonts-liberation2 fonts-crosextra-carlito poppler-utils)
 fi

@@ -48,7 +48,9 @@ class LocalJobs:
         try:
             self.ledger.wait_turn(job_id)
             self._write(job_id, {"kind": job.kind, "state": RUNNING})
-            result = work_mod.perform(job)
+            progress = work_mod.Progress(lambda snapshot: self._write(
+                job_id, {"kind": job.kind, "state": RUNNING, "progress": snapshot}))
+            result = work_mod.perform(job, progress)
             self._write(job_id, {"kind": job.kind, "state": DONE, "result": result})
         except Exception as exc:  # noqa: BLE001 - a job's failure is its status, not a dead thread
             log.exception("job %s failed", job_id)
@@ -94,6 +96,8 @@ class LocalJobs:
                 position = self.ledger.position(job_id)
         out = {"id": job_id, "kind": data["kind"], "state": state, "position": position,
                "mode": self.mode}
+        if state == RUNNING and data.get("progress"):
+            out["progress"] = data["progress"]
         if state == DONE:
             out["result"] = data["result"]
         if state == FAILED:

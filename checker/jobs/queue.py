@@ -48,7 +48,11 @@ def run_job(job_id: str) -> dict[str, Any]:
         raise LookupError("the job's files are no longer in Redis (their TTL expired)")
     count = len(stored) - 1
     job = work_mod.from_parts(stored.pop(b"header"), [stored.pop(str(n).encode()) for n in range(count)])
-    return work_mod.perform(job)
+
+    def save(snapshot: dict[str, Any]) -> None:
+        current.meta["progress"] = snapshot
+        current.save_meta()
+    return work_mod.perform(job, work_mod.Progress(save))
 
 
 class QueueJobs:
@@ -108,6 +112,8 @@ class QueueJobs:
             position = 0
         out: dict[str, Any] = {"id": job_id, "kind": job.meta.get("kind", work_mod.CHECK),
                                "state": state, "position": position, "mode": self.mode}
+        if state == "running" and job.meta.get("progress"):
+            out["progress"] = job.meta["progress"]
         if state == "done":
             out["result"] = job.return_value(refresh=False)
         elif state == "failed":

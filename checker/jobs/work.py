@@ -7,6 +7,9 @@ shape the queue stores in Redis; the bytes never enter the header nor the queued
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,12 +44,51 @@ class Work:
         return sum(len(i.data or b"") for i in self.items)
 
 
-def perform(work: Work) -> dict[str, Any]:
-    """Run the job: the report JSON (pec-precheck/report/1) or {"rows", "summary"}."""
+class Progress:
+    """The engine's progress events (engine.Progress) folded into a small snapshot for the
+    job's status, handed to `save` at most every `interval` seconds (and at the end):
+
+        {"files": [{"name", "checks": [{"check", "done"}]}], "message": "pending"|"running"|"done",
+         "done": n, "total": m}
+    """
+
+    def __init__(self, save: Callable[[dict[str, Any]], None], interval: float = 0.3) -> None:
+        self.save = save
+        self.interval = interval
+        self.files: dict[str, dict[str, bool]] = {}
+        self.message = "pending"
+        self.last = 0.0
+        self.lock = threading.Lock()
+
+    def __call__(self, event: str, name: str, check: str) -> None:
+        with self.lock:
+            if check == "message" and not name:
+                self.message = "done" if event == "done" else "running"
+            else:
+                checks_ = self.files.setdefault(name, {})
+                checks_[check] = event == "done" or checks_.get(check, False)
+            now = time.monotonic()
+            if now - self.last >= self.interval or self.message == "done":
+                self.last = now
+                self.save(self.snapshot())
+
+    def snapshot(self) -> dict[str, Any]:
+        files: list[dict[str, Any]] = [
+            {"name": name, "checks": [{"check": c, "done": d} for c, d in checks_.items()]}
+            for name, checks_ in self.files.items()]
+        total = sum(len(checks_) for checks_ in self.files.values())
+        done = sum(1 for checks_ in self.files.values() for finished in checks_.values() if finished)
+        return {"files": files, "message": self.message, "done": done, "total": total}
+
+
+def perform(work: Work, progress: engine.Progress | None = None) -> dict[str, Any]:
+    """Run the job: the report JSON (pec-precheck/report/1) or {"rows", "summary"}.
+    `progress` (a check only): the engine's progress events, see engine.Progress."""
     if work.kind == CHECK:
         if work.submission is None:
             raise ValueError("a check job without a submission")
-        return report.to_json(engine.check_submission(work.submission, work.settings, work.deadline))
+        return report.to_json(engine.check_submission(work.submission, work.settings, work.deadline,
+                                                      progress=progress))
     rows = list(triage.triage(work.items, profile=work.profile, settings=work.settings))
     return {"rows": [r.to_json() for r in rows], "summary": triage.summary(rows)}
 

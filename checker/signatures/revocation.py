@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from asn1crypto import x509
@@ -215,13 +216,15 @@ def outcome(leaf: x509.Certificate, store: TrustStore, revinfo: Revinfo | None,
             sub_indication: SubIndication | None) -> tuple[dict[str, str], Finding | None]:
     """(details for the report, SIG011 or None) for a signer not found revoked on a
     trusted path; `sub_indication` is the validation's, made with what was fetched."""
+    # when the status was asked (the report shows it in Italian time): now, this validation
+    checked = {"revocation_checked_at": datetime.now(UTC).isoformat(timespec="seconds")}
     if revinfo is not None and revinfo.covers(leaf):
         source = revinfo.covered[leaf.sha256]
         if sub_indication in REVINFO_REFUSED:   # required and fetched, yet not accepted
-            return {"revocation": "unusable", "revocation_source": source}, None
-        return {"revocation": "good", "revocation_source": source}, None
+            return {"revocation": "unusable", "revocation_source": source, **checked}, None
+        return {"revocation": "good", "revocation_source": source, **checked}, None
     if leaf.issuer.sha256 in store.crl_issuers:
-        return {"revocation": "good", "revocation_source": "CRL della fonte di fiducia"}, None
+        return {"revocation": "good", "revocation_source": "CRL della fonte di fiducia", **checked}, None
     if mode(settings) == OFFLINE:
         why = "verifica senza rete (PEC_PRECHECK_REVOCATION=offline)"
     elif revinfo is not None and revinfo.problems:

@@ -23,7 +23,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from .. import profiles, report
 from ..fix import FIXABLE_CODES, FixOutcome, fix_files
-from . import present
+from . import i18n, present, report_view
 from .uploads import chosen_parts, clean_name, read_files
 
 bp = Blueprint("fix", __name__)
@@ -110,7 +110,7 @@ def page_post():
     outcome = fix_files(files, profile, main, current_app.config.get("CHECK_SETTINGS"))
     data = report.to_json(outcome.after)
     return _page(outcome=outcome, token=_keep(outcome), chosen=profile, report=data,
-                 tree=present.document_tree(data["documents"]), check_labels=present.check_labels())
+                 view=report_view.build(data, i18n.current()), check_labels=present.check_labels())
 
 
 @bp.get("/fix/<token>.zip")

@@ -5,19 +5,26 @@ Before such a request's body is read, it takes a ticket in the admission ledger
 unread (drained, not kept). The route then builds the job (checker.jobs.Work) and run()
 hands it, with the ticket, to the runner: in this process, or on the Redis queue.
 
-    GET /jobs/<id>          the job's status as JSON: state, position in the queue, result
-    GET /jobs/<id>/report   the same for people: «In coda, posizione N» (refreshing itself)
-                            until the report (or the triage table) is ready
+    GET /jobs/<id>             the job's status as JSON: state, position in the queue, result
+    GET /jobs/<id>/progress    the same without the result, with the files and checks done
+                               so far: what the report page polls
+    GET /jobs/<id>/report      the same for people: «In coda, posizione N», then the progress
+                               per file and check (refreshing itself without JavaScript), then
+                               the report (or the triage table); the address POST /check
+                               redirects to, kept RESULT_TTL seconds
+    GET /jobs/<id>/report.pdf  the finished report as a PDF to keep
 """
 from __future__ import annotations
 
 import os
 from typing import Any
 
-from flask import (Blueprint, Flask, Response, abort, current_app, g, jsonify, render_template, request, url_for)
+from flask import (Blueprint, Flask, Response, abort, current_app, g, jsonify, redirect, render_template, request,
+                   url_for)
 
 from .. import engine, jobs
-from . import pages
+from . import pages, present
+from . import report_pdf as report_pdf_mod
 from .errors import drain_body, wants_json
 from .responses import api_error
 
@@ -26,7 +33,9 @@ bp = Blueprint("jobs", __name__)
 # the routes whose requests carry files to check: they go through admission
 ADMITTED_ENDPOINTS = {"views.check", "api.check", "triage.page_post", "triage.api_triage"}
 QUEUED_GRACE = 1.0    # a form post waits this long for a check slot, then shows its place in line
-REFRESH_SECONDS = 2   # the queued page reloads itself this often
+REFRESH_SECONDS = 2   # the progress page reloads itself this often (without JavaScript)
+REPORT_WAIT = 1.0     # opening the report of a running check waits this long for it to end
+POLL_HEADER = "X-Pec-Precheck-Poll"   # sent by the page's script: answer at once, no wait
 
 
 def settings_from_env() -> dict[str, Any]:
@@ -143,7 +152,14 @@ def render_done(status: dict[str, Any]) -> tuple[str, int]:
     result = status["result"]
     if status["kind"] == jobs.TRIAGE:
         return pages.triage_page(result["rows"], result["summary"], chosen="auto")
-    return pages.report_page(result), 200
+    return pages.report_page(result, job_id=status["id"]), 200
+
+
+def gone(job_id: str) -> tuple[str, int]:
+    """An address whose report expired (or never existed): say so, in words, 404."""
+    ttl_minutes = int(current_app.config.get("RESULT_TTL") or 3600) // 60
+    return render_template("job.html", job={"id": job_id, "state": "gone", "position": None},
+                           refresh=REFRESH_SECONDS, ttl_minutes=ttl_minutes, labels={}), 404
 
 
 @bp.get("/jobs/<job_id>")
@@ -154,11 +170,41 @@ def status(job_id: str):
     return jsonify(job_json(found))
 
 
-@bp.get("/jobs/<job_id>/report")
-def report_page(job_id: str):
+@bp.get("/jobs/<job_id>/progress")
+def progress(job_id: str):
     found = runner().status(job_id)
     if found is None:
         abort(404)
+    body = job_json(found)
+    body.pop("result", None)
+    return jsonify(body), 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/jobs/<job_id>/report")
+def report_page(job_id: str):
+    runner_ = runner()
+    found = runner_.status(job_id)
+    if found is None:
+        return gone(job_id)
+    if found["state"] in ("queued", "running") and not request.headers.get(POLL_HEADER):
+        waited = runner_.wait(job_id, timeout=float(current_app.config.get("REPORT_WAIT", REPORT_WAIT)))
+        found = waited or found
     if found["state"] == "done":
         return render_done(found)
-    return render_template("job.html", job=found, refresh=REFRESH_SECONDS)
+    ttl_minutes = int(current_app.config.get("RESULT_TTL") or 3600) // 60
+    return (render_template("job.html", job=found, refresh=REFRESH_SECONDS, ttl_minutes=ttl_minutes,
+                            labels=present.check_labels()),
+            200, {"Cache-Control": "no-store"})
+
+
+@bp.get("/jobs/<job_id>/report.pdf")
+def report_pdf(job_id: str):
+    found = runner().status(job_id)
+    if found is None or found["state"] != "done" or found["kind"] != jobs.CHECK:
+        if found is not None and found["state"] in ("queued", "running"):
+            return redirect(url_for("jobs.report_page", job_id=job_id), 303)
+        return gone(job_id)
+    data = report_pdf_mod.render(found["result"])
+    filename = f"pec-precheck-{found['result']['verdict']}-{job_id[:8]}.pdf"
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -67,6 +67,9 @@ REPORT = _object({
     "documents": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}},
     "counts": _object({s: {"type": "integer", "minimum": 0} for s in SEVERITY["enum"]}),
     "elapsed_ms": {"type": "integer", "minimum": 0},
+    "checked_at": {"type": "string", "format": "date-time",
+                   "description": "when the check ran: ISO 8601, Italian time with its offset"},
+    "tool_version": {"type": "string", "description": "PEC Precheck's version"},
 }, title=report.SCHEMA)
 
 TRIAGE_ROW = _object({
@@ -105,6 +108,14 @@ JOB = {"type": "object", "required": ["id", "kind", "state", "position", "mode",
                           "rows": {"type": "array", "items": {"$ref": "#/components/schemas/TriageRow"}},
                           "summary": {"type": "object"}})]},
            "error": {"type": "string"},
+           "progress": {"description": "while running (a check): files and checks started and ended",
+                        **_object({"files": {"type": "array", "items": _object({
+                            "name": {"type": "string"},
+                            "checks": {"type": "array", "items": _object({
+                                "check": {"type": "string"}, "done": {"type": "boolean"}})}})},
+                            "message": {"type": "string", "enum": ["pending", "running", "done"]},
+                            "done": {"type": "integer", "minimum": 0},
+                            "total": {"type": "integer", "minimum": 0}})},
        }}
 
 ERROR = {"type": "object", "required": ["error", "message", "status"],
@@ -183,6 +194,13 @@ def document() -> dict[str, Any]:
                 "parameters": [{"name": "job_id", "in": "path", "required": True,
                                 "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}],
                 "responses": {"200": _json(_ref("Job"), "the job"),
+                              "404": _json(_ref("Error"), "no such job (or its result expired)")}}},
+            "/jobs/{job_id}/progress": {"get": {
+                "operationId": "jobProgress",
+                "summary": "A job's state and progress, without the result (what the report page polls)",
+                "parameters": [{"name": "job_id", "in": "path", "required": True,
+                                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}],
+                "responses": {"200": _json(_ref("Job"), "the job, without its result"),
                               "404": _json(_ref("Error"), "no such job (or its result expired)")}}},
             "/healthz": {"get": {
                 "operationId": "healthz", "summary": "Liveness; never waits for checks",

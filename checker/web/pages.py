@@ -3,17 +3,29 @@ the protocol staff's triage table (triage.html). Shared by the routes that check
 and by the job pages (jobs.py) that show a result later."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 
 from .. import profiles
-from . import present
+from ..model import ROME
+from . import i18n, present, report_view
 
 
-def report_page(report: dict[str, Any]) -> str:
-    return render_template("result.html", report=report, tree=present.document_tree(report["documents"]),
-                           check_labels=present.check_labels())
+def report_page(report: dict[str, Any], job_id: str | None = None) -> str:
+    """The report; with its job id, the PDF link and until when the report stays at its address."""
+    ttl = int(current_app.config.get("RESULT_TTL") or 3600)
+    expires_at = ""
+    if job_id and report.get("checked_at"):
+        try:
+            checked = datetime.fromisoformat(report["checked_at"])
+            expires_at = (checked + timedelta(seconds=ttl)).astimezone(ROME).strftime("%H:%M")
+        except ValueError:
+            expires_at = ""
+    return render_template("result.html", report=report, view=report_view.build(report, i18n.current()),
+                           check_labels=present.check_labels(), job_id=job_id,
+                           expires_at=expires_at, ttl_minutes=ttl // 60)
 
 
 def triage_page(rows: list[dict[str, Any]] | None, summary: dict[str, Any] | None, chosen: str,

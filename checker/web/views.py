@@ -1,6 +1,6 @@
-"""Human pages: the form (/), the report (POST /check), the rule catalogue (/rules, searchable;
-/rules/office/<id>: what one office requires and refuses) and the service status (/status,
-the same facts as /healthz in words)."""
+"""Human pages: the form (/), its submission (POST /check → 303 to the report's own address,
+/jobs/<id>/report), the rule catalogue (/rules, searchable; /rules/office/<id>: what one office
+requires and refuses) and the service status (/status, the same facts as /healthz in words)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -63,10 +63,9 @@ def check():
     settings = settings_at(current_app.config.get("CHECK_SETTINGS"), form.at.data or "")
     work = jobs.Work(kind=jobs.CHECK, submission=sub, settings=settings)
     del files, sub  # the job holds the bytes now, and lets them go when it ends
-    status = web_jobs.run(work, queued_grace=web_jobs.QUEUED_GRACE)
-    if status["state"] == "done":
-        return web_jobs.render_done(status)
-    # still waiting for a slot (or failed): its page shows the place in line, then the report
+    # post/redirect/get: the report has its own address, which shows the progress until it is
+    # done; reload and Back never send the files again
+    status = web_jobs.run(work, wait=False)
     return redirect(url_for("jobs.report_page", job_id=status["id"]), 303)
 
 

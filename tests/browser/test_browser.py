@@ -20,7 +20,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LIMIT_MB = 1
-VERDICT_TEXT = {"ready": "Pronto per l'invio", "fix": "Da correggere", "undetermined": "Non verificabile"}
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +81,8 @@ def test_form_upload_and_verdict_banner(page, base_url):
     page.click("button[type=submit]")
     # a plain PDF and a text note to the generic office: accepted formats, no active content
     assert verdict_of(page) == "ready"
-    assert VERDICT_TEXT["ready"] in page.locator("#verdict").inner_text()
+    # without an antivirus in this app the ready banner is the amber «Pronto, con avvisi»
+    assert page.locator("#verdict h1").inner_text().startswith(("Pronto per l'invio", "Pronto, con avvisi"))
     main = page.locator("li.document.is-main")
     assert main.count() == 1 and "domanda.pdf" in main.inner_text()
     screenshot(page, "result")

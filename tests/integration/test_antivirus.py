@@ -12,6 +12,7 @@ import pytest
 import pki
 import clamd
 from clamd import SIGNATURE
+from report_client import check_page
 from content_cases import SETTINGS, case, check_through_engine, doc_findings, gen_content
 from checker.checks import CheckContext, antivirus
 from checker import profiles
@@ -126,7 +127,7 @@ def _result_page(settings: dict | None):
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "CHECK_SETTINGS": settings})
     data = {"profile": "generic", "sender": "mario.rossi@pec.it", "subject": "Richiesta di accesso agli atti",
             "doc_type": "Istanza", "files": [(io.BytesIO(gen_content.eicar_txt()), "istanza.txt")]}
-    r = app.test_client().post("/check", data=data, content_type="multipart/form-data")
+    r = check_page(app.test_client(), data)
     assert r.status_code == 200
     return lxml.html.fromstring(r.get_data(as_text=True))
 
@@ -136,7 +137,7 @@ def test_without_antivirus_the_ready_banner_says_the_files_were_not_scanned():
     banner = page.get_element_by_id("verdict")
     text = banner.text_content()
     assert banner.get("data-verdict") == "ready" and banner.get("data-antivirus") == "not-run"
-    assert "Pronto per l'invio — antivirus non eseguito" in text
+    assert "Pronto, con avvisi — antivirus non eseguito" in text
     assert "non sono stati controllati da un antivirus" in text
     assert "alert-success" not in banner.get("class")     # not the plain green "ready"
     assert "antivirus non eseguito" in page.findtext(".//title")

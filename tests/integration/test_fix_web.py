@@ -11,6 +11,7 @@ import lxml.html
 import pytest
 
 import fix_samples as S
+from report_client import check_page
 from app import BLUEPRINTS, create_app
 from checker.web import fix as web_fix
 
@@ -36,14 +37,11 @@ def test_the_blueprint_is_registered(app):
 def test_the_report_offers_the_fix_only_when_a_finding_has_one(client):
     form = {"profile": "genova", "sender": "mario.rossi@pec.it", "subject": "Istanza di accesso agli atti",
             "doc_type": "Istanza"}
-    page = client.post("/check", data={**form, "files": [(io.BytesIO(S.docx()), "domanda.docx")]},
-                       content_type="multipart/form-data")
+    page = check_page(client, {**form, "files": [(io.BytesIO(S.docx()), "domanda.docx")]})
     button = html(page).get_element_by_id("fix-button")
     assert button.get("href") == "/fix?profile=genova"
     assert "FMT002" in button.get("title")
-    clean = client.post("/check", data={**form, "files": [(io.BytesIO(b"Istanza di accesso agli atti\n"),
-                                                             "domanda.txt")]},
-                        content_type="multipart/form-data")
+    clean = check_page(client, {**form, "files": [(io.BytesIO(b"Istanza di accesso agli atti\n"), "domanda.txt")]})
     assert html(clean).xpath("//*[@id='fix-button']") == []
 
 

@@ -12,6 +12,7 @@ import lxml.html
 import pytest
 
 from app import create_app
+from report_client import check_page
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-m", "checker"]
@@ -66,8 +67,7 @@ def test_form_api_and_cli_agree(case, samples, client, tmp_path):
     api = client.post("/api/v1/check", data={**fields(case), "files": uploads(samples, case)},
                       content_type="multipart/form-data")
     assert api.status_code == 200
-    page = client.post("/check", data={**fields(case), "files": uploads(samples, case)},
-                       content_type="multipart/form-data")
+    page = check_page(client, {**fields(case), "files": uploads(samples, case)})
     assert page.status_code == 200
     form = json.loads(lxml.html.fromstring(page.get_data(as_text=True))
                       .get_element_by_id("report-json").text_content())

@@ -35,7 +35,8 @@ def client():
 def test_the_document_is_openapi_3_1_with_every_operation(client):
     doc = client.get("/api/openapi.json").get_json()
     assert doc["openapi"].startswith("3.1")
-    assert set(doc["paths"]) == {"/api/v1/check", "/api/v1/triage", "/jobs/{job_id}", "/healthz"}
+    assert set(doc["paths"]) == {"/api/v1/check", "/api/v1/triage", "/jobs/{job_id}", "/jobs/{job_id}/progress",
+                                 "/healthz"}
     assert doc["components"]["schemas"]["Report"]["title"] == report.SCHEMA
     schemathesis.openapi.from_dict(doc)  # loads as OpenAPI
 
@@ -80,7 +81,7 @@ EXAMPLES = 12  # per operation: property-based, but bounded (the checks run for 
 
 def test_the_live_api_keeps_to_its_document(live_schema):
     operations = [result.ok() for result in live_schema.get_all_operations()]
-    assert len(operations) == 4
+    assert len(operations) == 5
     statuses: list[int] = []
     for operation in operations:
         @given(case=operation.as_strategy())

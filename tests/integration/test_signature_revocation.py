@@ -19,6 +19,7 @@ import pki as P
 from checker.checks import settings_from_env
 from checker.model import InputFile
 from checker.signatures import cms, pades, xades
+from report_client import check_page
 from revocation_server import RevocationServer
 
 DOC = b"%PDF-1.4\n% domanda di prova\n" + b"contenuto " * 200
@@ -190,8 +191,10 @@ def test_result_page_shows_the_online_revocation_answer(k, server):
     data = {"profile": "cremona", "sender": "mario.rossi@pec.it",
             "subject": "Richiesta di accesso agli atti", "doc_type": "Istanza",
             "files": [(io.BytesIO(P.cades(k, who, pdf_bytes())), "domanda.pdf.p7m")]}
-    page = app.test_client().post("/check", data=data, content_type="multipart/form-data")
+    page = check_page(app.test_client(), data)
     assert page.status_code == 200
     table = lxml.html.fromstring(page.get_data(as_text=True)).xpath(
         "//table[contains(@class,'signatures')]")[0].text_content()
-    assert f"verificata, non revocata (OCSP {server.base}/ocsp)" in " ".join(table.split())
+    words = " ".join(table.split())
+    assert "verificata: il certificato non è revocato" in words
+    assert f"Fonte della revoca: OCSP {server.base}/ocsp" in words

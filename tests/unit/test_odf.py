@@ -10,6 +10,7 @@ import pytest
 from content_cases import case, check_through_engine, codes, doc_findings, gen_content, only, run_check
 
 from checker.model import Verdict
+from report_client import check_page
 
 
 def odf(name: str, data: bytes | None = None, fmt: str | None = None):
@@ -124,7 +125,7 @@ def test_form_page_shows_the_odt_link_with_what_and_where():
     data = {"profile": "piacenza", "sender": "mario.rossi@pec.it", "doc_type": "Istanza",
             "subject": "Richiesta di accesso agli atti - Mario Rossi",
             "files": [(io.BytesIO(case("collegamenti.odt")), "collegamenti.odt")]}
-    response = client.post("/check", data=data, content_type="multipart/form-data")
+    response = check_page(client, data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page[:500]
     assert "Collegamento ipertestuale nel documento" in page
