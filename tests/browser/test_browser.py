@@ -130,7 +130,7 @@ def test_error_summary_links_to_the_fields(page, base_url):
 def test_oversized_upload_shows_the_413_page(browser, base_url):
     # With scripts the form stops this upload before sending it (tests/browser/test_form.py);
     # without them the server's own limit answers with its page.
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, locale="it-IT")
     context.set_default_timeout(60_000)
     page = context.new_page()
     try:
@@ -156,7 +156,7 @@ def test_tampered_csrf_token_shows_a_friendly_page(page, base_url):
 
 
 def test_without_javascript_the_main_file_is_named_in_a_text_field(browser, base_url):
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, locale="it-IT")
     context.set_default_timeout(60_000)
     page = context.new_page()
     try:
