@@ -9,7 +9,11 @@ import importlib
 import warnings
 
 MODULES = (
-    "pypdf", "pypdf.generic", "pypdf.errors", "pikepdf", "lxml.etree",
+    "pypdf", "pypdf.generic", "pypdf.errors", "pypdf.filters", "pypdf._codecs._codecs", "pikepdf",
+    "lxml.etree", "signxml", "signxml.xades", "signxml.xades.schemas", "importlib.readers",
+    "importlib.resources.readers", "encodings.cp437",
+    "encodings.utf_16_le", "msoffcrypto.format.xls97", "msoffcrypto.method.rc4",
+    "msoffcrypto.method.rc4_cryptoapi", "msoffcrypto.method.xor_obfuscation", "PIL.Image",
     "pyhanko.pdf_utils.generic", "pyhanko.pdf_utils.misc", "pyhanko.pdf_utils.reader",
     "pyhanko.sign.ades.qualified_asn1", "pyhanko.sign.ades.report", "pyhanko.sign.diff_analysis",
     "pyhanko.sign.diff_analysis.rules_api", "pyhanko.sign.fields", "pyhanko.sign.general",
@@ -37,3 +41,4 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="DSA is deprecated")
     for _name in MODULES:
         importlib.import_module(_name)
+    importlib.import_module("PIL.Image").init()   # Pillow imports its format plugins on first open
