@@ -333,15 +333,15 @@ def _start(ctx: BaseContext, shared: _Memfds | None, job: Job, running: dict[Con
     parent_conn, child_conn = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, daemon=True,  # type: ignore[attr-defined]
                        args=(child_conn, plan, args, replay))
-    started = time.monotonic()
     try:
-        proc.start()
+        proc.start()   # the first call also starts the forkserver (imports): not the job's time
     except OSError as exc:  # cannot fork: say so, do not crash the request
         child_conn.close()
         parent_conn.close()
         _give_up(job, _failure(job.label, "SYS003", job.timeout, job.memory_mb, f"worker: {exc}"),
                  deadline=False)
         return
+    started = time.monotonic()
     child_conn.close()
     own = started + job.timeout
     running[parent_conn] = _Running(job, proc, started, own if until is None else min(own, until))
