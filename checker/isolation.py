@@ -17,10 +17,11 @@ Workers are forked from a forkserver that has already imported every check and w
 import lazily, so a worker never imports. An InputFile reaches a forkserver worker as an
 anonymous memory file (memfd, never on disk) written once and passed as a file descriptor,
 not pickled into each job. A single-threaded command-line process forks its workers itself
-(use_fork()): they inherit the parent's imports and the files' bytes, copy-on-write.
+(forking()): they inherit the parent's imports and the files' bytes, copy-on-write.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import mmap
 import multiprocessing
@@ -31,7 +32,7 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
@@ -49,17 +50,22 @@ DEFAULT_WORKERS = int(os.environ.get("PEC_PRECHECK_WORKERS", str(max(2, os.cpu_c
 _PRELOAD = ["checker.checks", "checker.identify", "checker.checks._preload",
             "checker.checks._trust_warm", "checker.engine"]
 
-_START_METHOD = {"fork": False}   # use_fork() was called
+_START_METHOD = {"fork": False}   # inside forking()
 
 
-def use_fork() -> None:
-    """Fork workers from this process instead of the forkserver: for a command-line run,
-    which imports the checks anyway and is single-threaded (checked at each run: with other
-    threads alive the forkserver is used after all). Preloads what the forkserver would."""
+@contextlib.contextmanager
+def forking() -> Iterator[None]:
+    """Within it, fork workers from this process instead of the forkserver: for a command-line
+    run, which is single-threaded (checked at each run: with other threads alive the
+    forkserver is used after all). Preloads here what the forkserver would."""
     import importlib
     for name in _PRELOAD:
         importlib.import_module(name)
     _START_METHOD["fork"] = True
+    try:
+        yield
+    finally:
+        _START_METHOD["fork"] = False
 
 
 @functools.cache
@@ -154,26 +160,26 @@ def _open_shared(dup: Any, size: int, name: str, parent: str | None, depth: int,
 
 
 class _Memfds:
-    """One memory file per InputFile of a run_jobs call, written once, closed at its end."""
+    """The memory files of one worker's start: written once, closed by the parent as soon as
+    the worker has been started (it holds its own descriptor, which it closes once it has read
+    the bytes: the kernel frees the file then)."""
 
     def __init__(self) -> None:
-        self.fds: dict[int, int] = {}
+        self.fds: list[int] = []
 
     def share(self, args: tuple) -> tuple:
         return tuple(self._one(a) if isinstance(a, InputFile) else a for a in args)
 
     def _one(self, file: InputFile) -> _SharedFile:
-        fd = self.fds.get(id(file))
-        if fd is None:
-            fd = os.memfd_create("pec-precheck", os.MFD_CLOEXEC)
-            view = memoryview(file.data)
-            while view:
-                view = view[os.write(fd, view):]
-            self.fds[id(file)] = fd
+        fd = os.memfd_create("pec-precheck", os.MFD_CLOEXEC)
+        self.fds.append(fd)
+        view = memoryview(file.data)
+        while view:
+            view = view[os.write(fd, view):]
         return _SharedFile(file, fd)
 
     def close(self) -> None:
-        for fd in self.fds.values():
+        for fd in self.fds:
             os.close(fd)
         self.fds.clear()
 
@@ -275,32 +281,27 @@ def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS, until: float | Non
     for the findings: a job not started by then is not run, a running step is stopped then;
     both get DEADLINE_CODE (not_checked) instead of their own time-out."""
     ctx = _ctx()
-    shared = _Memfds() if ctx.get_start_method() == "forkserver" else None
     pending = list(jobs)
     running: dict[Connection, _Running] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < workers:
-                job = pending.pop(0)
-                if until is not None and time.monotonic() >= until:
-                    _give_up(job, not_reached(job.label, budget))
-                    continue
-                _start(ctx, shared, job, running, until)
-            if not running:
+    while pending or running:
+        while pending and len(running) < workers:
+            job = pending.pop(0)
+            if until is not None and time.monotonic() >= until:
+                _give_up(job, not_reached(job.label, budget))
                 continue
-            now = time.monotonic()
-            next_deadline = min(r.deadline for r in running.values())
-            ready = multiprocessing.connection.wait(list(running), timeout=max(0.0, next_deadline - now))
-            for conn in ready:
-                assert isinstance(conn, Connection)
-                _read(conn, running, pending, until)
-            now = time.monotonic()
-            for conn, run in list(running.items()):
-                if now >= run.deadline:
-                    _stop(conn, running, pending, until, budget)
-    finally:
-        if shared is not None:
-            shared.close()
+            _start(ctx, job, running, until)
+        if not running:
+            continue
+        now = time.monotonic()
+        next_deadline = min(r.deadline for r in running.values())
+        ready = multiprocessing.connection.wait(list(running), timeout=max(0.0, next_deadline - now))
+        for conn in ready:
+            assert isinstance(conn, Connection)
+            _read(conn, running, pending, until)
+        now = time.monotonic()
+        for conn, run in list(running.items()):
+            if now >= run.deadline:
+                _stop(conn, running, pending, until, budget)
     for job in jobs:
         if job.plan is None:
             job.result = job.results.get(job.label) or job.result
@@ -316,9 +317,10 @@ def _give_up(job: Job, result: CheckResult, deadline: bool = True) -> None:
         job.result = result
 
 
-def _start(ctx: BaseContext, shared: _Memfds | None, job: Job, running: dict[Connection, _Running],
-           until: float | None) -> None:
+def _start(ctx: BaseContext, job: Job, running: dict[Connection, _Running], until: float | None) -> None:
     plan: Plan
+    # a forked worker inherits the files' bytes; a forkserver's gets each through a memfd
+    shared = _Memfds() if ctx.get_start_method() == "forkserver" else None
     args = shared.share(job.args) if shared is not None else job.args
     if job.plan is not None:
         plan = job.plan
@@ -341,6 +343,9 @@ def _start(ctx: BaseContext, shared: _Memfds | None, job: Job, running: dict[Con
         _give_up(job, _failure(job.label, "SYS003", job.timeout, job.memory_mb, f"worker: {exc}"),
                  deadline=False)
         return
+    finally:
+        if shared is not None:
+            shared.close()
     started = time.monotonic()
     child_conn.close()
     own = started + job.timeout

@@ -57,8 +57,8 @@ def run(args) -> int:
         except ValueError as exc:
             print(f"pec-precheck: --at: {exc}", file=sys.stderr)
             return 2
-    isolation.use_fork()  # this process imports the checks once and forks its workers itself
-    result = engine.check_submission(sub, settings)
+    with isolation.forking():  # this process imports the checks once and forks its workers
+        result = engine.check_submission(sub, settings)
     if args.json:
         json.dump(report.to_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
