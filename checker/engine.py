@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 from . import catalogue, checks, identify, isolation, message, profiles
@@ -51,11 +51,18 @@ class _Clock:
     def run(self, jobs: list[isolation.Job], names: list[str] | None = None) -> None:
         def name(job: isolation.Job) -> str:
             return names[job.key] if names is not None and isinstance(job.key, int) else ""
+
+        def step_done(job: isolation.Job, label: str) -> None:
+            self.tell("done", name(job), label)
+            identified = job.results.get(label) if label == "identify" and job.plan is not None else None
+            if identified is not None:  # the document's checks are known now: they are next
+                for check in checks.for_format(identified.format or UNKNOWN):
+                    self.tell("start", name(job), check.name)
+
         for job in jobs:
             self.tell("start", name(job), job.label)
+            job.on_step = step_done
         isolation.run_jobs(jobs, until=self.until, budget=self.seconds)
-        for job in jobs:
-            self.tell("done", name(job), job.label)
 
     def tell(self, event: str, name: str, check: str) -> None:
         try:
@@ -78,16 +85,20 @@ def check_submission(sub: Submission, settings: dict[str, Any] | None = None,
     main_name = sub.main or (sub.files[0].name if len(sub.files) == 1 else "")
     documents: list[Document] = []
     inputs: list[InputFile] = []   # parallel to documents
+    skipped: list[InputFile] = []  # beyond MAX_DOCUMENTS: reported (SYS010), never dropped silently
     queue = list(sub.files)
     while queue:
-        level = queue[: max(0, MAX_DOCUMENTS - len(documents))]
+        room = max(0, MAX_DOCUMENTS - len(documents))
+        level, beyond = queue[:room], queue[room:]
+        skipped += beyond
         queue = []
+        if not level:
+            break
         contexts = [checks.CheckContext(profile, settings, is_main=(f.depth == 0 and f.name == main_name),
                                         siblings=tuple(g.name for g in level
                                                        if g is not f and g.parent == f.parent))
                     for f in level]
-        docs = _identify(level, contexts, timings, clock)
-        children = _run_checks(level, docs, contexts, timings, clock)
+        docs, children = _check_documents(level, contexts, timings, clock)
         for f, doc in zip(level, docs, strict=True):
             doc.is_main = f.depth == 0 and f.name == main_name
             documents.append(doc)
@@ -105,6 +116,8 @@ def check_submission(sub: Submission, settings: dict[str, Any] | None = None,
     t = time.monotonic()
     clock.tell("start", "", "message")
     message_findings = [f.with_check("message") for f in message.check_message(sub, documents, profile)]
+    if skipped:
+        message_findings.append(too_many(skipped))
     timings["message"] = timings.get("message", 0.0) + time.monotonic() - t
     clock.tell("done", "", "message")
 
@@ -118,40 +131,65 @@ def check_submission(sub: Submission, settings: dict[str, Any] | None = None,
                   timings=timings)
 
 
-def _identify(files: list[InputFile], contexts: list[checks.CheckContext],
-              timings: dict[str, float], clock: _Clock) -> list[Document]:
-    jobs = [isolation.Job(label="identify", fn=identify.identify_job, args=(f, ctx), key=i,
-                          timeout=10)
+def too_many(skipped: list[InputFile]) -> Finding:
+    """SYS010: the files past MAX_DOCUMENTS, named (the first 20), never left out silently."""
+    names = [f"{f.parent}/{f.name}" if f.parent else f.name for f in skipped]
+    shown = ", ".join(names[:20]) + (f" … (+{len(names) - 20})" if len(names) > 20 else "")
+    return Finding("SYS010", detail=shown, check="engine",
+                   args={"skipped": str(len(skipped)), "max_documents": str(MAX_DOCUMENTS)})
+
+
+IDENTIFY_TIMEOUT = 10.0
+
+
+def document_plan(file: InputFile, ctx: checks.CheckContext) -> Generator[isolation.Step, CheckResult | None, None]:
+    """What one worker does with one document: identify it, then run every check of its
+    format, one after the other (isolation.py reports each step's result as it ends)."""
+    identified = yield isolation.Step("identify", identify.identify_job, (file, ctx), timeout=IDENTIFY_TIMEOUT,
+                                      feeds_plan=True)
+    fmt = (identified.format if identified is not None else None) or UNKNOWN
+    for check in checks.for_format(fmt):
+        yield _step(check, check.name, (file, fmt, ctx))
+
+
+def _check_documents(files: list[InputFile], contexts: list[checks.CheckContext], timings: dict[str, float],
+                     clock: _Clock) -> tuple[list[Document], list[tuple[Document, list[InputFile]]]]:
+    """One worker per document (identification and its checks); the documents, and the ones
+    found inside each (envelopes, messages, archives)."""
+    jobs = [isolation.Job(label="identify", fn=None, plan=document_plan, args=(f, ctx), key=i,
+                          timeout=IDENTIFY_TIMEOUT)
             for i, (f, ctx) in enumerate(zip(files, contexts, strict=True))]
     clock.run(jobs, [f.name for f in files])
-    docs = []
+    docs: list[Document] = []
+    children: list[tuple[Document, list[InputFile]]] = []
     for f, job in zip(files, jobs, strict=True):
-        result = job.result or CheckResult()
-        timings["identify"] = timings.get("identify", 0.0) + job.seconds
+        identified = job.results.get("identify") or _missing(job, "identify", clock)
         doc = Document(name=f.name, sha256=f.sha256, size=len(f.data), parent=f.parent,
-                       depth=f.depth, format=result.format or UNKNOWN)
-        _merge(doc, result, "identify")
-        docs.append(doc)
-    return docs
-
-
-def _run_checks(files: list[InputFile], docs: list[Document], contexts: list[checks.CheckContext],
-                timings: dict[str, float], clock: _Clock) -> list[tuple[Document, list[InputFile]]]:
-    jobs = []
-    for i, (f, doc, ctx) in enumerate(zip(files, docs, contexts, strict=True)):
+                       depth=f.depth, format=identified.format or UNKNOWN)
+        _merge(doc, identified, "identify")
+        timings["identify"] = timings.get("identify", 0.0) + job.timings.get("identify", 0.0)
+        kids: list[InputFile] = []
         for check in checks.for_format(doc.format):
-            jobs.append(_job(check, check.name, key=i, args=(f, doc.format, ctx)))
-    clock.run(jobs, [f.name for f in files])
-    children: dict[int, list[InputFile]] = {}
-    for job in jobs:
-        timings[job.label] = timings.get(job.label, 0.0) + job.seconds
-        result = job.result or CheckResult()
-        _merge(docs[job.key], result, job.label)
-        for kid in result.children:
-            kid.parent = kid.parent or files[job.key].name
-            kid.depth = files[job.key].depth + 1
-            children.setdefault(job.key, []).append(kid)
-    return [(docs[i], kids) for i, kids in sorted(children.items())]
+            result = job.results.get(check.name) or _missing(job, check.name, clock)
+            timings[check.name] = timings.get(check.name, 0.0) + job.timings.get(check.name, 0.0)
+            _merge(doc, result, check.name)
+            for kid in result.children:
+                kid.parent = kid.parent or f.name
+                kid.depth = f.depth + 1
+                kids.append(kid)
+        docs.append(doc)
+        if kids:
+            children.append((doc, kids))
+    return docs, children
+
+
+def _missing(job: isolation.Job, label: str, clock: _Clock) -> CheckResult:
+    """A step the document's worker never reached: the deadline's doing (SYS009), or the
+    worker stopped in the plan itself (SYS003)."""
+    if job.deadline_hit or clock.expired():
+        return isolation.not_reached(label, clock.seconds)
+    return CheckResult(findings=[Finding("SYS003", detail="worker ended before this check",
+                                         args={"check": label}, check=label)])
 
 
 def _run_batch_checks(inputs: list[InputFile], documents: list[Document], profile: profiles.Profile,
@@ -189,6 +227,12 @@ def _run_batch_checks(inputs: list[InputFile], documents: list[Document], profil
                     batch.compare(doc.name, doc.facts, result)
                 _supersede(doc, batch.supersedes, batch.name, result)
             _merge(doc, result, batch.name)
+
+
+def _step(check: checks.Check, label: str, args: tuple[Any, ...]) -> isolation.Step:
+    """A step of a document's worker for one check, with the check's own limits if it sets any."""
+    return isolation.Step(label, check.run, args, timeout=check.timeout or isolation.DEFAULT_TIMEOUT,
+                          memory_mb=check.memory_mb or isolation.DEFAULT_MEMORY_MB)
 
 
 def _job(check: checks.Check | checks.PairCheck, label: str, key: int, args: tuple[Any, ...]) -> isolation.Job:

@@ -1,93 +1,258 @@
 """Run untrusted-file parsing in bounded worker processes.
 
-Each job (one check on one document) runs in its own process forked from a
-forkserver that has already imported the checks, so a fork costs milliseconds.
-The child caps its address space (RLIMIT_AS) and CPU time (RLIMIT_CPU) before
-touching the file; the parent kills it at the wall-clock deadline. Whatever
-happens in the child — an exception, MemoryError, a segfault in a C parser, an
-endless loop — the caller gets a CheckResult, never an exception.
+A job is one worker process that runs a *plan*: a generator that yields Steps (one check
+on one document each) and is sent each step's result, so the engine can run identification
+and then every check of the document's format in one process (one fork, one copy of the
+file, one parse shared by the steps). A plain Job (fn, args) is a plan of one step.
+
+Before each step the child caps its address space (RLIMIT_AS) and CPU time (RLIMIT_CPU),
+and tells the parent, which kills it at the step's wall-clock deadline. Each step's result
+goes back over the pipe as soon as it is done. Whatever happens in a step — an exception,
+MemoryError, a segfault in a C parser, an endless loop — becomes that step's CheckResult
+(SYS001/2/3); the steps already done keep their results, and the ones after it run in a
+fresh worker (the plan is replayed there with the results known so far). The caller never
+gets an exception.
+
+Workers are forked from a forkserver that has already imported every check and what they
+import lazily, so a worker never imports. An InputFile reaches a forkserver worker as an
+anonymous memory file (memfd, never on disk) written once and passed as a file descriptor,
+not pickled into each job. A single-threaded command-line process forks its workers itself
+(forking()): they inherit the parent's imports and the files' bytes, copy-on-write.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
+import mmap
 import multiprocessing
 import multiprocessing.connection
-from multiprocessing.connection import Connection
-from multiprocessing.context import ForkServerContext, ForkServerProcess
 import os
 import resource
 import signal
+import threading
 import time
 import traceback
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
+from multiprocessing import reduction
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
 from typing import Any
-from collections.abc import Callable
 
-from .model import CheckResult, Finding
+from .model import CheckResult, Finding, InputFile
 
 DEFAULT_TIMEOUT = float(os.environ.get("PEC_PRECHECK_TIMEOUT", "30"))
 DEFAULT_MEMORY_MB = int(os.environ.get("PEC_PRECHECK_MEMORY_MB", "1024"))
 DEFAULT_WORKERS = int(os.environ.get("PEC_PRECHECK_WORKERS", str(max(2, os.cpu_count() or 2))))
 
-# checks._trust_warm parses the trusted list once in the forkserver, for every worker
-_PRELOAD = ["checker.checks", "checker.identify", "checker.checks._trust_warm"]
+# checks._preload imports what the checks import lazily (pyHanko's validation, pypdf, ...);
+# checks._trust_warm parses the trusted list once; checker.engine holds the document plan
+_PRELOAD = ["checker.checks", "checker.identify", "checker.checks._preload",
+            "checker.checks._trust_warm", "checker.engine"]
+
+_START_METHOD = {"fork": False}   # inside forking()
+
+
+@contextlib.contextmanager
+def forking() -> Iterator[None]:
+    """Within it, fork workers from this process instead of the forkserver: for a command-line
+    run, which is single-threaded (checked at each run: with other threads alive the
+    forkserver is used after all). Preloads here what the forkserver would."""
+    import importlib
+    for name in _PRELOAD:
+        importlib.import_module(name)
+    _START_METHOD["fork"] = True
+    try:
+        yield
+    finally:
+        _START_METHOD["fork"] = False
 
 
 @functools.cache
-def _ctx() -> ForkServerContext:
+def _forkserver() -> BaseContext:
     """The forkserver context, started once per process with the checks preloaded."""
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(_PRELOAD)
     return ctx
 
 
+def _ctx() -> BaseContext:
+    if _START_METHOD["fork"] and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return _forkserver()
+
+
 @dataclass
-class Job:
-    """One bounded call: fn(*args) must return a CheckResult."""
+class Step:
+    """One bounded call inside a job's worker: fn(*args) must return a CheckResult."""
     label: str                     # the check name, for findings
     fn: Callable[..., CheckResult]
+    args: tuple
+    timeout: float = DEFAULT_TIMEOUT
+    memory_mb: int = DEFAULT_MEMORY_MB
+    # the plan reads this step's result (identification → which checks follow): a worker
+    # that replays the plan after a crash is given the real result, not a placeholder
+    feeds_plan: bool = False
+
+
+# A plan: called with the job's args in the worker, yields Steps, is sent each step's
+# CheckResult (None when the step failed). Must be a module-level generator function.
+Plan = Callable[..., Generator[Step, CheckResult | None, None]]
+
+
+@dataclass
+class Job:
+    """One worker. Either fn(*args) -> CheckResult (one step, `label`), or a plan(*args)."""
+    label: str                     # the check name, for findings (the first step's, for a plan)
+    fn: Callable[..., CheckResult] | None
     args: tuple
     timeout: float = DEFAULT_TIMEOUT
     memory_mb: int = DEFAULT_MEMORY_MB
     key: Any = None                # caller's handle to match results
     result: CheckResult | None = field(default=None, repr=False)
     seconds: float = 0.0
+    plan: Plan | None = None
+    # per step label, in the order finished: the result, the seconds it took
+    results: dict[str, CheckResult] = field(default_factory=dict, repr=False)
+    timings: dict[str, float] = field(default_factory=dict)
+    finished: bool = False         # the plan ran to its end
+    # the plan stopped early because of the submission's deadline (not a crash): the steps
+    # it did not reach are the caller's to report as not reached
+    deadline_hit: bool = False
+    failed: set[str] = field(default_factory=set, repr=False)   # steps that ended in SYS00x
+    feeds: set[str] = field(default_factory=set, repr=False)    # steps whose result the plan reads
+    # told each step's label as its result arrives (the web's progress display); never raises
+    on_step: Callable[[Job, str], None] | None = field(default=None, repr=False)
+
+
+def _single(label: str, fn: Callable[..., CheckResult], args: tuple, timeout: float,
+            memory_mb: int) -> Generator[Step, CheckResult | None, None]:
+    yield Step(label, fn, args, timeout, memory_mb)
 
 
 _OUT_OF_MEMORY_EXIT = 86  # the child could not even report its MemoryError
+_BETWEEN_STEPS = 30.0     # seconds the plan itself may take from one step to the next
 
 
-def _child(conn: Connection, fn: Callable[..., CheckResult], args: tuple, memory_mb: int,
-           cpu_seconds: int) -> None:
-    status: str = "error"
-    payload: CheckResult | str | None = "worker failed before the check started"
+# ---------------------------------------------------------------- files shared by memfd
+
+class _SharedFile:
+    """An InputFile whose bytes sit in an anonymous memory file: pickled (for the forkserver)
+    as its fd, which multiprocessing passes to the child over the forkserver's socket."""
+
+    def __init__(self, file: InputFile, fd: int) -> None:
+        self.file, self.fd = file, fd
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        f = self.file
+        return (_open_shared, (reduction.DupFd(self.fd), len(f.data), f.name, f.parent, f.depth,
+                               f.sent_name))
+
+
+def _open_shared(dup: Any, size: int, name: str, parent: str | None, depth: int,
+                 sent_name: str) -> InputFile:
+    fd = dup.detach()
     try:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        signal.signal(signal.SIGXCPU, signal.SIG_DFL)
-        result = fn(*args)
+        if size == 0:
+            return InputFile(name, b"", parent, depth, sent_name)
+        with mmap.mmap(fd, size, prot=mmap.PROT_READ) as view:
+            return InputFile(name, view[:], parent, depth, sent_name)
+    finally:
+        os.close(fd)
+
+
+class _Memfds:
+    """The memory files of one worker's start: written once, closed by the parent as soon as
+    the worker has been started (it holds its own descriptor, which it closes once it has read
+    the bytes: the kernel frees the file then)."""
+
+    def __init__(self) -> None:
+        self.fds: list[int] = []
+
+    def share(self, args: tuple) -> tuple:
+        return tuple(self._one(a) if isinstance(a, InputFile) else a for a in args)
+
+    def _one(self, file: InputFile) -> _SharedFile:
+        fd = os.memfd_create("pec-precheck", os.MFD_CLOEXEC)
+        self.fds.append(fd)
+        view = memoryview(file.data)
+        while view:
+            view = view[os.write(fd, view):]
+        return _SharedFile(file, fd)
+
+    def close(self) -> None:
+        for fd in self.fds:
+            os.close(fd)
+        self.fds.clear()
+
+
+# ---------------------------------------------------------------- the worker
+
+def _limit(memory_mb: int, cpu_seconds: int) -> None:
+    """Cap this step: address space, and CPU time from what the process used so far."""
+    hard_as = resource.getrlimit(resource.RLIMIT_AS)[1]
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard_as == resource.RLIM_INFINITY else min(limit, hard_as),
+                                            hard_as))
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = int(used.ru_utime + used.ru_stime) + 1
+    hard_cpu = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    soft = spent + cpu_seconds
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard_cpu == resource.RLIM_INFINITY else min(soft, hard_cpu),
+                                             hard_cpu))
+
+
+def _unlimit() -> None:
+    for which in (resource.RLIMIT_AS, resource.RLIMIT_CPU):
+        resource.setrlimit(which, (resource.getrlimit(which)[1],) * 2)
+
+
+def _run_step(step: Step) -> tuple[str, CheckResult | str | None]:
+    try:
+        _limit(step.memory_mb, int(step.timeout) + 1)
+        result = step.fn(*step.args)
         if not isinstance(result, CheckResult):
-            raise TypeError(f"{fn.__name__} returned {type(result).__name__}, not CheckResult")
-        status, payload = "ok", result
+            name = getattr(step.fn, "__name__", "check")
+            raise TypeError(f"{name} returned {type(result).__name__}, not CheckResult")
+        return "ok", result
     except MemoryError:
-        status, payload = "memory", None
+        return "memory", None
     except BaseException as exc:  # noqa: BLE001 - everything becomes a finding
-        status, payload = "error", "".join(traceback.format_exception_only(type(exc), exc)).strip()[:500]
-    # Sent only here, after the except clauses: the exception's traceback (and whatever the
-    # check had allocated in its frames) is released, so a MemoryError can still be reported.
+        return "error", "".join(traceback.format_exception_only(type(exc), exc)).strip()[:500]
+
+
+def _child(conn: Connection, plan: Plan, args: tuple, replay: dict[str, CheckResult | None]) -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
     try:
-        conn.send((status, payload))
+        steps = plan(*args)
+        step = next(steps)
+        while True:
+            if step.label in replay:
+                step = steps.send(replay[step.label])
+                continue
+            conn.send(("start", step.label, step.timeout, step.memory_mb, step.feeds_plan, time.monotonic()))
+            status, payload = _run_step(step)
+            # Sent only here, after the step's except clauses: its traceback (and whatever it
+            # had allocated in its frames) is released, so a MemoryError can still be reported.
+            # The clock is the system's monotonic one, the same in the parent.
+            conn.send(("done", step.label, status, payload, time.monotonic()))
+            _unlimit()
+            step = steps.send(payload if status == "ok" else None)  # type: ignore[arg-type]
+    except StopIteration:
+        conn.send(("end",))
     except MemoryError:
         os._exit(_OUT_OF_MEMORY_EXIT)
     finally:
         conn.close()
 
 
-def _failure(job: Job, code: str, detail: str = "") -> CheckResult:
-    args = {"check": job.label, "seconds": f"{job.timeout:g}", "limit_mb": str(job.memory_mb)}
-    return CheckResult(findings=[Finding(code, detail=detail, args=args, check=job.label)])
+# ---------------------------------------------------------------- the parent
+
+def _failure(label: str, code: str, timeout: float, memory_mb: int, detail: str = "") -> CheckResult:
+    args = {"check": label, "seconds": f"{timeout:g}", "limit_mb": str(memory_mb)}
+    return CheckResult(findings=[Finding(code, detail=detail, args=args, check=label)])
 
 
 def not_reached(label: str, seconds: float) -> CheckResult:
@@ -99,74 +264,201 @@ def not_reached(label: str, seconds: float) -> CheckResult:
 DEADLINE_CODE = "SYS009"
 
 
+@dataclass
+class _Running:
+    """A live worker and the step it is in (None before its first step / between steps)."""
+    job: Job
+    proc: Any
+    started: float
+    deadline: float
+    step: tuple[str, float, int] | None = None    # label, timeout, memory_mb
+    step_started: float = 0.0
+
+
 def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS, until: float | None = None,
              budget: float = 0.0) -> list[Job]:
-    """Run jobs at most `workers` at a time; fill job.result for each. Never raises.
+    """Run jobs at most `workers` at a time; fill job.results (and job.result, a plain job's
+    one result) for each. Never raises.
 
     `until` (time.monotonic()) is the submission's deadline, `budget` its length in seconds
-    for the findings: a job not started by then is not run, a running one is stopped then;
+    for the findings: a job not started by then is not run, a running step is stopped then;
     both get DEADLINE_CODE (not_checked) instead of their own time-out."""
     ctx = _ctx()
     pending = list(jobs)
-    # conn -> (job, proc, started, deadline)
-    running: dict[Connection, tuple[Job, ForkServerProcess, float, float]] = {}
+    running: dict[Connection, _Running] = {}
     while pending or running:
         while pending and len(running) < workers:
             job = pending.pop(0)
             if until is not None and time.monotonic() >= until:
-                job.result = not_reached(job.label, budget)
+                _give_up(job, not_reached(job.label, budget))
                 continue
-            parent_conn, child_conn = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, daemon=True,
-                               args=(child_conn, job.fn, job.args, job.memory_mb,
-                                     int(job.timeout) + 1))
-            started = time.monotonic()
-            try:
-                proc.start()
-            except OSError as exc:  # cannot fork: say so, do not crash the request
-                job.result = _failure(job, "SYS003", f"worker: {exc}")
-                continue
-            child_conn.close()
-            own = started + job.timeout
-            running[parent_conn] = (job, proc, started, own if until is None else min(own, until))
+            _start(ctx, job, running, until)
         if not running:
             continue
         now = time.monotonic()
-        next_deadline = min(d for (_, _, _, d) in running.values())
-        ready = set(multiprocessing.connection.wait(list(running), timeout=max(0.0, next_deadline - now)))
-        for conn in [c for c in running if c in ready]:
-            job, proc, started, _ = running.pop(conn)
-            status: str
-            payload: CheckResult | str | None
-            try:
-                status, payload = conn.recv()
-            except (EOFError, OSError):
-                status, payload = "died", None
-            conn.close()
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.kill()
-            job.seconds = time.monotonic() - started
-            if status == "ok" and isinstance(payload, CheckResult):
-                job.result = payload
-            elif status == "memory":
-                job.result = _failure(job, "SYS002")
-            elif status == "error":
-                job.result = _failure(job, "SYS003", str(payload))
-            else:
-                job.result = _died(job, proc)
+        next_deadline = min(r.deadline for r in running.values())
+        ready = multiprocessing.connection.wait(list(running), timeout=max(0.0, next_deadline - now))
+        for conn in ready:
+            assert isinstance(conn, Connection)
+            _read(conn, running, pending, until)
         now = time.monotonic()
-        for conn, (job, proc, started, deadline) in list(running.items()):
-            if now >= deadline:
-                proc.kill()
-                proc.join(timeout=5)
-                conn.close()
-                del running[conn]
-                job.seconds = now - started
-                own_deadline = started + job.timeout
-                job.result = (not_reached(job.label, budget) if deadline < own_deadline
-                              else _failure(job, "SYS001"))
+        for conn, run in list(running.items()):
+            if now >= run.deadline:
+                _stop(conn, running, pending, until, budget)
+    for job in jobs:
+        if job.plan is None:
+            job.result = job.results.get(job.label) or job.result
     return jobs
+
+
+def _record(job: Job, label: str, result: CheckResult) -> None:
+    """A step's result, kept and told to the job's on_step hook."""
+    job.results[label] = result
+    if job.on_step is not None:
+        try:
+            job.on_step(job, label)
+        except Exception:  # noqa: BLE001 - a failing progress display never stops a check
+            logging.getLogger(__name__).exception("progress hook failed")
+
+
+def _give_up(job: Job, result: CheckResult, deadline: bool = True) -> None:
+    """The job's next step cannot run: a plain job gets `result`; a plan job is left with
+    the steps it finished (the caller fills in the ones it expected)."""
+    job.deadline_hit = job.deadline_hit or deadline
+    if job.plan is None or not job.results:
+        _record(job, job.label, result)
+        job.result = result
+
+
+def _start(ctx: BaseContext, job: Job, running: dict[Connection, _Running], until: float | None) -> None:
+    plan: Plan
+    # a forked worker inherits the files' bytes; a forkserver's gets each through a memfd
+    shared = _Memfds() if ctx.get_start_method() == "forkserver" else None
+    args = shared.share(job.args) if shared is not None else job.args
+    if job.plan is not None:
+        plan = job.plan
+    else:
+        assert job.fn is not None
+        plan, args = _single, (job.label, job.fn, args, job.timeout, job.memory_mb)
+    # a worker that goes on after a failed step replays the steps done: the plan is sent
+    # the results it reads, a placeholder for the others, None for the failed ones
+    replay: dict[str, CheckResult | None] = {
+        label: (None if label in job.failed else result if label in job.feeds else CheckResult())
+        for label, result in job.results.items()}
+    parent_conn, child_conn = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, daemon=True,  # type: ignore[attr-defined]
+                       args=(child_conn, plan, args, replay))
+    try:
+        proc.start()   # the first call also starts the forkserver (imports): not the job's time
+    except OSError as exc:  # cannot fork: say so, do not crash the request
+        child_conn.close()
+        parent_conn.close()
+        _give_up(job, _failure(job.label, "SYS003", job.timeout, job.memory_mb, f"worker: {exc}"),
+                 deadline=False)
+        return
+    finally:
+        if shared is not None:
+            shared.close()
+    started = time.monotonic()
+    child_conn.close()
+    own = started + job.timeout
+    running[parent_conn] = _Running(job, proc, started, own if until is None else min(own, until))
+
+
+def _read(conn: Connection, running: dict[Connection, _Running], pending: list[Job],
+          until: float | None) -> None:
+    run = running[conn]
+    job = run.job
+    try:
+        message = conn.recv()
+    except (EOFError, OSError):
+        _ended(conn, running, pending, until, died=True)
+        return
+    now = time.monotonic()
+    if message[0] == "start":
+        _, label, timeout, memory_mb, feeds, began = message
+        run.step, run.step_started = (label, timeout, memory_mb), began
+        if feeds:
+            job.feeds.add(label)
+        own = began + timeout
+        run.deadline = own if until is None else min(own, until)
+    elif message[0] == "done":
+        _, label, status, payload, ended = message
+        assert run.step is not None
+        _, timeout, memory_mb = run.step
+        job.timings[label] = ended - run.step_started
+        if job.timings[label] > timeout:  # finished, but after its time: not accepted
+            job.failed.add(label)
+            _record(job, label, _failure(label, "SYS001", timeout, memory_mb))
+        elif status == "ok" and isinstance(payload, CheckResult):
+            _record(job, label, payload)
+        else:
+            job.failed.add(label)
+            _record(job, label, (_failure(label, "SYS002", timeout, memory_mb) if status == "memory"
+                                  else _failure(label, "SYS003", timeout, memory_mb, str(payload))))
+        run.step = None
+        own = now + _BETWEEN_STEPS
+        run.deadline = own if until is None else min(own, until)
+    else:  # "end"
+        job.finished = True
+        _ended(conn, running, pending, until, died=False)
+
+
+def _ended(conn: Connection, running: dict[Connection, _Running], pending: list[Job],
+           until: float | None, died: bool) -> None:
+    run = running.pop(conn)
+    conn.close()
+    run.proc.join(timeout=5)
+    if run.proc.is_alive():
+        run.proc.kill()
+        run.proc.join(timeout=5)
+    job = run.job
+    job.seconds += time.monotonic() - run.started
+    if not died or job.finished:
+        return
+    if run.step is None and job.results:  # between two steps, in the plan itself: stop there
+        return
+    label, timeout, memory_mb = run.step or (job.label, job.timeout, job.memory_mb)
+    job.failed.add(label)
+    job.timings[label] = time.monotonic() - (run.step_started if run.step else run.started)
+    _record(job, label, _died(label, timeout, memory_mb, run.proc.exitcode))
+    _again(job, pending, until, first=run.step is None)
+
+
+def _stop(conn: Connection, running: dict[Connection, _Running], pending: list[Job],
+          until: float | None, budget: float) -> None:
+    """The running step's deadline passed: kill the worker; its own time-out is SYS001, the
+    submission's deadline SYS009; the plan goes on in a new worker unless the deadline passed."""
+    run = running.pop(conn)
+    run.proc.kill()
+    run.proc.join(timeout=5)
+    conn.close()
+    job = run.job
+    now = time.monotonic()
+    job.seconds += now - run.started
+    if run.step is None and job.results:  # stuck in the plan itself, between two steps
+        job.deadline_hit = until is not None and now >= until
+        return
+    label, timeout, memory_mb = run.step or (job.label, job.timeout, job.memory_mb)
+    began = run.step_started if run.step else run.started
+    job.timings[label] = now - began
+    job.failed.add(label)
+    if until is not None and now >= until and began + timeout > until:
+        _record(job, label, not_reached(label, budget))
+        job.deadline_hit = True
+        return
+    _record(job, label, _failure(label, "SYS001", timeout, memory_mb))
+    _again(job, pending, until, first=False)
+
+
+def _again(job: Job, pending: list[Job], until: float | None, first: bool) -> None:
+    """Run the rest of a plan in a new worker (the failed step is replayed as failed)."""
+    if job.plan is None or first:
+        return
+    if until is not None and time.monotonic() >= until:
+        job.deadline_hit = True
+        return
+    pending.insert(0, job)
 
 
 def _noop() -> CheckResult:
@@ -179,13 +471,12 @@ def warm_up() -> None:
     run_jobs([Job(label="warm-up", fn=_noop, args=(), timeout=60)])
 
 
-def _died(job: Job, proc: ForkServerProcess) -> CheckResult:
-    code = proc.exitcode
+def _died(label: str, timeout: float, memory_mb: int, code: int | None) -> CheckResult:
     if code == _OUT_OF_MEMORY_EXIT:
-        return _failure(job, "SYS002")
+        return _failure(label, "SYS002", timeout, memory_mb)
     if code is not None and code < 0:
         sig = -code
         if sig in (signal.SIGXCPU, signal.SIGKILL):
-            return _failure(job, "SYS001")
-        return _failure(job, "SYS003", f"signal {signal.Signals(sig).name}")
-    return _failure(job, "SYS003", f"exit status {code}")
+            return _failure(label, "SYS001", timeout, memory_mb)
+        return _failure(label, "SYS003", timeout, memory_mb, f"signal {signal.Signals(sig).name}")
+    return _failure(label, "SYS003", timeout, memory_mb, f"exit status {code}")

@@ -7,10 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from .. import checks, engine, profiles, report
+from .. import profiles
 from ._files import read_submission_files
 from ..model import Submission, Verdict
-from ..signatures import validation_time
 
 EXIT = {Verdict.READY: 0, Verdict.FIX: 1, Verdict.UNDETERMINED: 3}
 
@@ -38,6 +37,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    # imported here, not at the top: `pec-precheck --help` and the other commands do not
+    # pay for the checks (pikepdf, pyHanko, ...), see tests/unit/test_cli_imports.py
+    from .. import checks, engine, isolation, report
+    from ..signatures import validation_time
     read = read_submission_files(args.files, args.main)
     if read is None:
         return 2
@@ -54,7 +57,8 @@ def run(args) -> int:
         except ValueError as exc:
             print(f"pec-precheck: --at: {exc}", file=sys.stderr)
             return 2
-    result = engine.check_submission(sub, settings)
+    with isolation.forking():  # this process imports the checks once and forks its workers
+        result = engine.check_submission(sub, settings)
     if args.json:
         json.dump(report.to_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -12,8 +12,12 @@ import json
 import sys
 from pathlib import Path
 
-from .. import checks, profiles
-from ..fix import FixOutcome, fix_files
+from typing import TYPE_CHECKING
+
+from .. import profiles
+
+if TYPE_CHECKING:
+    from ..fix import FixOutcome
 from ._files import read_submission_files
 
 ZIP_NAME = "pec-precheck-fix.zip"
@@ -42,6 +46,8 @@ def run(args) -> int:
     except OSError as exc:
         print(f"pec-precheck: --out {args.out}: {exc.strerror}", file=sys.stderr)
         return 2
+    from .. import checks  # here, not at the top: --help imports no check
+    from ..fix import fix_files
     outcome = fix_files(files, args.profile, main, checks.settings_from_env())
     for f in outcome.files:
         (out / f.output).write_bytes(f.data)

@@ -17,8 +17,12 @@ import sys
 import time
 from pathlib import Path
 
-from .. import profiles, triage
-from ..mail import sources
+from typing import TYPE_CHECKING
+
+from .. import profiles
+
+if TYPE_CHECKING:
+    from .. import triage
 
 CSV_FIELDS = ["file", "class", "receipt_type", "receipt_detail", "error", "sender", "subject",
               "date", "verdict", "reasons", "problems", "explanation", "error_detail",
@@ -41,6 +45,8 @@ def run(args) -> int:
         for p in missing:
             print(f"pec-precheck triage: {p}: percorso inesistente / no such path", file=sys.stderr)
         return 2
+    from .. import triage  # noqa: F811 - here, not at the top: --help imports no check
+    from ..mail import sources
     progress = Progress(sources.count_items(args.paths)) if sys.stderr.isatty() else None
     rows: list[triage.TriageRow] = []
     try:

@@ -12,7 +12,6 @@ import urllib.request
 from datetime import datetime, UTC
 from pathlib import Path
 
-from ..checks import settings_from_env
 from ..signatures.trust import SNAPSHOT, UPDATED_LIST, list_expired, load_trust, origin
 
 LOTL_URL = "https://ec.europa.eu/tools/lotl/eu-lotl.xml"
@@ -42,6 +41,7 @@ def register(sub) -> None:
 
 
 def run_show(args) -> int:
+    from ..checks import settings_from_env  # here, not at the top: --help imports no check
     paths = args.trust or settings_from_env()["trust"]
     store = load_trust(paths)
     if not store.configured:

@@ -175,7 +175,7 @@ def read_files(parts: list[FileStorage]) -> list[InputFile]:
     taken: set[str] = set()
     for n, storage in enumerate(parts, start=1):
         try:
-            data = storage.read()
+            data = _take_bytes(storage)
         finally:
             storage.close()
         raw = client_name(storage)
@@ -183,3 +183,12 @@ def read_files(parts: list[FileStorage]) -> list[InputFile]:
         taken.add(name)
         files.append(InputFile(name=name, data=data, sent_name=sent_name(raw)))
     return files
+
+
+def _take_bytes(storage: FileStorage) -> bytes:
+    """The part's bytes without a second copy: InMemoryRequest parsed it into a BytesIO, whose
+    getvalue() hands over its own buffer (trimmed in place) where read() would copy it."""
+    stream = storage.stream
+    if isinstance(stream, io.BytesIO):
+        return stream.getvalue()
+    return storage.read()

@@ -84,9 +84,11 @@ def test_worker_limits_come_from_the_environment(tmp_path):
                             "i.Job('x', print, ()).timeout)"],
                            capture_output=True, text=True, timeout=60, env=env)
     assert shown.stdout.split() == ["7.5", "300", "3", "7.5"], shown.stderr
-    # and a check really runs under it: no check finishes within a millisecond
+    # and a check really runs under it: the text check does not read 4 MB within a millisecond
+    # (the limit is the step's own time in its worker, not counting the worker's start)
     note = tmp_path / "nota.txt"
-    note.write_text("Oggetto: richiesta di accesso agli atti\n", encoding="utf-8")
+    note.write_text("Oggetto: richiesta di accesso agli atti, vedi https://example.org/atti\n" * 60_000,
+                    encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "checker", "check", str(note), "--json"],
                          capture_output=True, text=True, timeout=120,
                          env={**os.environ, "PEC_PRECHECK_TIMEOUT": "0.001"})
