@@ -5,6 +5,7 @@
     work       what a job does (engine check or triage batch) and how its input travels
     local      jobs run in this process, one thread each (the default)
     queue      jobs on Redis with RQ workers (REDIS_URL set): files travel in Redis with a TTL
+    fixstore   the corrected files of /fix until downloaded: Redis, or RAM every worker sees
 
 The same job id gives GET /jobs/<id> its status (queued with a position, running, done with
 the result, failed) whichever runner holds it.
