@@ -186,8 +186,8 @@ class RedisFixStore:
         token = new_token()
         key = REDIS_PREFIX + token
         names = list(fixed.files)
-        mapping = {"names": json.dumps(names), "zip": fixed.zip,
-                   **{f"f{n}": fixed.files[name] for n, name in enumerate(names)}}
+        mapping: dict[str, bytes] = {"names": json.dumps(names).encode(), "zip": fixed.zip}
+        mapping.update({f"f{n}": fixed.files[name] for n, name in enumerate(names)})
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(key, mapping=mapping)
         if ttl > 0:
@@ -206,14 +206,17 @@ class RedisFixStore:
         names = json.loads(raw)
         if name not in names:
             return None
-        data = self.redis.hget(REDIS_PREFIX + token, f"f{names.index(name)}")
-        return bytes(data) if data is not None else None
+        return _bytes(self.redis.hget(REDIS_PREFIX + token, f"f{names.index(name)}"))
 
     def zip(self, token: str) -> bytes | None:
         if not valid_token(token):
             return None
-        data = self.redis.hget(REDIS_PREFIX + token, "zip")
-        return bytes(data) if data is not None else None
+        return _bytes(self.redis.hget(REDIS_PREFIX + token, "zip"))
+
+
+def _bytes(value: object) -> bytes | None:
+    """A hash field as redis-py returns it (bytes: the client does not decode responses)."""
+    return value if isinstance(value, bytes) else None
 
 
 class MemoryFixStore:
