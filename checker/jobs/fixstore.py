@@ -186,10 +186,9 @@ class RedisFixStore:
         token = new_token()
         key = REDIS_PREFIX + token
         names = list(fixed.files)
-        mapping: dict[str, bytes] = {"names": json.dumps(names).encode(), "zip": fixed.zip}
-        mapping.update({f"f{n}": fixed.files[name] for n, name in enumerate(names)})
         pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(key, mapping=mapping)
+        pipe.hset(key, mapping={"names": json.dumps(names).encode(), "zip": fixed.zip,
+                                **{f"f{n}": fixed.files[name] for n, name in enumerate(names)}})
         if ttl > 0:
             pipe.expire(key, max(1, int(ttl)))
         else:   # already expired: nothing stays
