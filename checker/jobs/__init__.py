@@ -20,12 +20,12 @@ import secrets
 from pathlib import Path
 from typing import Any, Protocol
 
-from .admission import Ledger, Limits, QueueFull, default_directory
+from .admission import HELD_PER_UPLOAD_BYTE, Ledger, Limits, QueueFull, default_directory, held_bytes
 from .local import LocalJobs
 from .work import CHECK, TRIAGE, Work, perform
 
-__all__ = ["CHECK", "TRIAGE", "JobRunner", "Ledger", "Limits", "LocalJobs", "QueueFull", "Work",
-           "new_id", "perform", "runner_for"]
+__all__ = ["CHECK", "HELD_PER_UPLOAD_BYTE", "TRIAGE", "JobRunner", "Ledger", "Limits", "LocalJobs", "QueueFull", "Work",
+           "held_bytes", "new_id", "perform", "runner_for"]
 
 
 class JobRunner(Protocol):

@@ -86,6 +86,7 @@ def page_post():
     main = clean_name(request.form.get("main"), "") if request.form.get("main") else ""
     if main and main not in {f.name for f in files}:
         return _page(400, error=f"«{main}» non è tra i file scelti.", chosen=profile)
+    web_jobs.wait_in_line()   # admitted before the body was read (memory); now a check slot
     outcome = fix_files(files, profile, main, current_app.config.get("CHECK_SETTINGS"))
     data = report.to_json(outcome.after)
     return _page(outcome=outcome, token=_keep(outcome), chosen=profile, report=data,
