@@ -93,7 +93,7 @@ class Plan:
 def blocked_reason(blocked: set[str]) -> str:
     """Why a file with these codes is left to the sender."""
     if blocked & PASSWORD_CODES:
-        return PASSWORD_REASON
+        return f"{PASSWORD_REASON} ({', '.join(sorted(blocked))})"
     return "non correggibile automaticamente / needs the sender: " + ", ".join(sorted(blocked))
 
 

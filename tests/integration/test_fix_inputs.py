@@ -148,5 +148,5 @@ def test_a_user_password_pdf_is_left_with_a_clear_explanation():
     outcome = fix_files([InputFile("chiuso.pdf", data)])
     f = outcome.files[0]
     assert f.action is Action.UNCHANGED and f.data == data and f.status == "unchanged"
-    assert f.reason == PASSWORD_REASON and "password" in f.reason
+    assert f.reason == f"{PASSWORD_REASON} (PDF004)" and "password" in f.reason
     assert "PDF004" in f.remaining and outcome.exit_status == 1
