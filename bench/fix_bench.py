@@ -9,13 +9,15 @@ Inputs, made now in memory (never in the repository), varied by a seeded RNG:
   embedded fonts; two encrypted with an empty password), some given JavaScript, an
   attachment or a program-starting outline with pikepdf (tests/fixtures/fix_samples.py);
 - the same PDFs printed again by Ghostscript (plain PDF), and scans wrapped by img2pdf;
-- .xlsx and .pptx (openpyxl, python-pptx); 10-page .docx and PDFs (the median goal).
+- .xlsx and .pptx (openpyxl, python-pptx); 10-page .docx and PDFs (the median goal);
+- JPEG and PNG pictures (Pillow: photos, an alpha-channel PNG), converted through img2pdf.
 
 Each input is fixed alone (checker.fix.fix_files, profile generic): check, convert/clean,
 check again with veraPDF. "Fixed" = offered, i.e. every code it was fixed for gone, no new
 error, PDF/A-2b by veraPDF, pages kept. For PDFs the text is compared too (pdftotext words
-before ⊆ after). Times: the whole fix_files call (two checks included) and the conversion
-steps alone. veraPDF and the check workers are warmed before timing.
+before ⊆ after, control characters being separators: see fix_samples.words). Times: the
+whole fix_files call (two checks included) and the conversion steps alone. veraPDF and the
+check workers are warmed before timing.
 
 With OCRmyPDF installed (Debian's ocrmypdf), each PDF input is also converted by
 `ocrmypdf --output-type pdfa-2 --skip-text --tesseract-timeout 0` (no OCR: scans stay
@@ -25,7 +27,9 @@ printed beside Ghostscript's.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import random
 import shutil
 import statistics
@@ -85,7 +89,24 @@ def inputs(quick: bool) -> list[tuple[str, str, bytes]]:
             out.append(("docx-10p", f"lungo-{n}.docx", S.docx(pages=10, link=n % 2 == 0)))
             out.append(("pdf-10p", f"lungo-{n}.pdf", S.reportlab_pdf(pages=10, form=n % 2 == 0,
                                                                      transparency=True)))
+        for n in range(10 // scale):
+            out.append(("image", f"foto-{n:02d}.{'png' if n % 2 else 'jpg'}", picture(n)))
     return out
+
+
+def picture(n: int) -> bytes:
+    """A photo-like JPEG or an alpha-channel PNG with text drawn in it."""
+    from PIL import Image, ImageDraw
+
+    png = n % 2 == 1
+    im = Image.new("RGBA" if png else "RGB", (1600 + 40 * n, 1200), (250, 250, 240, 255))
+    draw = ImageDraw.Draw(im)
+    for k in range(20):
+        draw.rectangle((40 * k, 30 * k, 40 * k + 300, 30 * k + 200), fill=(12 * k, 90, 200 - 8 * k, 180))
+        draw.text((60, 50 + 50 * k), S.SENTENCE, fill=(0, 0, 0, 255))
+    buf = io.BytesIO()
+    im.save(buf, "PNG" if png else "JPEG", quality=85)
+    return buf.getvalue()
 
 
 def ocrmypdf_pass(data: bytes) -> bool | None:
@@ -114,6 +135,7 @@ def main() -> int:
     args = parser.parse_args()
     items = inputs(args.quick)
     print(f"{len(items)} inputs", flush=True)
+    load_start = os.getloadavg()[0]
     fix_files([InputFile("warm.pdf", S.reportlab_pdf())])   # workers and veraPDF warm
     rows = []
     for kind, name, data in items:
@@ -133,6 +155,7 @@ def main() -> int:
                      "gs_pdfa": f.status == "fixed" if name.endswith(".pdf") else None})
         print(f"{kind:12} {name:28} {f.status:12} {total:6.2f} s {f.reason[:80]}", flush=True)
     summary = summarise(rows)
+    summary["loadavg"] = f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end ({os.cpu_count()} cores)"
     print(json.dumps(summary, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))
@@ -165,6 +188,7 @@ def summarise(rows: list[dict]) -> dict:
         "pdfa_pass_ghostscript_vs_ocrmypdf": (
             f"{sum(1 for r in ocr if r['gs_pdfa'])}/{len(ocr)} vs "
             f"{sum(1 for r in ocr if r['ocrmypdf_pdfa'])}/{len(ocr)}" if ocr else "ocrmypdf not run"),
+        "text_not_kept": [r["name"] for r in rows if r["text_kept"] is False],
         "not_fixed": [(r["name"], r["status"], r["reason"][:160]) for r in fixable if not r["fixed"]],
     }
 

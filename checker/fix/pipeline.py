@@ -28,8 +28,8 @@ from typing import Any
 
 from .. import engine, filenames, profiles
 from ..model import Document, Finding, InputFile, Report, Severity, Submission
-from . import clean, convert
-from .plan import (FIXABLE_CODES, PDFA_CODES, Action, Plan, plan_file, target_level)
+from . import clean, convert, images
+from .plan import (FIXABLE_CODES, PDFA_CODES, Action, Plan, blocked_reason, plan_file, target_level)
 
 # set-level rules the fix is answerable for: main document, encoded size, number of files
 SET_CODES = frozenset({"MSG001", "MSG002", "MSG003", "MSG032", "MSG035"})
@@ -133,15 +133,21 @@ def _apply(plan: Plan, level: str) -> tuple[bytes | None, list[str], str, float]
             made = convert.office_to_pdfa(data, plan.document.format.id, level)
             data = made.data
             steps.append(f"LibreOffice → PDF/A-{level} ({made.seconds:.1f} s)")
-        if plan.clean or plan.convert_pdf:   # cleaned first: no link or script reaches Ghostscript
+        if plan.convert_image:   # a new PDF with nothing active in it: no cleaning, no text
+            data = images.image_to_pdf(data)
+            steps.append("img2pdf → PDF")
+            made = convert.pdf_to_pdfa(data, level)
+            data = made.data
+            steps.append(f"{made.tool} → PDF/A-{level} ({made.seconds:.1f} s)")
+        elif plan.clean or plan.convert_pdf:   # cleaned first: no link or script reaches Ghostscript
             cleaned = clean.clean_isolated(data, mode="clean+text" if plan.convert_pdf else "clean")
             data = cleaned.data
             gone = ", ".join(f"{k} {v}" for k, v in sorted(cleaned.removed.items()))
             steps.append(f"pikepdf: {gone or 'riscritto senza revisioni'}")
-        if plan.convert_pdf:
+        if plan.convert_pdf and not plan.convert_image:
             data, step = _ghostscript(data, cleaned.chars, level)
             steps.append(step)
-    except (convert.ConversionError, clean.CleanError) as exc:
+    except (convert.ConversionError, clean.CleanError, images.ImageError) as exc:
         return None, steps, str(exc), time.monotonic() - started
     return data, steps, "", time.monotonic() - started
 
@@ -165,7 +171,7 @@ def _names(plans: list[Plan], results: list[tuple[bytes | None, list[str], str, 
     out = [p.file.name for p in plans]
     renamed = []
     for p, (data, _steps, _reason, _s) in zip(plans, results, strict=True):
-        converted = data is not None and (p.convert_office or p.convert_pdf)
+        converted = data is not None and p.converts
         if p.rename or converted:
             renamed.append((p, converted))
     keep = {p.index for p in plans} - {p.index for p, _ in renamed}
@@ -203,7 +209,7 @@ def _file_fix(plan: Plan, data: bytes | None, steps: list[str], reason: str, sec
         return FileFix(f.name, Action.REFUSED, f.name, f.data, reason=plan.refused,
                        status="refused")
     if data is not None:
-        action = Action.CONVERTED if (plan.convert_office or plan.convert_pdf) else Action.CLEANED
+        action = Action.CONVERTED if plan.converts else Action.CLEANED
         if name != f.name:
             steps.append(f"rinominato / renamed: {name}")
         return FileFix(f.name, action, name, data, steps=steps, seconds=seconds, offered=True,
@@ -251,14 +257,13 @@ def _verify(plan: Plan, fx: FileFix, after: Report, level: str) -> bool:
     fx.fixed = sorted(plan.before - now)
     if fx.action in (Action.UNCHANGED, Action.RENAMED) and fx.data is plan.file.data:
         if plan.blocked:
-            fx.reason = fx.reason or ("non correggibile automaticamente / needs the sender: "
-                                      + ", ".join(sorted(plan.blocked)))
+            fx.reason = fx.reason or blocked_reason(plan.blocked)
         return True
     problems = sorted(plan.targets & errors_now)
     new_errors = sorted(errors_now - plan.before - {"AV001"})
     if new_errors:
         problems += [f"nuovo / new {c}" for c in new_errors]
-    if plan.convert_office or plan.convert_pdf:
+    if plan.converts:
         problems += _pdfa_problems(doc, level)
     pages_before = plan.document.facts.get("pdf_pages")
     if pages_before is not None and doc.facts.get("pdf_pages") != pages_before:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..model import Document, InputFile
 from ..profiles import Profile
 from .convert import LEVELS, OFFICE_APPS
+from .images import FORMATS as IMAGE_FORMATS
 
 
 class Action(enum.StrEnum):
@@ -25,6 +26,8 @@ class Action(enum.StrEnum):
 
 # a format the office does not take, which a PDF/A export replaces
 FORMAT_CODES = frozenset({"FMT001", "FMT002", "FMT003", "FMT004", "FMT007"})
+# an image in a format the office does not take (FMT005; FMT001 for a TIFF where TIFF is refused)
+IMAGE_CODES = frozenset({"FMT001", "FMT005"})
 # active content in Office, ODF and RTF files: gone once the document is a PDF (cleaned)
 OFFICE_CODES = frozenset({f"OFF00{n}" for n in range(1, 10)} | {f"ODF00{n}" for n in range(1, 9)}
                          | {"RTF001", "RTF002", "RTF003"})
@@ -36,11 +39,21 @@ CLEAN_CODES = frozenset({"PDF005", "PDF006", "PDF007", "PDF008", "PDF009", "PDF0
 PDFA_CODES = frozenset({f"PDFA0{n}" for n in range(10, 22)} | {"VPDF001"})
 # names: MSG036-MSG045 (name rules, duplicates), FMT010-FMT012 (extension and content disagree)
 NAME_CODES = frozenset({f"MSG0{n}" for n in range(36, 46)} | {"FMT010", "FMT011", "FMT012"})
-FIXABLE_CODES = FORMAT_CODES | OFFICE_CODES | CLEAN_CODES | PDFA_CODES | NAME_CODES
+FIXABLE_CODES = FORMAT_CODES | IMAGE_CODES | OFFICE_CODES | CLEAN_CODES | PDFA_CODES | NAME_CODES
 # with these the tools cannot help: a password, a damaged file, a program, a bomb
 BLOCKING_CODES = frozenset({"PDF001", "PDF004", "PDF022", "FMT013", "FMT014", "FMT015", "FMT016",
                             "FMT017", "FMT018", "FMT019", "FMT020", "FMT026", "OFF010", "OFF011",
                             "ODF009", "ODF010", "RTF004"})
+PASSWORD_CODES = frozenset({"PDF004", "FMT026", "OFF010", "ODF009"})
+PASSWORD_REASON = ("protetto da una password di apertura: senza la password nessuno strumento "
+                   "può leggerlo, quindi non si può correggere qui; apri il file con la password, "
+                   "salvane una copia senza protezione (nel lettore PDF o nel programma "
+                   "d'ufficio: Proprietà o Salva con nome > Sicurezza > nessuna password) e "
+                   "correggi quella / protected by an opening password: no tool can read it "
+                   "without the password, so it cannot be fixed here; open it with the password, "
+                   "save a copy without protection and fix that copy")
+# a PDF with only an owner password (restrictions on printing, copying, editing; PDF005) opens
+# without one: the cleaning rewrites it unencrypted (clean.py), and it is fixed as any other
 SIGNED_FORMATS = frozenset({"p7m", "p7s", "m7m", "tsd", "tsr"})
 XMLDSIG = b"http://www.w3.org/2000/09/xmldsig#"
 SIGNED_REASON = ("file firmato digitalmente: lasciato com'è, perché convertirlo o pulirlo "
@@ -52,13 +65,15 @@ DEFAULT_LEVEL = "2b"
 
 @dataclass
 class Plan:
-    """The steps for one top-level file, in order: convert_office, clean, convert_pdf."""
+    """The steps for one top-level file, in order: convert_office or convert_image, clean,
+    convert_pdf."""
     index: int
     file: InputFile
     document: Document
     before: set[str]                                  # codes found (error, warning, not checked)
     targets: set[str] = field(default_factory=set)    # the codes the steps should remove
     convert_office: bool = False
+    convert_image: bool = False
     clean: bool = False
     convert_pdf: bool = False
     rename: bool = False
@@ -67,7 +82,19 @@ class Plan:
 
     @property
     def changes_bytes(self) -> bool:
-        return self.convert_office or self.clean or self.convert_pdf
+        return self.convert_office or self.convert_image or self.clean or self.convert_pdf
+
+    @property
+    def converts(self) -> bool:
+        """The output is a new PDF/A (converted), not the same document cleaned."""
+        return self.convert_office or self.convert_image or self.convert_pdf
+
+
+def blocked_reason(blocked: set[str]) -> str:
+    """Why a file with these codes is left to the sender."""
+    if blocked & PASSWORD_CODES:
+        return f"{PASSWORD_REASON} ({', '.join(sorted(blocked))})"
+    return "non correggibile automaticamente / needs the sender: " + ", ".join(sorted(blocked))
 
 
 def target_level(profile: Profile) -> str:
@@ -101,6 +128,9 @@ def plan_file(index: int, f: InputFile, doc: Document, codes: set[str], profile:
         if fmt in OFFICE_APPS and codes & (FORMAT_CODES | OFFICE_CODES):
             plan.convert_office = plan.clean = True
             plan.targets |= codes & (FORMAT_CODES | OFFICE_CODES)
+        elif fmt in IMAGE_FORMATS and codes & IMAGE_CODES:
+            plan.convert_image = plan.convert_pdf = True   # img2pdf, then Ghostscript → PDF/A
+            plan.targets |= codes & IMAGE_CODES
         elif fmt == "pdf":
             if codes & CLEAN_CODES:
                 plan.clean = True

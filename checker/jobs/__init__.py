@@ -5,6 +5,7 @@
     work       what a job does (engine check or triage batch) and how its input travels
     local      jobs run in this process, one thread each (the default)
     queue      jobs on Redis with RQ workers (REDIS_URL set): files travel in Redis with a TTL
+    fixstore   the corrected files of /fix until downloaded: Redis, or RAM every worker sees
 
 The same job id gives GET /jobs/<id> its status (queued with a position, running, done with
 the result, failed) whichever runner holds it.
@@ -19,12 +20,12 @@ import secrets
 from pathlib import Path
 from typing import Any, Protocol
 
-from .admission import Ledger, Limits, QueueFull, default_directory
+from .admission import HELD_PER_UPLOAD_BYTE, Ledger, Limits, QueueFull, default_directory, held_bytes
 from .local import LocalJobs
 from .work import CHECK, TRIAGE, Work, perform
 
-__all__ = ["CHECK", "TRIAGE", "JobRunner", "Ledger", "Limits", "LocalJobs", "QueueFull", "Work",
-           "new_id", "perform", "runner_for"]
+__all__ = ["CHECK", "HELD_PER_UPLOAD_BYTE", "TRIAGE", "JobRunner", "Ledger", "Limits", "LocalJobs", "QueueFull", "Work",
+           "held_bytes", "new_id", "perform", "runner_for"]
 
 
 class JobRunner(Protocol):

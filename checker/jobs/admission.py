@@ -29,13 +29,21 @@ from pathlib import Path
 from typing import Any
 
 MB = 1024 * 1024
+# Memory the server holds per byte of an upload while the request lives: the web worker's
+# copies (the request body, the parsed form parts, the submission's bytes) and the check
+# processes' copies together. Measured by `bench/load_bench.py --memory` (README "Memory
+# under attack", bench/results/memory_bench.md): one 90 MB upload alone raised the process
+# tree's peak memory (PSS) by 4.15 × 90 MB (6.3 × for a 20 MB one: fixed costs weigh more),
+# rounded up to 4.5. Lower it, and measure again, once the server keeps one copy of an
+# upload (memfd to the check workers).
+HELD_PER_UPLOAD_BYTE = 4.5
 POLL_SECONDS = (0.02, 0.25)  # first and longest pause between looks at the ledger
 
 
 @dataclass(frozen=True)
 class Limits:
     max_checks: int = 4             # submissions checked at once (each runs its own workers)
-    max_bytes: int = 512 * MB       # upload bytes held in memory, waiting and running together
+    max_bytes: int = 512 * MB       # memory held for uploads (held_bytes), waiting and running
     queue: int = 50                 # submissions waiting for a check slot
     retry_after: int = 10           # seconds a refused client is told to wait, at the least
 
@@ -51,6 +59,11 @@ class Limits:
                    max_bytes=int(number("PEC_PRECHECK_MAX_BYTES_MB", cls.max_bytes / MB) * MB),
                    queue=max(0, int(number("PEC_PRECHECK_QUEUE", cls.queue))),
                    retry_after=max(1, int(number("PEC_PRECHECK_RETRY_AFTER", cls.retry_after))))
+
+
+def held_bytes(upload_bytes: int) -> int:
+    """The memory an upload of this size holds in the server (what the ledger reserves)."""
+    return int(upload_bytes * HELD_PER_UPLOAD_BYTE)
 
 
 class QueueFull(Exception):
@@ -138,8 +151,9 @@ class Ledger:
     # --- tickets -------------------------------------------------------------------------
 
     def enter(self, ticket: str, nbytes: int) -> None:
-        """Reserve nbytes and join the queue, or raise QueueFull. One upload larger than the
-        whole budget is still let in when nothing else holds bytes (the upload limit bounds it)."""
+        """Reserve nbytes of memory (held_bytes of the upload) and join the queue, or raise
+        QueueFull. One request larger than the whole budget is still let in when nothing else
+        holds memory (the upload limit bounds it)."""
         pid, started = self._owner()
         with self._locked() as state:
             entries = state["entries"]

@@ -3,66 +3,45 @@ report), GET /fix/<token>/<name> (one corrected file) and /fix/<token>.zip (the 
 
 The report page keeps no files (uploads live only as long as their request), so its button
 leads here and the user chooses the same files again: simple and honest. The fix itself is
-checker.fix.fix_files. Its outputs are kept in this process's memory, under a random token,
-for TTL_SECONDS or until MAX_JOBS newer jobs push them out, so the download links work;
-nothing is written to disk except inside the conversions (checker/fix/workspace.py: a
-private directory removed when each conversion ends). With several server processes the
-download must reach the process that made the job (sticky sessions), else it expires.
+checker.fix.fix_files. Its outputs are kept under a random token for TTL_SECONDS, or until
+fixstore.MAX_JOBS newer jobs push them out, where every server process finds them
+(checker/jobs/fixstore.py: Redis when REDIS_URL is set, else the runtime directory in
+/dev/shm that all gunicorn workers share): a download may reach any worker. Nothing is
+written to a disk: the store is RAM, and the conversions work in a private RAM directory
+removed when each ends (checker/fix/workspace.py).
 """
 from __future__ import annotations
 
 import os
-import secrets
-import threading
-import time
-from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from .. import profiles, report
 from ..fix import FIXABLE_CODES, FixOutcome, fix_files
+from ..jobs import fixstore
 from . import i18n, present, report_view
+from . import jobs as web_jobs
 from .uploads import chosen_parts, clean_name, read_files
 
 bp = Blueprint("fix", __name__)
 
 TTL_SECONDS = int(os.environ.get("PEC_PRECHECK_FIX_TTL", "900"))
-MAX_JOBS = 20
 
 
-@dataclass
-class _Job:
-    files: dict[str, bytes]
-    zip: bytes
-    expires: float
-
-
-_jobs: OrderedDict[str, _Job] = OrderedDict()
-_lock = threading.Lock()
+def store() -> fixstore.FixStore:
+    """The app's store, made on first use in each process (after gunicorn's fork)."""
+    found: fixstore.FixStore | None = current_app.extensions.get("pec_fix_store")
+    if found is None:
+        found = fixstore.store_for(web_jobs.runner().ledger.directory,
+                                   current_app.config.get("REDIS_URL") or "")
+        current_app.extensions["pec_fix_store"] = found
+    return found
 
 
 def _keep(outcome: FixOutcome) -> str:
-    token = secrets.token_urlsafe(16)
-    now = time.monotonic()
-    with _lock:
-        for old in [t for t, job in _jobs.items() if job.expires < now]:
-            del _jobs[old]
-        while len(_jobs) >= MAX_JOBS:
-            _jobs.popitem(last=False)
-        _jobs[token] = _Job({f.output: f.data for f in outcome.files}, outcome.zip_bytes(),
-                            now + TTL_SECONDS)
-    return token
-
-
-def _job(token: str) -> _Job:
-    with _lock:
-        job = _jobs.get(token)
-        if job is None or job.expires < time.monotonic():
-            _jobs.pop(token, None)
-            abort(404)
-        return job
+    fixed = fixstore.FixedSet({f.output: f.data for f in outcome.files}, outcome.zip_bytes())
+    return store().put(fixed, TTL_SECONDS)
 
 
 def fixable(data: dict[str, Any]) -> list[str]:
@@ -107,6 +86,7 @@ def page_post():
     main = clean_name(request.form.get("main"), "") if request.form.get("main") else ""
     if main and main not in {f.name for f in files}:
         return _page(400, error=f"«{main}» non è tra i file scelti.", chosen=profile)
+    web_jobs.wait_in_line()   # admitted before the body was read (memory); now a check slot
     outcome = fix_files(files, profile, main, current_app.config.get("CHECK_SETTINGS"))
     data = report.to_json(outcome.after)
     return _page(outcome=outcome, token=_keep(outcome), chosen=profile, report=data,
@@ -115,13 +95,16 @@ def page_post():
 
 @bp.get("/fix/<token>.zip")
 def download_zip(token: str):
-    return Response(_job(token).zip, mimetype="application/zip",
+    data = store().zip(token)
+    if data is None:
+        abort(404)
+    return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": "attachment; filename=pec-precheck-corretti.zip"})
 
 
 @bp.get("/fix/<token>/<path:name>")
 def download_file(token: str, name: str):
-    data = _job(token).files.get(name)
+    data = store().file(token, name)
     if data is None:
         abort(404)
     # the names are filenames.safe_name's (ASCII) or the user's own, which the header quotes

@@ -31,7 +31,8 @@ from .responses import api_error
 bp = Blueprint("jobs", __name__)
 
 # the routes whose requests carry files to check: they go through admission
-ADMITTED_ENDPOINTS = {"views.check", "api.check", "triage.page_post", "triage.api_triage"}
+ADMITTED_ENDPOINTS = {"views.check", "api.check", "triage.page_post", "triage.api_triage",
+                      "fix.page_post"}
 QUEUED_GRACE = 1.0    # a form post waits this long for a check slot, then shows its place in line
 REFRESH_SECONDS = 2   # the progress page reloads itself this often (without JavaScript)
 REPORT_WAIT = 1.0     # opening the report of a running check waits this long for it to end
@@ -70,7 +71,8 @@ def _admit() -> Response | tuple[Response, int] | None:
         return None  # the 413 answers it, without reading the body
     ticket = jobs.new_id()
     try:
-        runner().ledger.enter(ticket, length if length is not None else limit)
+        # the memory the body will hold once read and parsed, not only its length
+        runner().ledger.enter(ticket, jobs.held_bytes(length if length is not None else limit))
     except jobs.QueueFull as full:
         return busy(full)
     g.ticket = ticket
@@ -83,20 +85,34 @@ def _release(exc: BaseException | None) -> None:
         current_app.extensions["pec_jobs"].ledger.leave(ticket)
 
 
+def wait_in_line() -> None:
+    """For a route that works in its own request (the fix page): wait for the request's turn
+    among the checks; its ticket is left when the request ends (_release)."""
+    ticket = g.get("ticket")
+    if ticket is not None:
+        runner().ledger.wait_turn(ticket)
+
+
 def busy(full: jobs.QueueFull) -> Response:
     """503 with Retry-After: the body is drained unread (nothing of it is kept)."""
     drain_body()
     seconds = full.retry_after
+    if full.reason == "memory":
+        why_it = ("Il server ha già in memoria tutti i file che può tenere (limite di memoria "
+                  "delle verifiche)")
+        why_en = "The server already holds all the uploaded files its memory limit allows"
+    else:
+        why_it, why_en = "Ci sono troppe verifiche in corso", "Too many checks are in progress"
     if wants_json():
-        response, _ = api_error(503, "busy", f"Troppe verifiche in corso: riprova tra {seconds} secondi.",
-                                f"Too many checks in progress: retry in {seconds} seconds.",
+        response, _ = api_error(503, "busy", f"{why_it}: riprova tra {seconds} secondi.",
+                                f"{why_en}: retry in {seconds} seconds.",
                                 retry_after=seconds, reason=full.reason)
     else:
         response = current_app.make_response(render_template(
             "error.html", status=503, title_it="Servizio occupato", title_en="Service busy",
-            text_it=(f"Ci sono troppe verifiche in corso in questo momento. Riprova tra {seconds} "
+            text_it=(f"{why_it} in questo momento. Riprova tra {seconds} "
                      "secondi: i tuoi file non sono stati conservati."),
-            text_en=f"Too many checks are in progress. Try again in {seconds} seconds; your files were not kept."))
+            text_en=f"{why_en}. Try again in {seconds} seconds; your files were not kept."))
     response.status_code = 503
     response.headers["Retry-After"] = str(seconds)
     return response
@@ -110,7 +126,7 @@ def run(work: jobs.Work, wait: bool = True, queued_grace: float | None = None) -
     ticket = g.pop("ticket", None)
     if ticket is None:  # a route outside ADMITTED_ENDPOINTS: admitted here, body already read
         ticket = jobs.new_id()
-        runner_.ledger.enter(ticket, work.size)
+        runner_.ledger.enter(ticket, jobs.held_bytes(work.size))
     if work.deadline is None:
         work.deadline = current_app.config.get("CHECK_DEADLINE")
     try:
