@@ -4,7 +4,7 @@
 of body text and a visible URL on every page, and an XMP
 claim of PDF/A-2b (not met: fonts not embedded) so the PDF/A validator runs every family. `many_objects_pdf(count)`: a pikepdf file
 whose pages reference `count` small indirect objects through arrays (the shape of a
-200 k-object file that makes per-object Python loops show).
+200 k-object file that makes per-object Python loops show), also claiming PDF/A-2b.
 """
 from __future__ import annotations
 
@@ -64,4 +64,4 @@ def many_objects_pdf(count: int, pages: int = 100) -> bytes:
             Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)))
     out = io.BytesIO()
     pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable)
-    return out.getvalue()
+    return _claim_pdfa_2b(out.getvalue())
