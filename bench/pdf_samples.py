@@ -1,10 +1,10 @@
 """Large PDFs for the speed benchmarks, made on the fly (nothing stored in the repository).
 
-`text_pdf(pages)`: a reportlab text document, an "Oggetto:" line on page 1, a paragraph
-of body text and a visible URL on every page, and an XMP
-claim of PDF/A-2b (not met: fonts not embedded) so the PDF/A validator runs every family. `many_objects_pdf(count)`: a pikepdf file
-whose pages reference `count` small indirect objects through arrays (the shape of a
-200 k-object file that makes per-object Python loops show), also claiming PDF/A-2b.
+`text_pdf(pages)`: a reportlab text document, an "Oggetto:" line on page 1, body text and a
+visible URL on every page. `many_objects_pdf(count)`: a pikepdf file whose pages reference
+`count` small indirect objects through arrays (the shape of a 200 k-object file that makes
+per-object Python loops show). `scan_pdf(megabytes)`: one full-page JPEG per page. All
+claim PDF/A-2b (not met: fonts not embedded), so the PDF/A validator runs every family.
 """
 from __future__ import annotations
 
@@ -64,4 +64,30 @@ def many_objects_pdf(count: int, pages: int = 100) -> bytes:
             Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)))
     out = io.BytesIO()
     pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return _claim_pdfa_2b(out.getvalue())
+
+
+def scan_pdf(megabytes: int = 100) -> bytes:
+    """A scanned-document shape: one full-page JPEG per page (noise, so it does not
+    compress), about 2.5 MB a page, `megabytes` in all, claiming PDF/A-2b."""
+    import os
+
+    import pikepdf
+    from PIL import Image
+
+    side = 1400
+    noise = Image.frombytes("L", (side, side), os.urandom(side * side)).convert("RGB")
+    buf = io.BytesIO()
+    noise.save(buf, format="JPEG", quality=92)
+    jpeg = buf.getvalue()
+    pdf = pikepdf.new()
+    for _ in range(max(1, (megabytes << 20) // len(jpeg))):
+        page = pdf.add_blank_page(page_size=(595, 842))
+        image = pdf.make_stream(jpeg, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                                Width=side, Height=side, ColorSpace=pikepdf.Name.DeviceRGB,
+                                BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
+        page.obj["/Resources"] = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+        page.obj["/Contents"] = pdf.make_stream(b"q 595 0 0 842 0 0 cm /Im0 Do Q")
+    out = io.BytesIO()
+    pdf.save(out)
     return _claim_pdfa_2b(out.getvalue())

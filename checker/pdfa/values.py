@@ -53,7 +53,7 @@ class _Walk:
             return
         facts = self.keys.get(key)
         if facts is None:
-            facts = self.keys[key] = name_facts(bytes(pikepdf.Name(key).unparse())[1:])
+            facts = self.keys[key] = _key_facts(key)
         self.name(*facts)
 
     def visit(self, obj, depth: int) -> None:
@@ -113,6 +113,18 @@ class _Walk:
                 self.fail("int", self.clause, 1, f"un numero intero ({obj}) supera i limiti ammessi")
         elif isinstance(obj, (Decimal, float)):
             self.real(obj)
+
+
+def _key_facts(key: str) -> tuple[int, bool]:
+    """(bytes, valid UTF-8) of a dictionary key as pikepdf gives it: the name's bytes
+    decoded as UTF-8, a byte that is not UTF-8 kept as a surrogate escape (pikepdf.Name()
+    refuses those, which used to stop the whole structure family on such a file)."""
+    plain = key.encode("utf-8", "surrogateescape")[1:]
+    try:
+        plain.decode("utf-8")
+    except UnicodeDecodeError:
+        return len(plain), False
+    return len(plain), True
 
 
 def object_values(doc: Document) -> tuple[list[Failure], set[str], Budget | None]:

@@ -34,6 +34,19 @@ def reader(stream: io.BytesIO, pages: int) -> Any:
     return found
 
 
+def drop_images(reader: Any) -> None:
+    """Forget the image streams pypdf parsed for a page (it reads an image whole to learn
+    that a Do draws an image, and keeps it cached): a scan's pages are megabytes each."""
+    from pypdf.generic import StreamObject
+
+    cache = getattr(reader, "resolved_objects", None)
+    if not isinstance(cache, dict):
+        return
+    for key, obj in list(cache.items()):
+        if isinstance(obj, StreamObject) and obj.get("/Subtype") == "/Image":
+            del cache[key]
+
+
 _CLASS: list = []
 
 

@@ -66,6 +66,7 @@ def _extract(data: bytes, limits: Limits, password: str) -> PageText:
             continue
         except Exception:  # noqa: BLE001 - pypdf raises many types on a broken page; the other pages are still read
             continue
+        first_pages.drop_images(reader)
         page_text = page_text[: limits.text_chars - size]
         chunks.append(page_text)
         size += len(page_text)
