@@ -164,8 +164,9 @@ class Document:
             keyed: dict[str, list[int]] = {k: [] for k in INDEXED_KEYS}
             for i, obj in enumerate(self.objects()):
                 if is_dict(obj):
+                    present = obj.keys()  # one call, then set lookups
                     for k in INDEXED_KEYS:
-                        if k in obj:
+                        if k in present:
                             keyed[k].append(i)
             self._keyed = keyed
         objs = self.objects()

@@ -76,7 +76,10 @@ class _Walk:
         if code is None:
             self.other(obj, depth)
         elif code == _NAME:
-            self.name(*name_facts(bytes(obj.unparse())[1:]))
+            try:  # pikepdf decodes a name's bytes as strict UTF-8
+                self.name(len(str(obj).encode("utf-8")) - 1, True)
+            except UnicodeDecodeError:
+                self.name(*name_facts(bytes(obj.unparse())[1:]))
         elif code == _STRING:
             if len(bytes(obj)) > self.limits.string and "string" not in self.seen:
                 self.fail("string", self.clause, 3, f"una stringa supera i {self.limits.string} byte")

@@ -25,13 +25,17 @@ def with_content(content: bytes) -> bytes:
     return save(pdf, spec.part)
 
 
-def with_raw_name(written: bytes) -> bytes:
-    """The page dictionary gets a key written exactly as `written` (escapes and all): a
-    placeholder of the same length is replaced in the saved bytes, so offsets stay right."""
+def with_raw_name(written: bytes, as_value: bool = False) -> bytes:
+    """The page dictionary gets a key (or a /Tag value) written exactly as `written` (escapes
+    and all): a placeholder of the same length is replaced in the saved bytes, so offsets
+    stay right."""
     spec = Spec("2b", text=True)
     pdf = build(spec)
     placeholder = b"Q" * len(written)
-    pdf.pages[0].obj[pikepdf.Name("/" + placeholder.decode())] = 1
+    if as_value:
+        pdf.pages[0].obj[pikepdf.Name("/Tag")] = pikepdf.Name("/" + placeholder.decode())
+    else:
+        pdf.pages[0].obj[pikepdf.Name("/" + placeholder.decode())] = 1
     data = save(pdf, spec.part)
     assert data.count(b"/" + placeholder) == 1
     return data.replace(b"/" + placeholder, b"/" + written)
@@ -119,8 +123,9 @@ def test_content_limits_measured_on_every_operand():
     (b"#41" * 127, None),            # 381 bytes written, 127 meant: within the limit
     (b"#41" * 128, "2:6.1.13-4"),    # 128 bytes meant
 ])
-def test_names_are_judged_after_unescaping(written, rule):
-    report = pdfa.validate(with_raw_name(written))
+@pytest.mark.parametrize("as_value", [False, True], ids=["key", "value"])
+def test_names_are_judged_after_unescaping(written, rule, as_value):
+    report = pdfa.validate(with_raw_name(written, as_value))
     if rule is None:
         assert report.compliant is True, report.failed_clauses
     else:
