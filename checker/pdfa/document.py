@@ -16,6 +16,7 @@ from .parts import PartRules, rules_for
 
 MAX_OBJECTS = 300_000        # objects we are willing to look at one by one
 MAX_STREAM_BYTES = 64 << 20  # decoded bytes we read from one stream
+INDEXED_KEYS = ("/Type", "/EF", "/AF", "/Metadata")  # Document.dicts_with
 
 
 class Budget(Exception):
@@ -52,8 +53,12 @@ def get(obj, key: str, default=None):
     """obj[key] for dictionaries and streams, `default` for anything else or a missing key.
     A damaged object raises pikepdf.PdfError: its family is then not decided."""
     if is_dict(obj):
-        value = obj.get(key if key.startswith("/") else "/" + key)
-        return default if value is None else value
+        if key[0] != "/":
+            key = "/" + key
+        # membership first: pikepdf's get() of a missing key costs ~5x a present one
+        if key in obj:
+            value = obj.get(key)
+            return default if value is None else value
     return default
 
 
@@ -108,6 +113,8 @@ class Document:
     # (or nested too deep); None when embedded files are not to be validated
     validate_embedded: Callable[[bytes, str], bool | None] | None = field(default=None, repr=False)
     _objects: list | None = field(default=None, repr=False)
+    _keyed: dict | None = field(default=None, repr=False)
+    cache: dict = field(default_factory=dict, repr=False)  # per-document memos of the families
     rules: PartRules = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -148,6 +155,24 @@ class Document:
         for obj in self.objects():
             if is_dict(obj):
                 yield obj
+
+    def dicts_with(self, *keys: str) -> list:
+        """The indirect dictionaries and streams having any of `keys` (INDEXED_KEYS only),
+        in file order. One pass over the objects indexes them all, so the families that
+        look for file specifications or metadata do not ask every object for every key."""
+        if self._keyed is None:
+            keyed: dict[str, list[int]] = {k: [] for k in INDEXED_KEYS}
+            for i, obj in enumerate(self.objects()):
+                if is_dict(obj):
+                    present = obj.keys()  # one call, then set lookups
+                    for k in INDEXED_KEYS:
+                        if k in present:
+                            keyed[k].append(i)
+            self._keyed = keyed
+        objs = self.objects()
+        if len(keys) == 1:
+            return [objs[i] for i in self._keyed[keys[0]]]
+        return [objs[i] for i in sorted({i for k in keys for i in self._keyed[k]})]
 
     def pages(self) -> list:
         """The pages; a broken page tree raises pikepdf.PdfError (the family is not decided)."""

@@ -19,7 +19,7 @@ EMBEDDED_PDFA = Rule("6.8", 5)
 
 
 def _filespecs(doc: Document) -> Iterator:
-    for obj in doc.dicts():
+    for obj in doc.dicts_with("/Type", "/EF"):
         if name(get(obj, "/Type")) == "Filespec" or get(obj, "/EF") is not None:
             yield obj
 

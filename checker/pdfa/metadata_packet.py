@@ -78,7 +78,7 @@ def encoding(data: bytes) -> str:
 def _encodings(doc: Document) -> Iterator[Outcome]:
     """Every metadata stream (the catalog's and those of pages, images, fonts ...)."""
     streams = [get(doc.root, "/Metadata")]
-    for obj in doc.dicts():
+    for obj in doc.dicts_with("/Metadata"):
         streams.append(get(obj, "/Metadata"))
     seen: set = set()
     for stream in streams:

@@ -8,14 +8,16 @@ so a check never looks inside stream data for keywords.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from collections.abc import Iterator
 
 import pikepdf
 
-from .document import MAX_OBJECTS, Budget, Document, Undecidable, as_list, get, is_dict, name, read_stream
+from .document import (MAX_OBJECTS, Budget, Document, Undecidable, as_list, get, is_dict, name, objgen,
+                       read_stream)
+from .lexer import scan_hex
 from .model import Failure, Outcome
-from .usage import usage
+from .usage import CONTENT_CACHE, usage
+from .values import object_values
 
 _EOL = rb"(?:\r\n|\r|\n)"
 _OBJ_HEADER = re.compile(rb"(\d+)([ \t\r\n\f\x00]+)(\d+)([ \t\r\n\f\x00]+)obj")
@@ -75,7 +77,13 @@ def _xref_syntax(doc: Document) -> Iterator[Outcome]:
 
 
 def _entries(doc: Document) -> list[tuple[tuple[int, int], int]]:
-    """(objgen, offset) of the objects stored uncompressed, by offset."""
+    """(objgen, offset) of the objects stored uncompressed, by offset (read once per document)."""
+    if "entries" not in doc.cache:
+        doc.cache["entries"] = _read_entries(doc)
+    return doc.cache["entries"]
+
+
+def _read_entries(doc: Document) -> list[tuple[tuple[int, int], int]]:
     try:
         table = doc.pdf.get_xref_table()
     except pikepdf.PdfError as exc:
@@ -188,68 +196,10 @@ def _eol_length(tail: bytes) -> int:
 def _object_values(doc: Document) -> Iterator[Outcome]:
     """Strings, names, numbers, arrays, dictionaries against the implementation limits."""
     p, limits, clause = doc.part, doc.rules.limits, doc.rules.limits_clause
-    seen: set[str] = set()
-    budget = [2_000_000]
-
-    def visit(obj, depth):
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise Budget("too many values")
-        if depth > 64:
-            return
-        if isinstance(obj, pikepdf.Name):
-            raw = bytes(obj.unparse())[1:]
-            if len(_unescape_name(raw)) > limits.name and "name" not in seen:
-                seen.add("name")
-                yield Failure(p, clause, doc.rules.name_too_long_test, "un nome supera i 127 byte")
-            if p >= 2 and "utf8" not in seen:
-                try:
-                    _unescape_name(raw).decode("utf-8")
-                except UnicodeDecodeError:
-                    seen.add("utf8")
-                    yield Failure(p, "6.1.8", 1, "un nome non è codificato in UTF-8")
-        elif isinstance(obj, pikepdf.String):
-            if len(bytes(obj)) > limits.string and "string" not in seen:
-                seen.add("string")
-                yield Failure(p, clause, 3, f"una stringa supera i {limits.string} byte")
-        elif isinstance(obj, bool):
-            return
-        elif isinstance(obj, int):
-            if abs(obj) > limits.integer + (obj < 0) and "int" not in seen:
-                seen.add("int")
-                yield Failure(p, clause, 1, f"un numero intero ({obj}) supera i limiti ammessi")
-        elif isinstance(obj, (Decimal, float)):
-            if p >= 2 and 0 < abs(float(obj)) < 1.175e-38 and "small" not in seen:
-                seen.add("small")  # part 1 sets no lower bound
-                yield Failure(p, clause, 5,
-                              f"un numero reale ({obj}) è più vicino a zero del minimo ammesso")
-            if abs(float(obj)) > limits.real and "real" not in seen:
-                seen.add("real")
-                yield Failure(p, clause, 2,
-                              f"un numero reale ({obj}) supera i limiti ammessi")
-        elif isinstance(obj, pikepdf.Array):
-            if limits.array is not None and len(obj) > limits.array and "array" not in seen:
-                seen.add("array")
-                yield Failure(p, clause, 5, f"un array ha più di {limits.array} elementi")
-            for item in obj:
-                if not _indirect(item):
-                    yield from visit(item, depth + 1)
-        elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
-            d = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
-            if limits.dictionary is not None and len(d.keys()) > limits.dictionary and "dict" not in seen:
-                seen.add("dict")
-                yield Failure(p, clause, 6, f"un dizionario ha più di {limits.dictionary} voci")
-            for key, value in d.items():
-                yield from visit(pikepdf.Name(key), depth + 1)
-                if not _indirect(value):
-                    yield from visit(value, depth + 1)
-
-    count = 0
-    for obj in doc.objects():
-        count += 1
-        yield from visit(obj, 0)
-    if count > 8_388_607:
-        yield Failure(p, clause, 7, "il file ha più di 8.388.607 oggetti")
+    found, seen, exceeded = object_values(doc)
+    yield from found
+    if exceeded is not None:
+        raise exceeded
     u = usage(doc)
     if u.max_q_depth > 28:
         yield Failure(p, clause, 8, f"i salvataggi dello stato grafico (q) sono annidati {u.max_q_depth}"
@@ -271,73 +221,27 @@ def _object_values(doc: Document) -> Iterator[Outcome]:
     yield from _content_hex_strings(doc)
 
 
-def _indirect(obj) -> bool:
-    """True for an indirect object (plain Python scalars, as pikepdf returns them, are not)."""
-    return bool(getattr(obj, "is_indirect", False))
-
-
-def _unescape_name(raw: bytes) -> bytes:
-    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
-
-
 def _content_hex_strings(doc: Document) -> Iterator[Outcome]:
     """Hex strings inside page and form content streams."""
     streams: list[object] = []
     for page in doc.pages():
         streams += [c for c in as_list(get(page.obj, "/Contents")) if isinstance(c, pikepdf.Stream)]
     streams += [use.obj for use in usage(doc).forms]
+    kept = doc.cache.pop(CONTENT_CACHE, {})  # decoded once by the usage walk
     for stream in streams[:5000]:
-        data = read_stream(stream, limit=16 << 20)
+        data = kept.get(objgen(stream))
+        if data is None or len(data) > 16 << 20:
+            data = read_stream(stream, limit=16 << 20)
         if data is None:
             yield doc.undecided("6.1.6", "un flusso di contenuto è troppo grande o non decodificabile")
             continue
-        problem = _scan_hex(data)
+        problem = scan_hex(data)
         if problem:
             yield Failure(doc.part, "6.1.6", 1 if problem == "odd" else 2,
                           "una stringa esadecimale nel contenuto "
                           + ("ha un numero dispari di cifre" if problem == "odd"
                              else "contiene caratteri non esadecimali"))
             return
-
-
-def _scan_hex(data: bytes) -> str | None:
-    i, n = 0, len(data)
-    while i < n:
-        c = data[i]
-        if c == 0x25:  # % comment
-            j = data.find(b"\n", i)
-            k = data.find(b"\r", i)
-            ends = [x for x in (j, k) if x >= 0]
-            i = min(ends) if ends else n
-        elif c == 0x28:  # ( literal string
-            depth, i = 1, i + 1
-            while i < n and depth:
-                b = data[i]
-                if b == 0x5C:
-                    i += 2
-                    continue
-                depth += (b == 0x28) - (b == 0x29)
-                i += 1
-        elif c == 0x3C:  # < hex string or <<
-            if data[i + 1:i + 2] == b"<":
-                i += 2
-                continue
-            j = data.find(b">", i)
-            if j < 0:
-                return None
-            body = re.sub(rb"[\s]", b"", data[i + 1:j])
-            if re.search(rb"[^0-9A-Fa-f]", body):
-                return "chars"
-            if len(body) % 2:
-                return "odd"
-            i = j + 1
-        elif c == 0x49 and data[i:i + 2] == b"ID" and (i == 0 or data[i - 1] in b" \t\r\n") \
-                and data[i + 2:i + 3] in (b" ", b"\n", b"\r", b"\t"):
-            m = re.compile(rb"\sEI(?=[\s]|$)").search(data, i + 3)
-            i = m.end() if m else n
-        else:
-            i += 1
-    return None
 
 
 def _hex_strings(doc: Document) -> Iterator[Outcome]:
@@ -356,7 +260,7 @@ def _hex_strings(doc: Document) -> Iterator[Outcome]:
             chunk = chunk[:s]
         # the same tokenizer as for content: literal strings may nest balanced parentheses,
         # so a "<" inside one, e.g. (Nota (a) <urgente>), is text and not a hex string
-        problem = _scan_hex(chunk)
+        problem = scan_hex(chunk)
         if problem == "chars":
             yield Failure(p, "6.1.6", 2, "una stringa esadecimale contiene caratteri non esadecimali")
             return

@@ -15,6 +15,8 @@ from .document import Budget, Document, as_list, get, is_dict, name, objgen, rea
 MAX_OPERATIONS = 3_000_000
 MAX_CONTENT_BYTES = 32 << 20
 MAX_DEPTH = 30
+KEPT_CONTENT_BYTES = 16 << 20  # decoded content kept for the hex-string scan
+CONTENT_CACHE = "decoded content"  # Document.cache key: objgen -> decoded bytes
 
 # Operators of ISO 32000-1 Annex A (plus the two marked-content shorthands).
 KNOWN_OPERATORS = {
@@ -25,6 +27,14 @@ KNOWN_OPERATORS = {
     "Tz", "v", "w", "W", "W*", "y", "'", '"', "INLINE", "IMAGE",
     "INLINE IMAGE",
 }
+# Operators that use no resource and change no state the walk follows: only their operands
+# are measured (the implementation limits)
+_NOTHING_ELSE = frozenset(KNOWN_OPERATORS - {
+    "rg", "RG", "k", "K", "g", "G", "cs", "CS", "scn", "SCN", "sh", "gs", "BDC", "BMC", "EMC",
+    "q", "Q", "Tr", "Tj", "TJ", "'", '"', "Tf", "ri", "Do"})
+_INSTRUCTION = pikepdf.ContentStreamInstruction
+_STRING = pikepdf.ObjectType.string
+_ARRAY = pikepdf.ObjectType.array
 DEVICE = {"DeviceRGB": "rgb", "DeviceCMYK": "cmyk", "DeviceGray": "gray",
           "RGB": "rgb", "CMYK": "cmyk", "G": "gray"}
 
@@ -75,6 +85,18 @@ class TextUse:
 MAX_CODES = 1 << 16
 
 
+def _strings(args) -> list[bytes]:
+    """The bytes of the string operands of a text-showing operator (TJ: inside its array)."""
+    out = []
+    for a in args:
+        code = getattr(a, "_type_code", None)
+        if code == _STRING:
+            out.append(bytes(a))
+        elif code == _ARRAY:
+            out.extend(bytes(x) for x in a if getattr(x, "_type_code", None) == _STRING)
+    return out
+
+
 def usage(doc: Document) -> Usage:
     cached = getattr(doc, "_usage", None)
     if cached is None:
@@ -105,6 +127,9 @@ class _Walker:
         self.done: set = set()
         self.page = 0
         self.explicit = True
+        self._font: object = None  # the font of the last text shown, and (its key, Identity-H/V?)
+        self._font_facts: tuple = (None, False)
+        self.kept_bytes = 0
 
     def run(self) -> Usage:
         for n, page in enumerate(self.doc.pages(), start=1):
@@ -140,6 +165,20 @@ class _Walker:
             self.u.colour_spaces.append(Use(get(group, "/CS"), where + ", gruppo di trasparenza", inner))
         self.content(stream, inner, where, depth, explicit=explicit)
 
+    def _keep(self, stream, data: bytes) -> None:
+        """Keep decoded content for the hex-string scan (structure.py), so a content stream is
+        decompressed once by us (and once inside qpdf's parser): only single-stage chains,
+        whose bytes any smaller limit would decode the same, up to KEPT_CONTENT_BYTES."""
+        og = objgen(stream)
+        if og is None or self.kept_bytes + len(data) > KEPT_CONTENT_BYTES \
+                or get(stream, "/DecodeParms") is not None:
+            return
+        chain = get(stream, "/Filter")
+        if chain is not None and name(chain) not in ("FlateDecode", "Fl"):
+            return
+        self.kept_bytes += len(data)
+        self.doc.cache.setdefault(CONTENT_CACHE, {})[og] = data
+
     def lookup(self, scope: tuple, category: str, key) -> object | None:
         for res in scope:
             group = get(res, category)
@@ -171,9 +210,12 @@ class _Walker:
             return
         contents = get(owner, "/Contents") if is_page else owner
         for stream in as_list(contents):
-            if isinstance(stream, pikepdf.Stream) and read_stream(stream, MAX_CONTENT_BYTES) is None:
-                self.u.unparsable.append(f"{where}: contenuto troppo grande o non decodificabile")
-                return
+            if isinstance(stream, pikepdf.Stream):
+                data = read_stream(stream, MAX_CONTENT_BYTES)
+                if data is None:
+                    self.u.unparsable.append(f"{where}: contenuto troppo grande o non decodificabile")
+                    return
+                self._keep(stream, data)
         try:
             instructions = pikepdf.parse_content_stream(owner)
         except (pikepdf.PdfError, TypeError) as exc:  # recorded: the file is then not decided
@@ -182,18 +224,22 @@ class _Walker:
         u = self.u
         font, mode, stack = None, 0, []
         marked: list[tuple[bool, int | None]] = []  # open marked content: (ActualText?, MCID)
+        limits = self._limits
         for ins in instructions:
             self.ops += 1
             if self.ops > MAX_OPERATIONS:
                 raise Budget("too many content stream operations")
-            if isinstance(ins, pikepdf.ContentStreamInlineImage):
+            if type(ins) is not _INSTRUCTION and isinstance(ins, pikepdf.ContentStreamInlineImage):
                 image = getattr(ins.iimage, "obj", ins.iimage)  # the inline image's dictionary
                 u.inline_images.append(Use(image, where, scope))
                 self._inline(image, scope, where)
                 continue
+            args = ins.operands  # attributes: unpacking the instruction costs 3x more
             op = str(ins.operator)
-            args = ins.operands
-            self._limits(args)
+            if args:
+                limits(args)
+            if op in _NOTHING_ELSE:  # drawn with no resource or state we follow
+                continue
             if op not in KNOWN_OPERATORS:
                 u.unknown_operators.append(Use(op, where, scope))
             elif op in ("rg", "RG"):
@@ -243,13 +289,12 @@ class _Walker:
                 except (TypeError, ValueError):
                     mode = 0
             elif op in ("Tj", "TJ", "'", '"') and font is not None:
-                self._show(font, mode, args, where)
-                if not any(a for a, _ in marked) and len(u.plain) < 20_000:
+                pieces = _strings(args)
+                self._show(font, mode, pieces, where)
+                if len(u.plain) < 20_000 and not any(a for a, _ in marked):
                     mcids = [m for _, m in marked if m is not None]
-                    u.plain.append((font, b"".join(bytes(x) for a in args for x in
-                                                   (list(a) if isinstance(a, pikepdf.Array) else [a])
-                                                   if isinstance(x, pikepdf.String))[:4096],
-                                    self.page, mcids[-1] if mcids else None))
+                    u.plain.append((font, b"".join(pieces)[:4096], self.page,
+                                    mcids[-1] if mcids else None))
             elif op == "Tf" and args:
                 font = self.find(scope, "/Font", args[0], where)
                 if font is not None:
@@ -279,39 +324,62 @@ class _Walker:
     def _limits(self, args) -> None:
         u = self.u
         for a in args:
-            if isinstance(a, pikepdf.String):
-                u.longest_string = max(u.longest_string, len(bytes(a)))
-            elif isinstance(a, bool):
-                continue
-            elif isinstance(a, int):
-                u.largest_int = max(u.largest_int, abs(a))
-            elif isinstance(a, Decimal):
+            t = type(a)
+            if t is Decimal:
                 v = abs(float(a))
-                u.largest_real = max(u.largest_real, v)
+                if v > u.largest_real:
+                    u.largest_real = v
                 if v and (not u.smallest_real or v < u.smallest_real):
                     u.smallest_real = v
-            elif isinstance(a, pikepdf.Array):
-                self._limits(list(a)[:10_000])
+            elif t is int:
+                v = abs(a)
+                if v > u.largest_int:
+                    u.largest_int = v
+            elif t is bool:
+                continue
+            else:
+                code = getattr(a, "_type_code", None)
+                if code == _STRING:
+                    u.longest_string = max(u.longest_string, len(bytes(a)))
+                elif code == _ARRAY:
+                    self._limits(list(a)[:10_000])
+                elif code is None:
+                    self._other_limit(a)
 
-    def _show(self, font, mode: int, args, where: str) -> None:
-        key = objgen(font) or id(font)
-        if name(get(font, "/Encoding")) in ("Identity-H", "Identity-V"):
-            for arg in args:
-                for item in (list(arg) if isinstance(arg, pikepdf.Array) else [arg]):
-                    if isinstance(item, pikepdf.String) and len(bytes(item)) % 2:
-                        self.u.truncated_codes.setdefault(key, TextUse(font, where))
-        targets = [self.u.shown] + ([self.u.painted] if mode != 3 else [])
+    def _other_limit(self, a) -> None:
+        """A value of another Python type (a subclass): judged as its base type."""
+        u = self.u
+        if isinstance(a, bool):
+            return
+        if isinstance(a, int):
+            u.largest_int = max(u.largest_int, abs(a))
+        elif isinstance(a, Decimal):
+            v = abs(float(a))
+            u.largest_real = max(u.largest_real, v)
+            if v and (not u.smallest_real or v < u.smallest_real):
+                u.smallest_real = v
+
+    def _show(self, font, mode: int, pieces: list[bytes], where: str) -> None:
+        if font is self._font:  # the same font object as the last text shown: known
+            key, identity = self._font_facts
+        else:
+            og = objgen(font)
+            key = og or id(font)
+            identity = name(get(font, "/Encoding")) in ("Identity-H", "Identity-V")
+            self._font, self._font_facts = font, (key, identity)
+        if identity:
+            for piece in pieces:
+                if len(piece) % 2:
+                    self.u.truncated_codes.setdefault(key, TextUse(font, where))
+        targets = (self.u.shown, self.u.painted) if mode != 3 else (self.u.shown,)
         for target in targets:
             use = target.get(key)
             if use is None:
                 use = target[key] = TextUse(font, where)
             if len(use.codes) >= MAX_CODES:
                 continue
-            for arg in args:
-                items = list(arg) if isinstance(arg, pikepdf.Array) else [arg]
-                for item in items:
-                    if isinstance(item, pikepdf.String):
-                        use.codes.extend(bytes(item)[:MAX_CODES])
+            for piece in pieces:
+                use.codes.extend(piece[:MAX_CODES])
 
     def _colour_space_name(self, cs, scope, where) -> None:
         n = name(cs)

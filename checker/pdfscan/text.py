@@ -5,11 +5,11 @@ LimitReachedError on a decompression bomb; we add page, character and time bound
 """
 from __future__ import annotations
 
-import io
 import logging
 import time
 from dataclasses import dataclass, field
 
+from . import first_pages
 from .model import Hit, HitKind, Limits
 
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its repairs are not our findings
@@ -36,13 +36,13 @@ def extract(data: bytes, limits: Limits, password: str = "") -> PageText:
 
 
 def _extract(data: bytes, limits: Limits, password: str) -> PageText:
-    from pypdf import PdfReader
     from pypdf.errors import LimitReachedError
 
     out = PageText()
     deadline = time.monotonic() + limits.text_seconds
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
+        # the caller's bytes, not a copy; only the page objects read are flattened
+        reader = first_pages.reader(first_pages.SharedBytesIO(data), limits.text_pages)
         if reader.is_encrypted:
             reader.decrypt(password)
         pages = reader.pages
@@ -66,6 +66,7 @@ def _extract(data: bytes, limits: Limits, password: str) -> PageText:
             continue
         except Exception:  # noqa: BLE001 - pypdf raises many types on a broken page; the other pages are still read
             continue
+        first_pages.drop_images(reader)
         page_text = page_text[: limits.text_chars - size]
         chunks.append(page_text)
         size += len(page_text)
