@@ -50,9 +50,9 @@ CA_QC = "http://uri.etsi.org/TrstSvc/Svctype/CA/QC"
 QTST = "http://uri.etsi.org/TrstSvc/Svctype/TSA/QTST"
 MAX_TSL_BYTES = 50 * 1024 * 1024
 MAX_FOLDER_FILES = 2000
-# trusted lists actually parsed by this process (trustcache's tests count them: a worker
+# trusted lists actually parsed by this process (the trust-cache tests count them: a worker
 # forked from a warm forkserver, or finding the pre-parsed cache, parses none)
-tsl_parses = 0
+stats = {"tsl_parses": 0}
 
 
 @dataclass(frozen=True)
@@ -230,8 +230,7 @@ def _prepare_tsl(data: bytes) -> etree._Element:
 
 
 def _load_tsl(store: TrustStore, path: Path, data: bytes) -> None:
-    global tsl_parses
-    tsl_parses += 1
+    stats["tsl_parses"] += 1
     try:
         from lxml import etree
         from pyhanko.sign.validation.qualified import eutl_parse
