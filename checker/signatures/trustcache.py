@@ -23,6 +23,7 @@ import pickle
 import stat
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .trust import MAX_FOLDER_FILES, MAX_TSL_BYTES, TrustStore, load_trust
 
@@ -123,7 +124,7 @@ def _read(path: Path) -> TrustStore | None:
             if not _private(os.fstat(fh.fileno())):
                 log.warning("%s: ignored, not private to this user", path)
                 return None
-            store = pickle.load(fh)  # noqa: S301 - our own file, private folder (checked above)
+            store = _Unpickler(fh).load()  # our own file, private folder (checked above)
     except Exception as exc:  # noqa: BLE001 - a stale or broken cache file: parse again
         log.info("%s: unreadable cache (%s), parsing the list", path, exc)
         return None
@@ -146,6 +147,23 @@ def _write(folder: Path, name: str, store: TrustStore) -> None:
         _prune(folder)
     except Exception as exc:  # noqa: BLE001 - no cache is only slower: the store is still right
         log.info("%s: trust cache not written (%s)", folder, exc)
+
+
+class _Unpickler(pickle.Unpickler):
+    """Sets up each asn1crypto class before its objects come back: asn1crypto does it at a
+    class's first instantiation, which unpickling skips, and the registry's sets hash the
+    certificates (reading their fields) while they are rebuilt."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = super().find_class(module, name)
+        if module.startswith("asn1crypto.") and isinstance(found, type):
+            from asn1crypto import core
+            if issubclass(found, core.Asn1Value) and found not in core._SETUP_CLASSES:
+                try:
+                    found()
+                except Exception:  # noqa: BLE001, S110 - set up before the failure, or never needed
+                    pass
+        return found
 
 
 def _prune(folder: Path) -> None:
