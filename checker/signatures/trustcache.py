@@ -15,6 +15,7 @@ them, since unpickling runs code. Nothing is ever downloaded here.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import logging
@@ -159,10 +160,9 @@ class _Unpickler(pickle.Unpickler):
         if module.startswith("asn1crypto.") and isinstance(found, type):
             from asn1crypto import core
             if issubclass(found, core.Asn1Value) and found not in core._SETUP_CLASSES:
-                try:
+                # set up before any failure of the bare constructor, which is all we need
+                with contextlib.suppress(Exception):
                     found()
-                except Exception:  # noqa: BLE001, S110 - set up before the failure, or never needed
-                    pass
         return found
 
 
