@@ -3,7 +3,6 @@ job per worker (checker/triage/batch.py). The rows are those of the message-by-m
 layout, and when a shared job dies its messages are parsed again one by one."""
 from __future__ import annotations
 
-
 import pytest
 
 from checker import checks
