@@ -123,8 +123,12 @@ def main() -> int:
             reference, reference_rows = timed("reference", folder,
                                               lambda items: reference_triage(items, settings))
             runs.append(reference)
-            if reference_rows != current_rows:
-                print("rows differ between the layouts", file=sys.stderr)
+            differ = [(a, b) for a, b in zip(reference_rows, current_rows, strict=True) if a != b]
+            if differ:
+                RESULTS.mkdir(parents=True, exist_ok=True)
+                (RESULTS / "triage_bench_differences.json").write_text(json.dumps(differ, indent=1))
+                print(f"rows differ between the layouts: {len(differ)} (each pair in "
+                      f"bench/results/triage_bench_differences.json)", file=sys.stderr)
                 return 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
