@@ -12,9 +12,12 @@ session builds them itself when they are missing. A missing prerequisite fails t
 install step, it never skips (require() below)."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -48,3 +51,12 @@ def samples() -> Path:
 # environment (app, CLI) stay offline unless they ask for the network themselves
 # (tests/test_signature_revocation.py serves a real OCSP responder and CRL on 127.0.0.1).
 os.environ.setdefault("PEC_PRECHECK_REVOCATION", "offline")
+# Revocation answers and failed services are shared through a cache folder
+# (checker/signatures/revcache.py): one of its own per test process, so that a port a test
+# found dead is not "recently failed" for another session's server that reuses it (set, not
+# defaulted: xdist workers inherit the controller's environment).
+os.environ["PEC_PRECHECK_REVOCATION_CACHE"] = tempfile.mkdtemp(prefix="pec-revcache-")
+atexit.register(shutil.rmtree, os.environ["PEC_PRECHECK_REVOCATION_CACHE"], True)
+# Parsed trusted lists (checker/signatures/trustcache.py) likewise, not the repository's var/.
+os.environ["PEC_PRECHECK_TRUST_CACHE"] = tempfile.mkdtemp(prefix="pec-trustcache-")
+atexit.register(shutil.rmtree, os.environ["PEC_PRECHECK_TRUST_CACHE"], True)

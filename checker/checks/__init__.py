@@ -41,6 +41,7 @@ from collections.abc import Callable
 
 from ..model import CheckResult, FormatInfo, InputFile
 from ..profiles import Profile
+from ..signatures import revcache
 from ..signatures.trust import default_sources
 
 
@@ -121,6 +122,8 @@ def settings_from_env() -> dict[str, Any]:
                   or default_sources()),
         # "online": ask the OCSP/CRL addresses certificates name (signatures/revocation.py)
         "revocation": os.environ.get("PEC_PRECHECK_REVOCATION", "online").strip().lower(),
+        # where answers and failed services are shared between workers (signatures/revcache.py)
+        "revocation_cache": revcache.location(),
     }
 
 

@@ -30,10 +30,10 @@ from asn1crypto import ocsp as asn1_ocsp
 
 from ..model import Finding, Indication, SignatureInfo, SubIndication
 from .asn1errors import parse_errors
-from . import ber, certinfo, cmsattrs, indications, outofbounds, revocation
+from . import ber, certinfo, cmsattrs, indications, outofbounds, revocation, trustcache
 from .cmsattrs import digest, present
 from .policy import DatedAlgorithmPolicy, qualification
-from .trust import TrustStore, load_trust, qualified_at
+from .trust import TrustStore, qualified_at
 from .validation_time import validation_time
 
 if TYPE_CHECKING:
@@ -156,17 +156,8 @@ def verify_detached(signature_der: bytes, content: bytes,
 
 
 def trust_from_settings(settings: dict[str, Any] | None) -> TrustStore:
-    paths = tuple((settings or {}).get("trust") or ())
-    return _cached_trust(paths)
-
-
-_TRUST_CACHE: dict[tuple[str, ...], TrustStore] = {}
-
-
-def _cached_trust(paths: tuple[str, ...]) -> TrustStore:
-    if paths not in _TRUST_CACHE:
-        _TRUST_CACHE[paths] = load_trust(list(paths))
-    return _TRUST_CACHE[paths]
+    """The settings' trust store, parsed once per process tree (trustcache)."""
+    return trustcache.load(tuple((settings or {}).get("trust") or ()))
 
 
 def validate_signers(sd: cms.SignedData, content: bytes | None, settings: dict[str, Any] | None,

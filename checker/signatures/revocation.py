@@ -13,6 +13,8 @@ unchecked certificate is never reported as not revoked.
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from asn1crypto import x509
 
 from ..model import Finding, SubIndication
+from . import revcache
 
 if TYPE_CHECKING:
     from pyhanko_certvalidator.fetchers.api import Fetchers
@@ -33,12 +36,13 @@ ONLINE, OFFLINE = "online", "offline"
 PER_REQUEST_SECONDS = 4.0
 TOTAL_SECONDS = 8.0            # for the whole path of one signature
 MAX_REQUESTS = 8               # a hostile certificate may name hundreds of URLs
-# A worker checks many signatures in a row (a PDF with 30 signers of the same CA, a batch):
-# answers are reused for a while, and a service that just failed is not waited for again.
+# Answers are reused across workers and submissions (revcache: Redis, a folder, or memory)
+# for at most ANSWER_TTL and never past their own nextUpdate; a service that just failed or
+# hung is not asked again for FAILURE_TTL (the finding says it was not retried).
 ANSWER_TTL = 300.0
 FAILURE_TTL = 120.0
-_answers: dict[tuple[bytes, ...], tuple[float, Revinfo]] = {}
-_failed: dict[str, float] = {}
+NO_NEXT_UPDATE_TTL = 60.0      # an answer without nextUpdate: newer data may come any time
+CLOCK_SKEW = 300.0             # a thisUpdate further in the future is not trusted for reuse
 
 
 @dataclass
@@ -51,6 +55,48 @@ class Revinfo:
 
     def covers(self, cert: x509.Certificate) -> bool:
         return cert.sha256 in self.covered
+
+    def dumps(self) -> bytes:
+        def b64(items: list[bytes]) -> list[str]:
+            return [base64.b64encode(x).decode() for x in items]
+        return json.dumps({"crls": b64(self.crls), "ocsps": b64(self.ocsps),
+                           "covered": {k.hex(): v for k, v in self.covered.items()},
+                           "problems": self.problems}).encode()
+
+    @classmethod
+    def loads(cls, data: bytes) -> Revinfo | None:
+        try:
+            raw = json.loads(data)
+            return cls(crls=[base64.b64decode(x) for x in raw["crls"]],
+                       ocsps=[base64.b64decode(x) for x in raw["ocsps"]],
+                       covered={bytes.fromhex(k): str(v) for k, v in raw["covered"].items()},
+                       problems=[str(p) for p in raw["problems"]])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None     # a damaged entry is a miss
+
+    def reusable_for(self, now: datetime) -> float:
+        """Seconds these answers may be reused: ANSWER_TTL at most, never past an answer's
+        nextUpdate; 0 when one is not yet valid or already stale."""
+        from asn1crypto import crl as asn1_crl
+        from asn1crypto import ocsp as asn1_ocsp
+        bounds: list[tuple[datetime | None, datetime | None]] = []
+        try:
+            for data in self.ocsps:
+                basic = asn1_ocsp.OCSPResponse.load(data)["response_bytes"]["response"].parsed
+                for single in basic["tbs_response_data"]["responses"]:
+                    bounds.append((single["this_update"].native, single["next_update"].native))
+            for data in self.crls:
+                tbs = asn1_crl.CertificateList.load(data)["tbs_cert_list"]
+                bounds.append((tbs["this_update"].native, tbs["next_update"].native))
+        except Exception:  # noqa: BLE001 - answers we cannot date are not reused
+            return 0.0
+        seconds = ANSWER_TTL
+        for this_update, next_update in bounds:
+            if this_update is not None and (this_update - now).total_seconds() > CLOCK_SKEW:
+                return 0.0
+            limit = (next_update - now).total_seconds() if next_update else NO_NEXT_UPDATE_TTL
+            seconds = min(seconds, limit)
+        return max(seconds, 0.0)
 
 
 def mode(settings: dict[str, Any] | None) -> str:
@@ -66,30 +112,30 @@ def gather(path: ValidationPath | None, leaf: x509.Certificate, store: TrustStor
     result covers anything."""
     if path is None or mode(settings) != ONLINE or leaf.issuer.sha256 in store.crl_issuers:
         return None
-    return fetch(path)
+    return fetch(path, settings)
 
 
-def fetch(path: ValidationPath) -> Revinfo:
+def fetch(path: ValidationPath, settings: dict[str, Any] | None = None) -> Revinfo:
     """OCSP first, CRL when OCSP is not offered or fails, for each non-root certificate of
-    `path` (a pyhanko-certvalidator ValidationPath), within TOTAL_SECONDS."""
-    key = tuple(cert.sha256 for cert in path.iter_certs(include_root=False))
-    now = time.monotonic()
-    cached = _answers.get(key)
-    if cached and now - cached[0] < ANSWER_TTL:
-        return cached[1]
+    `path` (a pyhanko-certvalidator ValidationPath), within TOTAL_SECONDS; answers still
+    fresh in the shared cache (revcache) are not asked for again."""
+    cache = revcache.store_for(settings)
+    key = "answers:" + "/".join(cert.sha256.hex() for cert in path.iter_certs(include_root=False))
+    held = cache.get(key)
+    cached = Revinfo.loads(held) if held is not None else None
+    if cached is not None:
+        return cached
     out = Revinfo()
     try:
-        asyncio.run(asyncio.wait_for(_fetch_path(path, out), TOTAL_SECONDS))
+        asyncio.run(asyncio.wait_for(_fetch_path(path, out, cache), TOTAL_SECONDS))
     except TimeoutError:
         out.problems.append(f"nessuna risposta entro {TOTAL_SECONDS:g} s")
         for cert in path.iter_certs(include_root=False):
-            _remember_failure(_ocsp_urls(cert) + _crl_urls(cert))
+            _remember_failure(cache, _ocsp_urls(cert) + _crl_urls(cert))
     except Exception as exc:  # noqa: BLE001 - any network trouble means "not checked", said why
         out.problems.append(_why(exc))
     if out.covered:
-        if len(_answers) > 256:
-            _answers.clear()
-        _answers[key] = (now, out)
+        cache.put(key, out.dumps(), out.reusable_for(datetime.now(UTC)))
     return out
 
 
@@ -105,18 +151,17 @@ def _crl_urls(cert: x509.Certificate) -> list[str]:
             for url in enumerate_delivery_point_urls(dp)]
 
 
-def _remember_failure(urls: list[str]) -> None:
-    if len(_failed) > 1024:
-        _failed.clear()
-    _failed.update((url, time.monotonic()) for url in urls)
+def _remember_failure(cache: revcache.Layered, urls: list[str]) -> None:
+    stamp = str(time.time()).encode()
+    for url in urls:
+        cache.put("failed:" + url, stamp, FAILURE_TTL)
 
 
-def _recently_failed(urls: list[str]) -> bool:
-    now = time.monotonic()
-    return bool(urls) and all(now - _failed.get(url, -FAILURE_TTL) < FAILURE_TTL for url in urls)
+def _recently_failed(cache: revcache.Layered, urls: list[str]) -> bool:
+    return bool(urls) and all(cache.get("failed:" + url) is not None for url in urls)
 
 
-async def _fetch_path(path: ValidationPath, out: Revinfo) -> None:
+async def _fetch_path(path: ValidationPath, out: Revinfo, cache: revcache.Layered) -> None:
     from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
     from pyhanko_certvalidator.fetchers.api import FetchLimits
 
@@ -125,16 +170,16 @@ async def _fetch_path(path: ValidationPath, out: Revinfo) -> None:
     fetchers = backend.get_fetchers()
     try:
         certs = list(path.iter_certs(include_root=False))
-        await asyncio.gather(*(_fetch_cert(fetchers, path, cert, out) for cert in certs))
+        await asyncio.gather(*(_fetch_cert(fetchers, path, cert, out, cache) for cert in certs))
     finally:
         # pyhanko-certvalidator leaves FetcherBackend.close() unannotated
         await backend.close()  # type: ignore[no-untyped-call]
 
 
 async def _fetch_cert(fetchers: Fetchers, path: ValidationPath, cert: x509.Certificate,
-                      out: Revinfo) -> None:
+                      out: Revinfo, cache: revcache.Layered) -> None:
     ocsp_urls = _ocsp_urls(cert)
-    if ocsp_urls and _recently_failed(ocsp_urls):
+    if ocsp_urls and _recently_failed(cache, ocsp_urls):
         out.problems.append(f"OCSP {ocsp_urls[0]}: non ha risposto poco fa, non riprovato")
     elif ocsp_urls:
         try:
@@ -146,20 +191,20 @@ async def _fetch_cert(fetchers: Fetchers, path: ValidationPath, cert: x509.Certi
             out.problems.append(f"OCSP {ocsp_urls[0]}: {response['response_status'].native}")
         except Exception as exc:  # noqa: BLE001 - reported, then the CRL is tried
             out.problems.append(f"OCSP {ocsp_urls[0]}: {_why(exc)}")
-            _remember_failure(ocsp_urls)
+            _remember_failure(cache, ocsp_urls)
     crl_urls = _crl_urls(cert)
     if not crl_urls:
         if not ocsp_urls:
             out.problems.append(f"{_who(cert)}: il certificato non indica né OCSP né CRL")
         return
-    if _recently_failed(crl_urls):
+    if _recently_failed(cache, crl_urls):
         out.problems.append(f"CRL {crl_urls[0]}: non ha risposto poco fa, non riprovato")
         return
     try:
         crls = await fetchers.crl_fetcher.fetch(cert, use_deltas=False)
     except Exception as exc:  # noqa: BLE001 - reported
         out.problems.append(f"CRL {crl_urls[0]}: {_why(exc)}")
-        _remember_failure(crl_urls)
+        _remember_failure(cache, crl_urls)
         return
     if crls:
         out.crls.extend(c.dump() for c in crls)

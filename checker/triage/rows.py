@@ -27,6 +27,8 @@ PROBLEM_CODES = {"PEC001", "PEC002", "PEC003", "PEC004", "PEC005", "PEC006", "PE
 # Findings that mean the message was not read at all (no class can be told from it).
 UNREAD_CODES = {"PEC001", "PEC012", "PEC013", "PEC016", "PEC018"}
 _MAIN_EXTENSIONS = (".pdf", ".p7m")
+# the provider signature's verdict, as checker.mail.signature.verify gives it
+Verified = tuple[EnvelopeSignature, list[Finding]]
 
 
 @dataclass
@@ -109,7 +111,9 @@ def main_document(files: list[InputFile]) -> str:
 
 
 def build_row(name: str, parsed: ParsedMessage, profile: str | None,
-              settings: dict[str, Any]) -> TriageRow:
+              settings: dict[str, Any], verified: Verified | None = None) -> TriageRow:
+    """`verified`: the provider signature already verified (by the parsing worker, with the
+    same settings); else it is verified here."""
     cls = parsed.classification
     dati = parsed.daticert
     row = TriageRow(file=name, message_class=cls.message_class.value,
@@ -131,8 +135,8 @@ def build_row(name: str, parsed: ParsedMessage, profile: str | None,
         row.recipients = (original.recipients if original else []) or parsed.header_recipients
 
     if cls.message_class is not MessageClass.NOT_PEC:
-        row.signature, sig_findings = verify(parsed.signature, parsed.signed_content,
-                                             parsed.signed, settings)
+        row.signature, sig_findings = verified or verify(parsed.signature, parsed.signed_content,
+                                                         parsed.signed, settings)
         findings += sig_findings
 
     explanation_code = _explanation_code(cls, dati,
