@@ -154,12 +154,14 @@ def test_signature_timestamp_after_expiry_proves_nothing(k, fmt):
 
 # --- content timestamp after expiry: made with an expired certificate -------------------
 
-@pytest.mark.parametrize("fmt", ["cades", "pades"])
+@pytest.mark.parametrize("fmt", ["cades", "pades", "xades"])
 def test_content_timestamp_after_expiry_is_failed_expired(k, fmt):
     later = after_expiry(k)
     if fmt == "cades":
         info, codes = cades(P.cades(k, k.expired, DOC, content_timestamp=True, ts_at=later,
                                     signing_time=later), k.pem_trust)
+    elif fmt == "xades":
+        info, codes = xml(X.with_content_timestamp(k, k.expired, at=later), k.pem_trust)
     else:
         info, codes = pdf(P.pades(k, k.expired, P.plain_pdf(), content_timestamp=True, ts_at=later),
                           k.pem_trust)
