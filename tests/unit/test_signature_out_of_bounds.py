@@ -3,7 +3,8 @@
 
 Each sample is the expired test signer's intact signature, different in exactly one way:
 - nothing proves when it was made → INDETERMINATE / OUT_OF_BOUNDS_NO_POE (SIG007);
-- an archived CRL, current when the certificate expired, does not list it
+- an archived CRL, current when the certificate expired, does not list it (in the trust
+  folder, or for PAdES in the PDF's DSS, the intermediate coming from the signature)
   → INDETERMINATE / OUT_OF_BOUNDS_NOT_REVOKED (SIG007);
 - a signature timestamp while the certificate was valid → PASSED at that moment (SIG001);
 - a signature timestamp after expiry proves nothing → OUT_OF_BOUNDS_NO_POE (SIG007);
@@ -83,10 +84,12 @@ def test_expired_without_proof_of_existence_is_out_of_bounds_no_poe(k, fmt):
 
 # --- revocation data current at expiry: not revoked ---------------------------------------
 
-@pytest.mark.parametrize("fmt", ["cades", "xades"])
+@pytest.mark.parametrize("fmt", ["cades", "pades", "xades"])
 def test_archived_crl_at_expiry_gives_out_of_bounds_not_revoked(k, fmt, archived_crl_trust):
     if fmt == "cades":
         info, codes = cades(P.cades(k, k.expired, DOC, signing_time=while_valid(k)), archived_crl_trust)
+    elif fmt == "pades":   # the CRL from the trust folder; the intermediate from the signature
+        info, codes = pdf(P.pades(k, k.expired, P.plain_pdf()), archived_crl_trust)
     else:
         info, codes = xml(P.xades(k, k.expired), archived_crl_trust)
     assert verdict(info) == ("INDETERMINATE", "OUT_OF_BOUNDS_NOT_REVOKED")
@@ -99,6 +102,14 @@ def test_pades_archived_crl_in_the_dss_gives_out_of_bounds_not_revoked(k, tmp_pa
     info, codes = pdf(signed, P.trust_folder(k, tmp_path / "root-only"))
     assert verdict(info) == ("INDETERMINATE", "OUT_OF_BOUNDS_NOT_REVOKED")
     assert codes[0] == "SIG007"
+
+
+def test_pades_archived_crl_in_the_dss_listing_the_certificate_is_no_proof(k, tmp_path):
+    crl = P.crl_at(k, k.expired.cert.not_valid_after_utc - dt.timedelta(days=1), revoked=(k.expired,))
+    signed = S.add_dss(P.pades(k, k.expired, P.plain_pdf()), crls=[crl])
+    info, _ = pdf(signed, P.trust_folder(k, tmp_path / "root-only"))
+    assert info.sub_indication != "OUT_OF_BOUNDS_NOT_REVOKED"
+    assert info.indication != "PASSED"
 
 
 def test_archived_crl_listing_the_certificate_is_no_proof_of_not_revoked(k, tmp_path):
