@@ -8,7 +8,8 @@ Each sample is the expired test signer's intact signature, different in exactly 
   → INDETERMINATE / OUT_OF_BOUNDS_NOT_REVOKED (SIG007);
 - a signature timestamp while the certificate was valid → PASSED at that moment (SIG001);
 - a signature timestamp after expiry proves nothing → OUT_OF_BOUNDS_NO_POE (SIG007);
-- a content timestamp after expiry proves it was made later → FAILED / EXPIRED (SIG033).
+- a content timestamp after expiry proves it was made later → FAILED / EXPIRED (SIG033);
+- a legacy adbe.x509.rsa_sha1 PDF signature (no timestamps possible): revocation data alone.
 """
 from __future__ import annotations
 
@@ -191,3 +192,17 @@ def test_content_timestamp_while_valid_does_not_make_it_expired(k):
 def test_SIG033_is_in_the_catalogue():
     rule = catalogue.rule("SIG033")
     assert rule.severity == "error" and "EXPIRED" in rule.source
+
+
+# --- legacy adbe.x509.rsa_sha1: no timestamps possible, revocation data alone decides --------
+
+def test_legacy_x509_rsa_sha1_with_an_expired_certificate_is_out_of_bounds(k, archived_crl_trust):
+    signed = S.x509_rsa_sha1(k, k.expired, P.plain_pdf(), signed_at=while_valid(k))
+    info, codes = pdf(signed, k.pem_trust)
+    assert info.details["sub_filter"] == "adbe.x509.rsa_sha1"
+    # the claimed /M inside the validity proves nothing; expiry, not SHA-1 or integrity, decides
+    assert verdict(info) == ("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE")
+    assert codes[0] == "SIG007"
+    info, codes = pdf(signed, archived_crl_trust)
+    assert verdict(info) == ("INDETERMINATE", "OUT_OF_BOUNDS_NOT_REVOKED")
+    assert codes[0] == "SIG007"
