@@ -206,3 +206,19 @@ def test_legacy_x509_rsa_sha1_with_an_expired_certificate_is_out_of_bounds(k, ar
     info, codes = pdf(signed, archived_crl_trust)
     assert verdict(info) == ("INDETERMINATE", "OUT_OF_BOUNDS_NOT_REVOKED")
     assert codes[0] == "SIG007"
+
+
+# --- SIG007's words fit both out-of-bounds outcomes ----------------------------------------
+
+def test_SIG007_explains_not_revoked_as_well_as_no_proof_of_existence(k, archived_crl_trust):
+    from checker.signatures import indications
+    rule = catalogue.rule("SIG007")
+    assert "OUT_OF_BOUNDS_NOT_REVOKED" in rule.source and "OUT_OF_BOUNDS_NO_POE" in rule.source
+    assert "revocat" in rule.explain_it and "revoked" in rule.explain_en
+    assert "alla data della firma" not in rule.title_it   # the signing date is what is unknown
+    info, _ = cades(P.cades(k, k.expired, DOC, signing_time=while_valid(k)), archived_crl_trust)
+    not_revoked = indications.explain(info)
+    info, _ = cades(P.cades(k, k.expired, DOC, signing_time=while_valid(k)), k.pem_trust)
+    no_poe = indications.explain(info)
+    assert not_revoked.code == no_poe.code == "SIG007"
+    assert "non era stato revocato" in not_revoked.it and "revoca" not in no_poe.it
