@@ -48,6 +48,13 @@ _OUT_OF_BOUNDS = Explanation("SIG007", "Il certificato del firmatario era scadut
                              "Firma di nuovo con un certificato valido; per i documenti da conservare aggiungi una "
                              "marca temporale.",
                              "The certificate was outside its validity and no proof of existence is available.")
+_OUT_OF_BOUNDS_NOT_REVOKED = Explanation(
+    "SIG007", "Il certificato del firmatario è scaduto: i dati di revoca dell'epoca mostrano che non era stato "
+              "revocato fino alla scadenza, ma nessuna marca temporale prova che la firma sia stata apposta prima.",
+    "Chiedi il file con la marca temporale apposta al momento della firma, se esiste, oppure una nuova firma "
+    "con un certificato valido.",
+    "The certificate has expired; it was not revoked up to its expiry, but nothing proves the signature "
+    "was made before it.")
 _EXPIRED = Explanation("SIG033", "La firma è stata apposta dopo la scadenza del certificato del firmatario: lo "
                                   "dimostra una marca temporale sul contenuto successiva alla scadenza.",
                        "Chiedi al firmatario di firmare di nuovo con un certificato valido.",
@@ -71,7 +78,8 @@ _BY_SUB = {
     SubIndication.REVOKED: _REVOKED, SubIndication.REVOKED_NO_POE: _REVOKED, SubIndication.REVOKED_CA_NO_POE: _REVOKED,
     SubIndication.NO_CERTIFICATE_CHAIN_FOUND: _UNTRUSTED, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE: _UNTRUSTED,
     SubIndication.CHAIN_CONSTRAINTS_FAILURE: _UNTRUSTED, SubIndication.NO_SIGNING_CERTIFICATE_FOUND: _FORMAT,
-    SubIndication.OUT_OF_BOUNDS_NO_POE: _OUT_OF_BOUNDS, SubIndication.OUT_OF_BOUNDS_NOT_REVOKED: _OUT_OF_BOUNDS,
+    SubIndication.OUT_OF_BOUNDS_NO_POE: _OUT_OF_BOUNDS,
+    SubIndication.OUT_OF_BOUNDS_NOT_REVOKED: _OUT_OF_BOUNDS_NOT_REVOKED,
     SubIndication.EXPIRED: _EXPIRED, SubIndication.NOT_YET_VALID: _OUT_OF_BOUNDS,
     SubIndication.CRYPTO_CONSTRAINTS_FAILURE: _CRYPTO, SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE: _CRYPTO,
 }

@@ -23,7 +23,7 @@ from datetime import datetime, UTC
 from typing import TYPE_CHECKING, Any
 
 from ..model import CheckResult, Finding, Indication, InputFile, SignatureInfo, SubIndication
-from . import certpath, indications, xadests, xmlrefs
+from . import certpath, indications, xadescontent, xadests, xmlrefs
 from .certpath import Verdict
 from .cms import trust_from_settings
 from .trust import TrustStore
@@ -146,11 +146,13 @@ def _transforms(sig: etree._Element) -> set[str]:
 
 
 def _verify_xml(data: bytes, sig: etree._Element, leaf: x509.Certificate, several: bool,
-                signed_properties: etree._Element | None) -> Verdict:
-    """The cryptographic verdict: (indication, sub_indication, message)."""
+                signed_properties: etree._Element | None
+                ) -> tuple[Verdict, list[xadescontent.Referenced] | None]:
+    """The cryptographic verdict: (indication, sub_indication, message), and the data each
+    reference gave the verifier (signxml only; None from xmlsec)."""
     if several or _transforms(sig) & XPATH_TRANSFORMS:
         # signxml verifies the first ds:Signature of a document; xmlsec verifies this one
-        return _verify_with_xmlsec(sig, leaf, signed_properties)
+        return _verify_with_xmlsec(sig, leaf, signed_properties), None
     return _verify_with_signxml(data, sig, leaf)
 
 
@@ -214,8 +216,9 @@ def _signing_certificate_matches(signed_properties: etree._Element | None, leaf:
     return False
 
 
-def _verify_with_signxml(data: bytes, sig: etree._Element, leaf: x509.Certificate) -> Verdict:
-    from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
+def _verify_with_signxml(data: bytes, sig: etree._Element, leaf: x509.Certificate
+                         ) -> tuple[Verdict, list[xadescontent.Referenced] | None]:
+    from signxml.exceptions import SignXMLException
     from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
     # cryptography only: a moment inside the certificate's validity, so that signxml's own
     # date check never turns an expired certificate into a "broken" signature
@@ -223,25 +226,35 @@ def _verify_with_signxml(data: bytes, sig: etree._Element, leaf: x509.Certificat
     config = XAdESSignatureConfiguration(require_x509=True, expect_references=True,
                                          verification_time=inside)
     try:
-        XAdESVerifier().verify(data, x509_cert=leaf, expect_config=config)
-        return Indication.PASSED, None, ""
-    except InvalidDigest as exc:
-        message = str(exc)
+        results = XAdESVerifier().verify(data, x509_cert=leaf, expect_config=config)
+    except SignXMLException as exc:
+        return _signxml_failure(exc), None
+    # signxml gives one result per ds:Reference, in SignedInfo order (content timestamps)
+    references = sig.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
+    referenced = None
+    if isinstance(results, list) and len(results) == len(references):
+        referenced = [xadescontent.Referenced(ref, r.signed_data, r.signed_xml)
+                      for ref, r in zip(references, results, strict=True)]
+    return (Indication.PASSED, None, ""), referenced
+
+
+def _signxml_failure(exc: Exception) -> Verdict:
+    """signxml's refusal as a verdict: altered data, broken signature, weak algorithm or
+    something signxml cannot handle (undetermined)."""
+    from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature
+    message = str(exc)
+    sha1 = "SHA1" in message.upper() or "SHA-1" in message.upper()
+    if isinstance(exc, InvalidDigest):
         if "certificate digest" in message:
             return Indication.INDETERMINATE, SubIndication.NO_SIGNING_CERTIFICATE_FOUND, message[:200]
         return Indication.FAILED, SubIndication.HASH_FAILURE, message[:200]
-    except InvalidSignature as exc:
-        message = str(exc)
-        if "SHA1" in message.upper() or "SHA-1" in message.upper():
+    if isinstance(exc, InvalidSignature):
+        if sha1:
             return Indication.INDETERMINATE, SubIndication.CRYPTO_CONSTRAINTS_FAILURE, message[:200]
         return Indication.FAILED, SubIndication.SIG_CRYPTO_FAILURE, message[:200]
-    except InvalidInput as exc:
-        message = str(exc)
-        if "SHA1" in message.upper():
-            return Indication.INDETERMINATE, SubIndication.CRYPTO_CONSTRAINTS_FAILURE, message[:200]
-        return Indication.INDETERMINATE, SubIndication.GENERIC, message[:200]
-    except SignXMLException as exc:
-        return Indication.INDETERMINATE, SubIndication.GENERIC, str(exc)[:200]
+    if isinstance(exc, InvalidInput) and "SHA1" in message.upper():
+        return Indication.INDETERMINATE, SubIndication.CRYPTO_CONSTRAINTS_FAILURE, message[:200]
+    return Indication.INDETERMINATE, SubIndication.GENERIC, message[:200]
 
 
 def _validate(data: bytes, sig: etree._Element, count: int, store: TrustStore,
@@ -262,6 +275,7 @@ def _validate(data: bytes, sig: etree._Element, count: int, store: TrustStore,
     parent = next(sig.iterancestors(f"{{{DS}}}Signature"), None)
     if parent is not None:
         details["role"] = "controfirma"     # inside another's xades:CounterSignature
+    referenced: list[xadescontent.Referenced] | None = None
     if refs.problem:
         details["wrapping"] = refs.problem
         crypto: Verdict = (Indication.FAILED, SubIndication.FORMAT_FAILURE, refs.problem)
@@ -273,12 +287,17 @@ def _validate(data: bytes, sig: etree._Element, count: int, store: TrustStore,
         crypto = (Indication.FAILED, SubIndication.HASH_FAILURE, "la controfirma non è sulla firma che la contiene")
     else:
         # for a counter-signature the reference digest is checked over the parent's SignatureValue
-        crypto = _verify_xml(data, sig, leaf, count > 1, refs.signed_properties)
+        crypto, referenced = _verify_xml(data, sig, leaf, count > 1, refs.signed_properties)
     poe: datetime | None = None
+    content_time: datetime | None = None
     stamp_findings: list[Finding] = []
     if crypto[0] is Indication.PASSED:
-        poe, stamp_findings = xadests.signature_timestamps(sig, settings, details)
+        content_time, stamp_findings = xadescontent.content_timestamps(
+            refs.signed_properties, referenced, settings, details)
+        poe, signature_stamp_findings = xadests.signature_timestamps(sig, settings, details)
+        stamp_findings += signature_stamp_findings
     details["level"] = "T" if poe else "B"
     info, findings = certpath.finish("xades", leaf_asn1, as_asn1, store, settings, crypto,
-                                     _signing_time(refs.signed_properties), poe, details)
+                                     _signing_time(refs.signed_properties), poe, details,
+                                     content_time=content_time)
     return info, findings + stamp_findings

@@ -194,7 +194,8 @@ def _reasons() -> dict[str, str]:
         "OUT_OF_BOUNDS_NO_POE": _(
             "il certificato è scaduto e manca una marca temporale che provi la data della firma"),
         "OUT_OF_BOUNDS_NOT_REVOKED": _(
-            "il certificato è scaduto e manca una marca temporale che provi la data della firma"),
+            "il certificato è scaduto (non risultava revocato alla scadenza) e manca una marca temporale "
+            "che provi la data della firma"),
         "NO_CERTIFICATE_CHAIN_FOUND": _("il certificato non è stato emesso da un certificatore di fiducia"),
         "NO_SIGNING_CERTIFICATE_FOUND": _("manca il certificato del firmatario"),
         "CRYPTO_CONSTRAINTS_FAILURE_NO_POE": _("la firma usa un algoritmo non più sicuro"),

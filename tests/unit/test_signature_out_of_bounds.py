@@ -3,11 +3,13 @@
 
 Each sample is the expired test signer's intact signature, different in exactly one way:
 - nothing proves when it was made → INDETERMINATE / OUT_OF_BOUNDS_NO_POE (SIG007);
-- an archived CRL, current when the certificate expired, does not list it
+- an archived CRL, current when the certificate expired, does not list it (in the trust
+  folder, or for PAdES in the PDF's DSS, the intermediate coming from the signature)
   → INDETERMINATE / OUT_OF_BOUNDS_NOT_REVOKED (SIG007);
 - a signature timestamp while the certificate was valid → PASSED at that moment (SIG001);
 - a signature timestamp after expiry proves nothing → OUT_OF_BOUNDS_NO_POE (SIG007);
-- a content timestamp after expiry proves it was made later → FAILED / EXPIRED (SIG033).
+- a content timestamp after expiry proves it was made later → FAILED / EXPIRED (SIG033);
+- a legacy adbe.x509.rsa_sha1 PDF signature (no timestamps possible): revocation data alone.
 """
 from __future__ import annotations
 
@@ -83,10 +85,12 @@ def test_expired_without_proof_of_existence_is_out_of_bounds_no_poe(k, fmt):
 
 # --- revocation data current at expiry: not revoked ---------------------------------------
 
-@pytest.mark.parametrize("fmt", ["cades", "xades"])
+@pytest.mark.parametrize("fmt", ["cades", "pades", "xades"])
 def test_archived_crl_at_expiry_gives_out_of_bounds_not_revoked(k, fmt, archived_crl_trust):
     if fmt == "cades":
         info, codes = cades(P.cades(k, k.expired, DOC, signing_time=while_valid(k)), archived_crl_trust)
+    elif fmt == "pades":   # the CRL from the trust folder; the intermediate from the signature
+        info, codes = pdf(P.pades(k, k.expired, P.plain_pdf()), archived_crl_trust)
     else:
         info, codes = xml(P.xades(k, k.expired), archived_crl_trust)
     assert verdict(info) == ("INDETERMINATE", "OUT_OF_BOUNDS_NOT_REVOKED")
@@ -99,6 +103,14 @@ def test_pades_archived_crl_in_the_dss_gives_out_of_bounds_not_revoked(k, tmp_pa
     info, codes = pdf(signed, P.trust_folder(k, tmp_path / "root-only"))
     assert verdict(info) == ("INDETERMINATE", "OUT_OF_BOUNDS_NOT_REVOKED")
     assert codes[0] == "SIG007"
+
+
+def test_pades_archived_crl_in_the_dss_listing_the_certificate_is_no_proof(k, tmp_path):
+    crl = P.crl_at(k, k.expired.cert.not_valid_after_utc - dt.timedelta(days=1), revoked=(k.expired,))
+    signed = S.add_dss(P.pades(k, k.expired, P.plain_pdf()), crls=[crl])
+    info, _ = pdf(signed, P.trust_folder(k, tmp_path / "root-only"))
+    assert info.sub_indication != "OUT_OF_BOUNDS_NOT_REVOKED"
+    assert info.indication != "PASSED"
 
 
 def test_archived_crl_listing_the_certificate_is_no_proof_of_not_revoked(k, tmp_path):
@@ -154,12 +166,14 @@ def test_signature_timestamp_after_expiry_proves_nothing(k, fmt):
 
 # --- content timestamp after expiry: made with an expired certificate -------------------
 
-@pytest.mark.parametrize("fmt", ["cades", "pades"])
+@pytest.mark.parametrize("fmt", ["cades", "pades", "xades"])
 def test_content_timestamp_after_expiry_is_failed_expired(k, fmt):
     later = after_expiry(k)
     if fmt == "cades":
         info, codes = cades(P.cades(k, k.expired, DOC, content_timestamp=True, ts_at=later,
                                     signing_time=later), k.pem_trust)
+    elif fmt == "xades":
+        info, codes = xml(X.with_content_timestamp(k, k.expired, at=later), k.pem_trust)
     else:
         info, codes = pdf(P.pades(k, k.expired, P.plain_pdf(), content_timestamp=True, ts_at=later),
                           k.pem_trust)
@@ -178,3 +192,33 @@ def test_content_timestamp_while_valid_does_not_make_it_expired(k):
 def test_SIG033_is_in_the_catalogue():
     rule = catalogue.rule("SIG033")
     assert rule.severity == "error" and "EXPIRED" in rule.source
+
+
+# --- legacy adbe.x509.rsa_sha1: no timestamps possible, revocation data alone decides --------
+
+def test_legacy_x509_rsa_sha1_with_an_expired_certificate_is_out_of_bounds(k, archived_crl_trust):
+    signed = S.x509_rsa_sha1(k, k.expired, P.plain_pdf(), signed_at=while_valid(k))
+    info, codes = pdf(signed, k.pem_trust)
+    assert info.details["sub_filter"] == "adbe.x509.rsa_sha1"
+    # the claimed /M inside the validity proves nothing; expiry, not SHA-1 or integrity, decides
+    assert verdict(info) == ("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE")
+    assert codes[0] == "SIG007"
+    info, codes = pdf(signed, archived_crl_trust)
+    assert verdict(info) == ("INDETERMINATE", "OUT_OF_BOUNDS_NOT_REVOKED")
+    assert codes[0] == "SIG007"
+
+
+# --- SIG007's words fit both out-of-bounds outcomes ----------------------------------------
+
+def test_SIG007_explains_not_revoked_as_well_as_no_proof_of_existence(k, archived_crl_trust):
+    from checker.signatures import indications
+    rule = catalogue.rule("SIG007")
+    assert "OUT_OF_BOUNDS_NOT_REVOKED" in rule.source and "OUT_OF_BOUNDS_NO_POE" in rule.source
+    assert "revocat" in rule.explain_it and "revoked" in rule.explain_en
+    assert "alla data della firma" not in rule.title_it   # the signing date is what is unknown
+    info, _ = cades(P.cades(k, k.expired, DOC, signing_time=while_valid(k)), archived_crl_trust)
+    not_revoked = indications.explain(info)
+    info, _ = cades(P.cades(k, k.expired, DOC, signing_time=while_valid(k)), k.pem_trust)
+    no_poe = indications.explain(info)
+    assert not_revoked.code == no_poe.code == "SIG007"
+    assert "non era stato revocato" in not_revoked.it and "revoca" not in no_poe.it
