@@ -102,6 +102,7 @@ def timed(name: str, folder: Path, run) -> tuple[dict[str, Any], list[dict[str, 
     for row in plain:
         if row["report"]:
             row["report"].pop("elapsed_ms", None)
+            row["report"].pop("checked_at", None)  # when: differs between any two runs
     return figures, plain
 
 
