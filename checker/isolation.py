@@ -14,7 +14,9 @@ fresh worker (the plan is replayed there with the results known so far). The cal
 gets an exception.
 
 Workers are forked from a forkserver that has already imported every check and what they
-import lazily, so a worker never imports. An InputFile reaches a forkserver worker as an
+import lazily, so a worker never imports — not even the parent's `__main__` script, which
+multiprocessing would run again in every forkserver worker (gunicorn's, pytest's, the
+console script's; a worker's target and plans are never defined there). An InputFile reaches a forkserver worker as an
 anonymous memory file (memfd, never on disk) written once and passed as a file descriptor,
 not pickled into each job. A single-threaded command-line process forks its workers itself
 (forking()): they inherit the parent's imports and the files' bytes, copy-on-write.
@@ -41,6 +43,7 @@ from multiprocessing.context import BaseContext
 from typing import Any
 
 from .model import CheckResult, Finding, InputFile
+from .workerstart import ForkServerWorker
 
 DEFAULT_TIMEOUT = float(os.environ.get("PEC_PRECHECK_TIMEOUT", "30"))
 DEFAULT_MEMORY_MB = int(os.environ.get("PEC_PRECHECK_MEMORY_MB", "1024"))
@@ -346,8 +349,8 @@ def _start(ctx: BaseContext, job: Job, running: dict[Connection, _Running], unti
         label: (None if label in job.failed else result if label in job.feeds else CheckResult())
         for label, result in job.results.items()}
     parent_conn, child_conn = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, daemon=True,  # type: ignore[attr-defined]
-                       args=(child_conn, plan, args, replay))
+    process_class = ForkServerWorker if shared is not None else ctx.Process  # type: ignore[attr-defined]
+    proc = process_class(target=_child, daemon=True, args=(child_conn, plan, args, replay))
     try:
         proc.start()   # the first call also starts the forkserver (imports): not the job's time
     except OSError as exc:  # cannot fork: say so, do not crash the request
