@@ -100,9 +100,9 @@ def timed(name: str, folder: Path, run) -> tuple[dict[str, Any], list[dict[str, 
                "load_avg_before": round(load, 2)}
     plain = [r.to_json(with_report=True) for r in got]
     for row in plain:
-        if row["report"]:
+        if row["report"]:   # when and how long: not the same in the two layouts
             row["report"].pop("elapsed_ms", None)
-            row["report"].pop("checked_at", None)  # when: differs between any two runs
+            row["report"].pop("checked_at", None)
     return figures, plain
 
 

@@ -4,7 +4,8 @@ Layers, each importing only the ones below it (tests/unit/test_layers.py holds t
 
     1 interfaces   web/ (pages, JSON API, triage page), cli.py, commands/, app.py
     2 application  triage/ (drives the engine over PEC messages)
-    3 pipeline     engine.py (the only scheduler of isolated workers), isolation.py, report.py
+    3 pipeline     engine.py (the only scheduler of isolated workers), isolation.py
+                   (workerstart.py: its forkserver processes), report.py
     4 adapters     checks/ (call a validator, turn its answer into Findings)
     5 validators   identify/, pdf/, pdfa/, pdfscan/, signatures/, mail/, message/, verapdf*.py,
                    zipinspect, linkfinder, textfacts, subjects, pecdomains, pecsize, filenames

@@ -14,7 +14,9 @@ fresh worker (the plan is replayed there with the results known so far). The cal
 gets an exception.
 
 Workers are forked from a forkserver that has already imported every check and what they
-import lazily, so a worker never imports. An InputFile reaches a forkserver worker as an
+import lazily, so a worker never imports — not even the parent's `__main__` script, which
+multiprocessing would run again in every forkserver worker (gunicorn's, pytest's, the
+console script's; a worker's target and plans are never defined there). An InputFile reaches a forkserver worker as an
 anonymous memory file (memfd, never on disk) written once and passed as a file descriptor,
 not pickled into each job. A single-threaded command-line process forks its workers itself
 (forking()): they inherit the parent's imports and the files' bytes, copy-on-write.
@@ -33,7 +35,7 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
@@ -41,6 +43,7 @@ from multiprocessing.context import BaseContext
 from typing import Any
 
 from .model import CheckResult, Finding, InputFile
+from .workerstart import ForkServerWorker
 
 DEFAULT_TIMEOUT = float(os.environ.get("PEC_PRECHECK_TIMEOUT", "30"))
 DEFAULT_MEMORY_MB = int(os.environ.get("PEC_PRECHECK_MEMORY_MB", "1024"))
@@ -54,14 +57,37 @@ _PRELOAD = ["checker.checks", "checker.identify", "checker.checks._preload",
 _START_METHOD = {"fork": False}   # inside forking()
 
 
+# What a worker checking only unsigned PDFs imports beyond the checks themselves (pypdf for
+# the text, the PAdES module that finds no signature): the command line preloads just this
+# for such a submission (preload_for), not pyHanko's validation, lxml, oletools' plugins...
+_PDF_ONLY_PRELOAD = ["checker.checks", "checker.identify", "checker.engine", "checker.pdfscan.text",
+                     "pypdf", "pypdf.generic", "pypdf.errors", "pypdf.filters", "pypdf._codecs._codecs",
+                     "checker.signatures.pades"]
+
+
+def preload_for(files: Sequence[InputFile]) -> list[str]:
+    """What to import before forking the workers of these files: only a hint (a worker
+    imports whatever else it needs, at its own cost), read from the bytes without parsing
+    them. Unsigned PDFs only (%PDF- in the first KB, no /ByteRange anywhere): the PDF set;
+    anything else: everything the forkserver preloads."""
+    if files and all(b"%PDF-" in f.data[:1024] and b"/ByteRange" not in f.data for f in files):
+        return _PDF_ONLY_PRELOAD
+    return _PRELOAD
+
+
 @contextlib.contextmanager
-def forking() -> Iterator[None]:
+def forking(preload: Sequence[str] | None = None) -> Iterator[None]:
     """Within it, fork workers from this process instead of the forkserver: for a command-line
     run, which is single-threaded (checked at each run: with other threads alive the
-    forkserver is used after all). Preloads here what the forkserver would."""
+    forkserver is used after all). Preloads here what the forkserver would, or `preload`
+    (preload_for(files): what the submission's workers will need)."""
+    import gc
     import importlib
-    for name in _PRELOAD:
+    for name in _PRELOAD if preload is None else preload:
         importlib.import_module(name)
+    # what is imported lives as long as the process: out of the collector's sight, a
+    # worker's collections do not touch (and so copy) every inherited page
+    gc.freeze()
     _START_METHOD["fork"] = True
     try:
         yield
@@ -346,8 +372,8 @@ def _start(ctx: BaseContext, job: Job, running: dict[Connection, _Running], unti
         label: (None if label in job.failed else result if label in job.feeds else CheckResult())
         for label, result in job.results.items()}
     parent_conn, child_conn = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, daemon=True,  # type: ignore[attr-defined]
-                       args=(child_conn, plan, args, replay))
+    process_class = ForkServerWorker if shared is not None else ctx.Process  # type: ignore[attr-defined]
+    proc = process_class(target=_child, daemon=True, args=(child_conn, plan, args, replay))
     try:
         proc.start()   # the first call also starts the forkserver (imports): not the job's time
     except OSError as exc:  # cannot fork: say so, do not crash the request

@@ -7,17 +7,17 @@ import posixpath
 import re
 from collections.abc import Iterable
 
-from oletools import olevba  # imported here so the worker forkserver preloads it
-
 from ..model import Finding
 from ._content import classify_field
 
 
 def engine() -> str:
+    from oletools import olevba  # lazily: checks/_preload.py has the forkserver preload it
     return f"oletools olevba {olevba.__version__}"
 
 
 def olevba_findings(name: str, data: bytes, location: str) -> list[Finding]:
+    from oletools import olevba
     findings = []
     try:
         parser = olevba.VBA_Parser(name, data=data, relaxed=True)

@@ -33,7 +33,7 @@ MODULES = (
     "oletools.thirdparty.oledump.plugin_biff",
     "checker.signatures.pades", "checker.signatures.xades", "checker.signatures.cms",
     "checker.signatures.timestamps", "checker.signatures.revocation", "checker.linkfinder",
-    "checker.pdfscan.text",
+    "checker.pdfscan.text", "py7zr", "rarfile", "oletools.olevba",
 )
 
 with warnings.catch_warnings():

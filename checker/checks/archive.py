@@ -12,8 +12,6 @@ import io
 import struct
 from dataclasses import dataclass
 
-import py7zr
-import rarfile
 
 from .. import zipinspect
 from ..model import CheckResult, Finding, FormatInfo, InputFile
@@ -91,6 +89,7 @@ def _zip(data: bytes) -> list[Member]:
 
 
 def _sevenzip(data: bytes) -> list[Member]:
+    import py7zr  # here, not at the top: a parent that checks only PDFs never loads it
     try:
         with py7zr.SevenZipFile(io.BytesIO(data), mode="r") as archive:
             encrypted = archive.needs_password()
@@ -103,6 +102,7 @@ def _sevenzip(data: bytes) -> list[Member]:
 
 
 def _rar(data: bytes) -> list[Member]:
+    import rarfile  # as py7zr (the forkserver preloads both: checks/_preload.py)
     try:
         archive = rarfile.RarFile(io.BytesIO(data))
         members = [Member(i.filename, i.file_size, i.needs_password()) for i in archive.infolist()

@@ -57,7 +57,8 @@ def run(args) -> int:
         except ValueError as exc:
             print(f"pec-precheck: --at: {exc}", file=sys.stderr)
             return 2
-    with isolation.forking():  # this process imports the checks once and forks its workers
+    # this process imports what the workers need once and forks them
+    with isolation.forking(isolation.preload_for(files)):
         result = engine.check_submission(sub, settings)
     if args.json:
         json.dump(report.to_json(result), sys.stdout, ensure_ascii=False, indent=2)

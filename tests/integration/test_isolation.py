@@ -101,3 +101,32 @@ def test_SYS002_even_when_the_limit_is_below_what_the_worker_already_maps():
     # so tight that the worker cannot even pickle its report: it must still say "memory"
     job = run_one(hostile_jobs.eats_memory, timeout=10.0, memory_mb=40)
     assert codes(job) == ["SYS002"]
+
+
+MAIN_SCRIPT = '''
+import os, sys
+from checker import isolation
+import hostile_jobs
+with open(sys.argv[1], "a") as runs:  # once per execution of this script, in any process
+    runs.write(f"{os.getpid()}\\n")
+if __name__ == "__main__":
+    jobs = [isolation.Job(label="hostile", fn=hostile_jobs.behaves, args=(str(n),)) for n in range(3)]
+    isolation.run_jobs(jobs)
+    print(" ".join(job.result.findings[0].detail for job in jobs),
+          len({job.result.facts["pid"] for job in jobs} - {os.getpid()}))
+'''
+
+
+def test_forkserver_workers_do_not_run_the_parent_main_script_again(tmp_path):
+    # multiprocessing would run the parent's __main__ (gunicorn's script, pytest's, a
+    # console script) again in every forkserver worker: workers need nothing from it
+    import subprocess
+    import sys
+    script, runs = tmp_path / "main_script.py", tmp_path / "runs.txt"
+    script.write_text(MAIN_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [os.environ.get("PYTHONPATH", ""), os.path.dirname(hostile_jobs.__file__)])}
+    done = subprocess.run([sys.executable, str(script), str(runs)], capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert done.stdout.split() == ["0", "1", "2", "3"], done.stderr   # three workers answered
+    assert len(runs.read_text().split()) == 1, "the script ran again in a worker"

@@ -1,6 +1,8 @@
 """The command line pays only for what a command needs: building the parser (`--help`) and the
 commands that check nothing (`profiles`, `pdfa-rules`) import no check, and `--help` and
-`profiles` neither pikepdf nor pyHanko (read from `python -X importtime`, in a fresh process)."""
+`profiles` neither pikepdf nor pyHanko (read from `python -X importtime`, in a fresh process);
+`check` of unsigned PDFs loads, in the command and its workers, no signature, archive or Office
+library."""
 from __future__ import annotations
 
 import os
@@ -44,3 +46,34 @@ def test_the_pdfa_rules_flavours_written_out_are_the_validators():
     from checker.commands import pdfa_rules
     from checker.pdfa.model import FLAVOURS
     assert pdfa_rules.FLAVOURS == FLAVOURS
+
+
+def imported_checking(*files: Path) -> set[str]:
+    """Every module imported while `check` runs: the command's and its forked workers'
+    (they inherit -X importtime and its stderr)."""
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "checker", "check",
+                          *map(str, files), "--json"], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT), "PEC_PRECHECK_REVOCATION": "offline",
+                              "PEC_PRECHECK_VERAPDF_HOME": "/nonexistent", "VERAPDF": "",
+                              "PEC_PRECHECK_CLAMD": ""})
+    assert run.returncode in (0, 1, 3), run.stderr[-2000:]
+    assert '"documents"' in run.stdout
+    return {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+
+
+UNNEEDED_FOR_PDFS = ("pyhanko", "signxml", "py7zr", "rarfile", "oletools.olevba", "msoffcrypto.format")
+
+
+def test_check_of_unsigned_pdfs_imports_no_signature_archive_or_office_library(samples, tmp_path):
+    # the command preloads what its workers will need (isolation.preload_for): for unsigned
+    # PDFs, not pyHanko's validation nor the archive and Office parsers
+    pdf = tmp_path / "lettera.pdf"
+    pdf.write_bytes((samples / "pdf" / "text_links.pdf").read_bytes())
+    modules = imported_checking(pdf, samples / "pdfa" / "pdfa2b-conforme.pdf")
+    assert top(modules, "pikepdf") and top(modules, "pypdf")
+    assert [name for name in UNNEEDED_FOR_PDFS if top(modules, name)] == []
+
+
+def test_check_of_a_signed_file_still_loads_the_signature_validation(samples):
+    modules = imported_checking(samples / "signed" / "domanda.pdf.p7m")
+    assert top(modules, "pyhanko") and top(modules, "pyhanko_certvalidator")

@@ -31,7 +31,7 @@ LAYERS: dict[str, int] = {
     # 2. application
     "checker.triage": 2, "checker.fix": 2, "checker.jobs": 2,
     # 3. pipeline (only the engine schedules isolation jobs)
-    "checker.engine": 3, "checker.isolation": 3, "checker.report": 3,
+    "checker.engine": 3, "checker.isolation": 3, "checker.report": 3, "checker.workerstart": 3,
     # 4. adapters: call validators, turn results into Findings
     "checker.checks": 4,
     # 5. validators and format parsers
