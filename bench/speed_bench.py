@@ -18,6 +18,7 @@ Writes bench/results/speed_bench.md and prints it. No network; veraPDF and clamd
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import random
@@ -124,23 +125,28 @@ def _subreaper() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
-def _reap() -> None:
+def _reap(keep: set[int]) -> None:
+    """Wait for the run's orphans (adopted as subreaper), not for this process's own long-lived
+    children (an earlier row's forkserver or veraPDF JVM would never end)."""
     while True:
-        try:
-            os.waitpid(-1, 0)
-        except ChildProcessError:
+        orphans = [c.pid for c in psutil.Process().children() if c.pid not in keep]
+        if not orphans:
             return
+        for pid in orphans:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
 def run_cli_cpu(args: list[str]) -> tuple[float, float]:
     """(wall, CPU) seconds of one command-line run; CPU is user+system of the whole process
     tree (its workers, and a forkserver's, reaped here)."""
     _subreaper()
+    keep = {c.pid for c in psutil.Process().children()}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(CLI + args, env=ENV, capture_output=True, timeout=1800)
     wall = time.perf_counter() - t
-    _reap()
+    _reap(keep)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
