@@ -90,7 +90,7 @@ def page_post():
     outcome = fix_files(files, profile, main, current_app.config.get("CHECK_SETTINGS"))
     data = report.to_json(outcome.after)
     return _page(outcome=outcome, token=_keep(outcome), chosen=profile, report=data,
-                 view=report_view.build(data, i18n.current()), check_labels=present.check_labels())
+                 view=report_view.build(data, i18n.current()), check_labels=present.check_labels(i18n.current()))
 
 
 @bp.get("/fix/<token>.zip")

@@ -141,8 +141,8 @@ def build(report: dict[str, Any], lang: str) -> ReportView:
     relevant = blocking if blocking else warnings
     consequences = list(dict.fromkeys(i.consequence for i in relevant if i.consequence))
     facts: dict[str, Any] = next((d["facts"] for d in report["documents"] if d["facts"].get("trusted_list")), {})
-    labels = present.check_labels()
-    engines = list(dict.fromkeys((labels.get(c, c), e) for d in report["documents"]
+    labels = present.check_labels(lang)
+    engines = list(dict.fromkeys((labels.get(c, c), present.engine_text(e, lang)) for d in report["documents"]
                                  for c, e in d["engines"].items()))
     return ReportView(state=state, blocking=blocking, warnings=warnings, consequences=consequences,
                       message_items=message_items, shared_items=shared_items, documents=documents,
