@@ -1,7 +1,8 @@
 """The report page's states in Debian's Chromium, at desktop (1366 px) and phone (375 px) width
 (issue 14): fix, ready, ready with warnings, undetermined, a large upload's progress, a queued
-check filling in, reload and Back, the PDF, English, keyboard-only submission with focus on the
-verdict, a form error keeping the chosen files. axe-core (WCAG 2.1 AA) finds nothing in each;
+check filling in, each file's checks listed while they run, reload and Back, the PDF, English,
+keyboard-only submission with focus on the verdict, a form error keeping the chosen files, the
+«Correggi automaticamente» page offering a corrected file to download. axe-core (WCAG 2.1 AA) finds nothing in each;
 `make screenshots` keeps a picture of each."""
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from app import create_app
 from axe import assert_accessible, screenshot
 from checker.checks import settings_from_env
 from conftest import SAMPLES
+import fix_samples as S
 from web_samples import docx_bytes, pdf_bytes, txt_bytes
 from webserver import serve
 
@@ -300,8 +302,84 @@ def test_a_form_error_keeps_the_chosen_files(page, base_url):
     assert page.locator("#sender-error").is_visible()
     assert page.locator("#sender").get_attribute("aria-invalid") == "true"
     assert page.locator("button[type=submit]").is_enabled()
+    assert_accessible(page)
     screenshot(page, "form-error-kept-files", page.width)
     page.fill("#sender", "mario.rossi@pec.it")
     page.click("button[type=submit]")
     shown = report(page)
     assert [d["name"] for d in shown["documents"]] == ["domanda.pdf", "nota.txt"]
+
+
+@pytest.fixture(scope="module")
+def slow_base_url(clamd_address, tmp_path_factory):
+    """The app again, but the report address answers at once (REPORT_WAIT 0) instead of waiting
+    a moment for the check to end: the progress page is what comes first."""
+    settings = {**settings_from_env(), "clamd": clamd_address, "trust": [str(SIGNED / "trust")],
+                "revocation": "offline"}
+    app = create_app({"SECRET_KEY": "report-progress", "CHECK_SETTINGS": settings, "REPORT_WAIT": 0,
+                      "RUNTIME_DIR": tmp_path_factory.mktemp("runtime-progress")})
+    with serve(app) as url:
+        yield url
+
+
+def test_each_files_checks_are_listed_while_they_run(page, slow_base_url):
+    """A PDF of some hundred pages goes through several bounded checks (PDF/A, veraPDF, active
+    content, signature, antivirus): while they run the page lists the file with its checks,
+    named in words. Once the list is shown the page's polling is held back (the check goes on
+    on the server), so the progress state is looked at as it is; then the report arrives."""
+    hold = {"on": False}
+
+    def progress(route):
+        if hold["on"]:
+            route.abort()
+        else:
+            route.continue_()
+    page.route("**/progress", progress)
+    fill(page, slow_base_url, [upload("domanda.pdf", S.reportlab_pdf(pages=300), "application/pdf"),
+                               upload("nota.txt", txt_bytes(), "text/plain")])
+    page.click("button[type=submit]")
+    # the file is listed once recognised, then with the checks its format gets
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('#job-files li'))
+        .some(li => li.textContent.includes('domanda.pdf') && li.textContent.includes('Conformità PDF/A'))""")
+    hold["on"] = True
+    files = page.locator("#job-files li").all_inner_texts()
+    assert any(f.startswith("domanda.pdf:") for f in files), files
+    pdf_line = next(f for f in files if f.startswith("domanda.pdf:"))
+    assert "Conformità PDF/A" in pdf_line and "pdf_active" not in pdf_line and ("…" in pdf_line or "✓" in pdf_line)
+    assert page.locator("#job").get_attribute("data-state") in ("queued", "running")
+    assert page.locator("#job-banner").get_attribute("aria-busy") == "true"
+    check_state(page, "progress", "report-progress")
+    hold["on"] = False
+    page.unroute("**/progress")
+    shown = report(page)
+    assert [d["name"] for d in shown["documents"]] == ["domanda.pdf", "nota.txt"]
+
+
+def test_the_fix_page_offers_the_corrected_file(page, base_url):
+    """From a report with a mechanical fix (a Word file for Genova, which wants PDF) to the
+    «Correggi automaticamente» page, the same file chosen again, the corrected PDF offered and
+    downloaded, the new check shown; then the same page in English."""
+    fill(page, base_url, [upload("domanda.docx", S.docx(), "application/octet-stream")], profile="genova")
+    page.click("button[type=submit]")
+    report(page)
+    page.click("#fix-button")
+    page.wait_for_url("**/fix?profile=genova*")
+    assert page.locator("#fix-profile").input_value() == "genova"
+    check_state(page, "fix-form", "fix-form")
+    page.set_input_files("#fix-files", [upload("domanda.docx", S.docx(), "application/octet-stream")])
+    page.click("#fix-form button[type=submit]")
+    page.locator("#fix-result").wait_for()
+    row = page.locator("tr.fix-row")
+    assert row.get_attribute("data-action") == "converted" and row.get_attribute("data-status") == "fixed"
+    assert "convertito in PDF/A" in row.inner_text()
+    assert page.locator("#fix-report").get_attribute("data-verdict") in ("ready", "fix", "undetermined")
+    check_state(page, "fix-result", "fix-result")
+    with page.expect_download() as info:
+        row.locator("a").first.click()
+    assert info.value.suggested_filename == "domanda.pdf"
+    assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
+    page.goto(base_url + "/fix?profile=genova&lang=en")
+    assert page.locator("h1").inner_text() == "Fix it for me"
+    assert "Correggi" not in page.locator("main").inner_text()
+    check_state(page, "fix-english", "fix-english")
+    page.goto(base_url + "/?lang=it")      # the choice is a cookie of this context only
