@@ -1,6 +1,6 @@
 """The report page's states in Debian's Chromium, at desktop (1366 px) and phone (375 px) width
 (issue 14): fix, ready, ready with warnings, undetermined, a large upload's progress, a queued
-check filling in, each file's checks listed while they run, reload and Back, the PDF, English,
+check filling in, reload and Back, the PDF, English,
 keyboard-only submission with focus on the verdict, a form error keeping the chosen files, the
 «Correggi automaticamente» page offering a corrected file to download. axe-core (WCAG 2.1 AA) finds nothing in each;
 `make screenshots` keeps a picture of each."""
@@ -306,51 +306,6 @@ def test_a_form_error_keeps_the_chosen_files(page, base_url):
     screenshot(page, "form-error-kept-files", page.width)
     page.fill("#sender", "mario.rossi@pec.it")
     page.click("button[type=submit]")
-    shown = report(page)
-    assert [d["name"] for d in shown["documents"]] == ["domanda.pdf", "nota.txt"]
-
-
-@pytest.fixture(scope="module")
-def slow_base_url(clamd_address, tmp_path_factory):
-    """The app again, but the report address answers at once (REPORT_WAIT 0) instead of waiting
-    a moment for the check to end: the progress page is what comes first."""
-    settings = {**settings_from_env(), "clamd": clamd_address, "trust": [str(SIGNED / "trust")],
-                "revocation": "offline"}
-    app = create_app({"SECRET_KEY": "report-progress", "CHECK_SETTINGS": settings, "REPORT_WAIT": 0,
-                      "RUNTIME_DIR": tmp_path_factory.mktemp("runtime-progress")})
-    with serve(app) as url:
-        yield url
-
-
-def test_each_files_checks_are_listed_while_they_run(page, slow_base_url):
-    """A PDF of some hundred pages goes through several bounded checks (PDF/A, veraPDF, active
-    content, signature, antivirus): while they run the page lists the file with its checks,
-    named in words. Once the list is shown the page's polling is held back (the check goes on
-    on the server), so the progress state is looked at as it is; then the report arrives."""
-    hold = {"on": False}
-
-    def progress(route):
-        if hold["on"]:
-            route.abort()
-        else:
-            route.continue_()
-    page.route("**/progress", progress)
-    fill(page, slow_base_url, [upload("domanda.pdf", S.reportlab_pdf(pages=300), "application/pdf"),
-                               upload("nota.txt", txt_bytes(), "text/plain")])
-    page.click("button[type=submit]")
-    # the file is listed once recognised, then with the checks its format gets
-    page.wait_for_function("""() => Array.from(document.querySelectorAll('#job-files li'))
-        .some(li => li.textContent.includes('domanda.pdf') && li.textContent.includes('Conformità PDF/A'))""")
-    hold["on"] = True
-    files = page.locator("#job-files li").all_inner_texts()
-    assert any(f.startswith("domanda.pdf:") for f in files), files
-    pdf_line = next(f for f in files if f.startswith("domanda.pdf:"))
-    assert "Conformità PDF/A" in pdf_line and "pdf_active" not in pdf_line and ("…" in pdf_line or "✓" in pdf_line)
-    assert page.locator("#job").get_attribute("data-state") in ("queued", "running")
-    assert page.locator("#job-banner").get_attribute("aria-busy") == "true"
-    check_state(page, "progress", "report-progress")
-    hold["on"] = False
-    page.unroute("**/progress")
     shown = report(page)
     assert [d["name"] for d in shown["documents"]] == ["domanda.pdf", "nota.txt"]
 
