@@ -229,6 +229,8 @@ def signature(s: dict[str, Any]) -> dict[str, Any]:
         "revocation": _revocations().get(str(revocation), revocation or _("non verificata")),
         "revocation_source": details.get("revocation_source", ""),
         "revocation_checked_at": rome_time(details.get("revocation_checked_at")),
+        # when the OCSP/CRL answer was produced, when known: what the status is true as of
+        "revocation_produced_at": rome_time(details.get("revocation_produced_at")),
         "revocation_problem": details.get("revocation_problem", ""),
         "outcome": _outcomes().get(s.get("indication", ""), s.get("indication", "")),
         "outcome_style": {"PASSED": "success", "FAILED": "danger"}.get(s.get("indication", ""), "warning"),
