@@ -64,6 +64,7 @@ class Check:
     timeout: float | None = None     # seconds; None = isolation default
     memory_mb: int | None = None     # None = isolation default
     label_it: str = ""               # shown in the report: "Conformità PDF/A"
+    label_en: str = ""               # the same in English: "PDF/A conformance"
 
     def applies_to(self, fmt: FormatInfo) -> bool:
         return "*" in self.formats or fmt.id in self.formats
@@ -75,6 +76,7 @@ class BatchCheck:
     formats: frozenset[str] | set[str]
     run: Callable[[list[tuple[InputFile, FormatInfo]], CheckContext], dict[int, CheckResult]]
     label_it: str = ""
+    label_en: str = ""
     # Name of a per-document check this one outranks (veraPDF over the built-in PDF/A
     # validator): where this check returns a result without "not_checked" findings, the
     # other check's findings on that document are dropped, and the difference is logged.
@@ -104,6 +106,7 @@ class PairCheck:
     timeout: float | None = None     # seconds; None = isolation default
     memory_mb: int | None = None     # None = isolation default
     label_it: str = ""
+    label_en: str = ""
     # the check its findings (and a worker's failure) are reported under, when that is another
     # check's name: a detached signature's findings are the "signature" check's
     report_as: str = ""

@@ -152,4 +152,5 @@ def _all_failed(items, detail: str) -> dict[int, CheckResult]:
     return {i: _failed(detail) for i in range(len(items))}
 
 
-BATCH_CHECKS = [BatchCheck(name="antivirus", formats={"*"}, run=run_batch, label_it="Antivirus (ClamAV)")]
+BATCH_CHECKS = [BatchCheck(name="antivirus", formats={"*"}, run=run_batch, label_it="Antivirus (ClamAV)",
+                label_en="Antivirus (ClamAV)")]

@@ -136,4 +136,4 @@ def _gzip(data: bytes) -> list[Member]:
 
 
 CHECKS = [Check(name="archive", formats={"zip", "7z", "rar", "gzip"}, run=run,
-                label_it="Archivi compressi: elenco del contenuto")]
+                label_it="Archivi compressi: elenco del contenuto", label_en="Compressed archives: list of contents")]

@@ -280,4 +280,5 @@ def _cell(row: int, col: int) -> str:
 
 
 CHECKS = [Check(name="odf", formats={"odt", "ods", "odp", "odg"}, run=run,
-                label_it="OpenDocument: macro, formule, collegamenti, oggetti")]
+                label_it="OpenDocument: macro, formule, collegamenti, oggetti",
+                                label_en="OpenDocument: macros, formulas, links, objects")]

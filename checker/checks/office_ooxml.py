@@ -377,4 +377,5 @@ def _check_presentation(doc: _Ooxml) -> None:
 
 CHECKS = [Check(name="office", formats={"doc", "docx", "docm", "xls", "xlsx", "xlsm", "xlsb", "ppt",
                                         "pptx", "pptm"},
-                run=run, label_it="Office: macro, formule, collegamenti, oggetti")]
+                run=run, label_it="Office: macro, formule, collegamenti, oggetti",
+                                label_en="Office: macros, formulas, links, objects")]

@@ -151,4 +151,5 @@ def _history(hit: Hit, report: ScanReport) -> Finding:
 
 
 CHECKS = [Check(name="pdf_active", formats={"pdf"}, run=run, timeout=45,
-                label_it="PDF: script, collegamenti e immodificabilità")]
+                label_it="PDF: script, collegamenti e immodificabilità",
+                                label_en="PDF: scripts, links and immutability")]

@@ -45,4 +45,4 @@ def findings_for(report: pdfa.PdfaReport) -> list[Finding]:
     return out
 
 
-CHECKS = [Check(name="pdfa", formats={"pdf"}, run=run, label_it="Conformità PDF/A")]
+CHECKS = [Check(name="pdfa", formats={"pdf"}, run=run, label_it="Conformità PDF/A", label_en="PDF/A conformance")]

@@ -45,4 +45,5 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
 
 
 CHECKS = [Check(name="pec_message", formats={"eml"}, run=run,
-                label_it="Messaggio di posta allegato (PEC inoltrata)")]
+                label_it="Messaggio di posta allegato (PEC inoltrata)",
+                                label_en="Attached e-mail message (forwarded PEC)")]

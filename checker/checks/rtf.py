@@ -121,4 +121,5 @@ def _describe_object(obj) -> str:
     return f"oggetto di {len(obj.rawdata or b'')} byte"
 
 
-CHECKS = [Check(name="rtf", formats={"rtf"}, run=run, label_it="RTF: oggetti, campi e collegamenti")]
+CHECKS = [Check(name="rtf", formats={"rtf"}, run=run, label_it="RTF: oggetti, campi e collegamenti",
+                label_en="RTF: objects, fields and links")]

@@ -178,7 +178,7 @@ def detached_pairs(items: list[tuple[InputFile, FormatInfo]]) -> list[Pair]:
 
 
 CHECKS = [Check(name="signature", formats={"p7m", "p7s", "tsd", "m7m", "pdf", "xml"}, run=run,
-                label_it="Firma digitale", memory_mb=1024, timeout=60)]
+                label_it="Firma digitale", label_en="Digital signature", memory_mb=1024, timeout=60)]
 BATCH_CHECKS = [PairCheck(name="signature_detached", formats={"*"}, pairs=detached_pairs,
                           run=validate_detached, report_as="signature",
-                          label_it="Firma digitale separata (.p7s)")]
+                          label_it="Firma digitale separata (.p7s)", label_en="Detached digital signature (.p7s)")]

@@ -56,4 +56,5 @@ def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     return CheckResult(findings=findings, facts=facts)
 
 
-CHECKS = [Check(name="text", formats={"txt"}, run=run, label_it="Testo: codifica e collegamenti")]
+CHECKS = [Check(name="text", formats={"txt"}, run=run, label_it="Testo: codifica e collegamenti",
+                label_en="Text: encoding and links")]

@@ -112,4 +112,5 @@ def _too_large(width: int, height: int, index: int) -> Finding:
                          "limit": f"{MAX_PIXELS:,}".replace(",", ".")})
 
 
-CHECKS = [Check(name="tiff", formats={"tiff"}, run=run, label_it="TIFF: leggibilità, pagine, compressione")]
+CHECKS = [Check(name="tiff", formats={"tiff"}, run=run, label_it="TIFF: leggibilità, pagine, compressione",
+                label_en="TIFF: readability, pages, compression")]

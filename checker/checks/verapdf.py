@@ -111,4 +111,4 @@ def compare(name: str, builtin_facts: dict[str, Any], result: CheckResult) -> No
 
 
 BATCH_CHECKS = [BatchCheck(name="verapdf", formats={"pdf"}, run=run_batch, supersedes="pdfa", compare=compare,
-                           label_it="Conformità PDF/A (veraPDF)")]
+                           label_it="Conformità PDF/A (veraPDF)", label_en="PDF/A conformance (veraPDF)")]

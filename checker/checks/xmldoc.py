@@ -396,4 +396,4 @@ class _FirstHits:
 
 
 CHECKS = [Check(name="xml", formats={"xml", "kml", "svg", "html"}, run=run,
-                label_it="XML: entità, collegamenti e script")]
+                label_it="XML: entità, collegamenti e script", label_en="XML: entities, links and scripts")]

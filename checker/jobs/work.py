@@ -46,7 +46,8 @@ class Work:
 
 class Progress:
     """The engine's progress events (engine.Progress) folded into a small snapshot for the
-    job's status, handed to `save` at most every `interval` seconds (and at the end):
+    job's status, handed to `save` on every change of a check's state (listed, finished) and
+    otherwise at most every `interval` seconds (and at the end):
 
         {"files": [{"name", "checks": [{"check", "done"}]}], "message": "pending"|"running"|"done",
          "done": n, "total": m}
@@ -66,7 +67,12 @@ class Progress:
                 self.message = "done" if event == "done" else "running"
             else:
                 checks_ = self.files.setdefault(name, {})
+                before = checks_.get(check)
                 checks_[check] = event == "done" or checks_.get(check, False)
+                # a check newly listed or finished is saved at once: throttled, the last change
+                # before a long check (the checks a file gets once recognised) stayed unseen
+                if checks_[check] != before:
+                    self.last = 0.0
             now = time.monotonic()
             if now - self.last >= self.interval or self.message == "done":
                 self.last = now

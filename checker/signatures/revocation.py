@@ -251,6 +251,33 @@ def ocsps(revinfo: Revinfo | None) -> list[bytes]:
     return list(revinfo.ocsps) if revinfo else []
 
 
+def produced_at(leaf: x509.Certificate, ocsp_answers: list[bytes], crl_answers: list[bytes]) -> str | None:
+    """When the newest answer about `leaf` was produced (ISO, UTC): an OCSP response's
+    producedAt naming its serial, else a CRL's thisUpdate from its issuer; None when none
+    can be read."""
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import ocsp as asn1_ocsp
+    found: list[datetime] = []
+    for data in ocsp_answers:
+        try:
+            basic = asn1_ocsp.OCSPResponse.load(data)["response_bytes"]["response"].parsed
+            tbs = basic["tbs_response_data"]
+            if any(single["cert_id"]["serial_number"].native == leaf.serial_number for single in tbs["responses"]):
+                found.append(tbs["produced_at"].native)
+        except Exception:  # noqa: BLE001 - an answer we cannot date gives no time
+            continue
+    if not found:
+        for data in crl_answers:
+            try:
+                tbs_list = asn1_crl.CertificateList.load(data)["tbs_cert_list"]
+                if tbs_list["issuer"] == leaf.issuer:
+                    found.append(tbs_list["this_update"].native)
+            except Exception:  # noqa: BLE001 - a CRL we cannot date gives no time
+                continue
+    latest = max((t for t in found if t is not None), default=None)
+    return latest.astimezone(UTC).isoformat(timespec="seconds") if latest else None
+
+
 # sub-indications by which a validation that required revocation data refused what it got
 REVINFO_REFUSED = {SubIndication.TRY_LATER, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE,
                     SubIndication.REVOCATION_OUT_OF_BOUNDS_NO_POE}
@@ -261,14 +288,21 @@ def outcome(leaf: x509.Certificate, store: TrustStore, revinfo: Revinfo | None,
             sub_indication: SubIndication | None) -> tuple[dict[str, str], Finding | None]:
     """(details for the report, SIG011 or None) for a signer not found revoked on a
     trusted path; `sub_indication` is the validation's, made with what was fetched."""
-    # when the status was asked (the report shows it in Italian time): now, this validation
+    # when the status was asked (the report shows it in Italian time): now, this validation;
+    # revocation_produced_at: when the answer itself was made (OCSP producedAt, CRL thisUpdate)
     checked = {"revocation_checked_at": datetime.now(UTC).isoformat(timespec="seconds")}
     if revinfo is not None and revinfo.covers(leaf):
         source = revinfo.covered[leaf.sha256]
+        produced = produced_at(leaf, revinfo.ocsps, revinfo.crls)
+        if produced:
+            checked["revocation_produced_at"] = produced
         if sub_indication in REVINFO_REFUSED:   # required and fetched, yet not accepted
             return {"revocation": "unusable", "revocation_source": source, **checked}, None
         return {"revocation": "good", "revocation_source": source, **checked}, None
     if leaf.issuer.sha256 in store.crl_issuers:
+        produced = produced_at(leaf, [], list(store.crls))
+        if produced:
+            checked["revocation_produced_at"] = produced
         return {"revocation": "good", "revocation_source": "CRL della fonte di fiducia", **checked}, None
     if mode(settings) == OFFLINE:
         why = "verifica senza rete (PEC_PRECHECK_REVOCATION=offline)"

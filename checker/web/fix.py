@@ -17,7 +17,9 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from .. import profiles, report
+from flask_babel import gettext as _
+
+from .. import catalogue, profiles, report
 from ..fix import FIXABLE_CODES, FixOutcome, fix_files
 from ..jobs import fixstore
 from . import i18n, present, report_view
@@ -54,7 +56,13 @@ def fixable(data: dict[str, Any]) -> list[str]:
 
 @bp.app_context_processor
 def _globals() -> dict[str, Any]:
-    return {"fixable_codes": fixable}
+    return {"fixable_codes": fixable, "rule_title": rule_title}
+
+
+def rule_title(code: str) -> str:
+    """A rule code's title in the page's language (the fix table names codes)."""
+    rule = catalogue.load().get(code)
+    return i18n.rule_text(rule, "title") if rule else code
 
 
 def _page(status: int = 200, **values: Any):
@@ -75,22 +83,22 @@ def page():
 def page_post():
     profile = request.form.get("profile") or "generic"
     if profile not in profiles.load_all():
-        return _page(400, error=f"Ufficio sconosciuto: {profile!r}.")
+        return _page(400, error=_("Ufficio sconosciuto: %(office)s.", office=repr(profile)))
     parts = chosen_parts(request.files)
     limit = current_app.config["MAX_FILES"]
     if not parts:
-        return _page(400, error="Scegli i file da correggere.", chosen=profile)
+        return _page(400, error=_("Scegli i file da correggere."), chosen=profile)
     if len(parts) > limit:
-        return _page(400, error=f"Troppi file: al massimo {limit} per volta.", chosen=profile)
+        return _page(400, error=_("Troppi file: al massimo %(limit)s per volta.", limit=limit), chosen=profile)
     files = read_files(parts)
     main = clean_name(request.form.get("main"), "") if request.form.get("main") else ""
     if main and main not in {f.name for f in files}:
-        return _page(400, error=f"«{main}» non è tra i file scelti.", chosen=profile)
+        return _page(400, error=_("«%(name)s» non è tra i file scelti.", name=main), chosen=profile)
     web_jobs.wait_in_line()   # admitted before the body was read (memory); now a check slot
     outcome = fix_files(files, profile, main, current_app.config.get("CHECK_SETTINGS"))
     data = report.to_json(outcome.after)
     return _page(outcome=outcome, token=_keep(outcome), chosen=profile, report=data,
-                 view=report_view.build(data, i18n.current()), check_labels=present.check_labels())
+                 view=report_view.build(data, i18n.current()), check_labels=present.check_labels(i18n.current()))
 
 
 @bp.get("/fix/<token>.zip")

@@ -23,7 +23,7 @@ from flask import (Blueprint, Flask, Response, abort, current_app, g, jsonify, r
                    url_for)
 
 from .. import engine, jobs
-from . import pages, present
+from . import i18n, pages, present
 from . import report_pdf as report_pdf_mod
 from .errors import drain_body, wants_json
 from .responses import api_error
@@ -209,7 +209,7 @@ def report_page(job_id: str):
         return render_done(found)
     ttl_minutes = int(current_app.config.get("RESULT_TTL") or 3600) // 60
     return (render_template("job.html", job=found, refresh=REFRESH_SECONDS, ttl_minutes=ttl_minutes,
-                            labels=present.check_labels()),
+                            labels=present.check_labels(i18n.current())),
             200, {"Cache-Control": "no-store"})
 
 

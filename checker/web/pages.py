@@ -24,7 +24,7 @@ def report_page(report: dict[str, Any], job_id: str | None = None) -> str:
         except ValueError:
             expires_at = ""
     return render_template("result.html", report=report, view=report_view.build(report, i18n.current()),
-                           check_labels=present.check_labels(), job_id=job_id,
+                           check_labels=present.check_labels(i18n.current()), job_id=job_id,
                            expires_at=expires_at, ttl_minutes=ttl // 60)
 
 

@@ -60,13 +60,27 @@ def document_tree(documents: list[dict[str, Any]]) -> list[DocNode]:
     return roots
 
 
-@functools.lru_cache(maxsize=1)
-def check_labels() -> dict[str, str]:
-    """Check name → its Italian label, for the "engines used" line."""
-    labels = {c.name: c.label_it or c.name for c in checks.CHECKS}
-    labels.update({b.name: b.label_it or b.name for b in checks.BATCH_CHECKS})
-    labels.setdefault("identify", "Riconoscimento del formato")
+@functools.lru_cache(maxsize=4)
+def check_labels(lang: str = "it") -> dict[str, str]:
+    """Check name → its label in `lang` ('it' or 'en'), for the progress list and the
+    "engines used" line (English falls back to Italian, then to the name)."""
+    def label(c: Any) -> str:
+        return str((c.label_en if lang == "en" else "") or c.label_it or c.name)
+    labels = {c.name: label(c) for c in checks.CHECKS}
+    labels.update({b.name: label(b) for b in checks.BATCH_CHECKS})
+    labels.setdefault("identify", "Format recognition" if lang == "en" else "Riconoscimento del formato")
     return labels
+
+
+# engine descriptions the JSON carries in Italian (a contract), shown in the page's language
+ENGINE_TEXT_EN = {"identificazione per contenuto": "identification by content"}
+
+
+def engine_text(engine: str, lang: str) -> str:
+    if lang == "en":
+        for it, en in ENGINE_TEXT_EN.items():
+            engine = engine.replace(it, en)
+    return engine
 
 
 def human_size(n: int) -> str:
@@ -134,7 +148,7 @@ def template_globals() -> dict[str, Any]:
         "VERDICT_ICON": VERDICT_ICON, "GROUP_LABELS": GROUP_LABELS,
         "SEVERITY_LABELS": {s.value: v for s, v in SEVERITY_LABELS.items()},
         "VERDICT_LABELS": {v.value: lab for v, lab in VERDICT_LABELS.items()},
-        "human_size": human_size,
+        "human_size": human_size, "engine_text": engine_text,
         "sprite": sprite,
         "placeholders": placeholders,
         "nav_items": nav_items,

@@ -163,6 +163,8 @@ def render(report: dict[str, Any]) -> bytes:
 
 
 def _checked_at(s: dict[str, Any]) -> str:
+    if s.get("revocation_produced_at"):
+        return " " + _("secondo la risposta del %(when)s", when=s["revocation_produced_at"])
     when = s["revocation_checked_at"]
     return " " + _("controllata il %(when)s", when=when) if when else ""
 

@@ -141,8 +141,8 @@ def build(report: dict[str, Any], lang: str) -> ReportView:
     relevant = blocking if blocking else warnings
     consequences = list(dict.fromkeys(i.consequence for i in relevant if i.consequence))
     facts: dict[str, Any] = next((d["facts"] for d in report["documents"] if d["facts"].get("trusted_list")), {})
-    labels = present.check_labels()
-    engines = list(dict.fromkeys((labels.get(c, c), e) for d in report["documents"]
+    labels = present.check_labels(lang)
+    engines = list(dict.fromkeys((labels.get(c, c), present.engine_text(e, lang)) for d in report["documents"]
                                  for c, e in d["engines"].items()))
     return ReportView(state=state, blocking=blocking, warnings=warnings, consequences=consequences,
                       message_items=message_items, shared_items=shared_items, documents=documents,
@@ -230,6 +230,8 @@ def signature(s: dict[str, Any]) -> dict[str, Any]:
         "revocation": _revocations().get(str(revocation), revocation or _("non verificata")),
         "revocation_source": details.get("revocation_source", ""),
         "revocation_checked_at": rome_time(details.get("revocation_checked_at")),
+        # when the OCSP/CRL answer was produced, when known: what the status is true as of
+        "revocation_produced_at": rome_time(details.get("revocation_produced_at")),
         "revocation_problem": details.get("revocation_problem", ""),
         "outcome": _outcomes().get(s.get("indication", ""), s.get("indication", "")),
         "outcome_style": {"PASSED": "success", "FAILED": "danger"}.get(s.get("indication", ""), "warning"),

@@ -32,6 +32,22 @@
     var headerFor = {};
     Array.prototype.forEach.call(table.tHead.querySelectorAll("th[data-sort]"), function (th) {
       headerFor[th.dataset.sort] = th;
+      // the heading is a button too (mouse or keyboard): a first press sorts by the column,
+      // the next reverses; the selects above follow, so both say the same
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort-button";
+      while (th.firstChild) { button.appendChild(th.firstChild); }
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        if (sortKey.value === th.dataset.sort) {
+          sortDir.value = sortDir.value === "asc" ? "desc" : "asc";
+        } else {
+          sortKey.value = th.dataset.sort;
+          sortDir.value = "asc";
+        }
+        apply();
+      });
     });
 
     var matches = function (row) {

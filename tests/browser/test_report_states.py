@@ -1,7 +1,8 @@
 """The report page's states in Debian's Chromium, at desktop (1366 px) and phone (375 px) width
 (issue 14): fix, ready, ready with warnings, undetermined, a large upload's progress, a queued
-check filling in, reload and Back, the PDF, English, keyboard-only submission with focus on the
-verdict, a form error keeping the chosen files. axe-core (WCAG 2.1 AA) finds nothing in each;
+check filling in, reload and Back, the PDF, English,
+keyboard-only submission with focus on the verdict, a form error keeping the chosen files, the
+«Correggi automaticamente» page offering a corrected file to download. axe-core (WCAG 2.1 AA) finds nothing in each;
 `make screenshots` keeps a picture of each."""
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from app import create_app
 from axe import assert_accessible, screenshot
 from checker.checks import settings_from_env
 from conftest import SAMPLES
+import fix_samples as S
 from web_samples import docx_bytes, pdf_bytes, txt_bytes
 from webserver import serve
 
@@ -300,8 +302,39 @@ def test_a_form_error_keeps_the_chosen_files(page, base_url):
     assert page.locator("#sender-error").is_visible()
     assert page.locator("#sender").get_attribute("aria-invalid") == "true"
     assert page.locator("button[type=submit]").is_enabled()
+    assert_accessible(page)
     screenshot(page, "form-error-kept-files", page.width)
     page.fill("#sender", "mario.rossi@pec.it")
     page.click("button[type=submit]")
     shown = report(page)
     assert [d["name"] for d in shown["documents"]] == ["domanda.pdf", "nota.txt"]
+
+
+def test_the_fix_page_offers_the_corrected_file(page, base_url):
+    """From a report with a mechanical fix (a Word file for Genova, which wants PDF) to the
+    «Correggi automaticamente» page, the same file chosen again, the corrected PDF offered and
+    downloaded, the new check shown; then the same page in English."""
+    fill(page, base_url, [upload("domanda.docx", S.docx(), "application/octet-stream")], profile="genova")
+    page.click("button[type=submit]")
+    report(page)
+    page.click("#fix-button")
+    page.wait_for_url("**/fix?profile=genova*")
+    assert page.locator("#fix-profile").input_value() == "genova"
+    check_state(page, "fix-form", "fix-form")
+    page.set_input_files("#fix-files", [upload("domanda.docx", S.docx(), "application/octet-stream")])
+    page.click("#fix-form button[type=submit]")
+    page.locator("#fix-result").wait_for()
+    row = page.locator("tr.fix-row")
+    assert row.get_attribute("data-action") == "converted" and row.get_attribute("data-status") == "fixed"
+    assert "convertito in PDF/A" in row.inner_text()
+    assert page.locator("#fix-report").get_attribute("data-verdict") in ("ready", "fix", "undetermined")
+    check_state(page, "fix-result", "fix-result")
+    with page.expect_download() as info:
+        row.locator("a").first.click()
+    assert info.value.suggested_filename == "domanda.pdf"
+    assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
+    page.goto(base_url + "/fix?profile=genova&lang=en")
+    assert page.locator("h1").inner_text() == "Fix it for me"
+    assert "Correggi" not in page.locator("main").inner_text()
+    check_state(page, "fix-english", "fix-english")
+    page.goto(base_url + "/?lang=it")      # the choice is a cookie of this context only

@@ -146,3 +146,21 @@ def test_api_and_cli_json_carry_the_time_of_the_check_and_the_tool_version(clien
     report = json.loads(cli.stdout)
     assert report["tool_version"] == __version__
     assert datetime.fromisoformat(report["checked_at"]).utcoffset() is not None
+
+
+def test_check_names_are_in_the_pages_language(client):
+    """Every check has an Italian and an English label; the English report names the checks
+    (the "Tools used" line) in English, the Italian one in Italian."""
+    from checker import checks
+    for c in [*checks.CHECKS, *checks.BATCH_CHECKS]:
+        assert c.label_it and c.label_en and c.label_it != c.label_en or c.name == "antivirus", c.name
+    r = post(client, [("domanda.pdf", pdf_bytes())])
+    follow_report(client, r)
+    tools = {}
+    for lang in ("en", "it"):
+        page = lxml.html.fromstring(client.get(r.headers["Location"] + f"?lang={lang}").get_data(as_text=True))
+        tools[lang] = " ".join(dd.text_content() for dd in page.xpath("//dt[normalize-space()='%s']"
+                               "/following-sibling::dd[1]" % ("Tools used" if lang == "en" else "Strumenti usati")))
+    assert "PDF/A conformance" in tools["en"] and "Format recognition" in tools["en"]
+    assert not any(word in tools["en"] for word in ("Conformità", "Riconoscimento", "identificazione")), tools["en"]
+    assert "Conformità PDF/A" in tools["it"] and "Riconoscimento del formato" in tools["it"]

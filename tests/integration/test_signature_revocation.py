@@ -59,6 +59,10 @@ def test_good_ocsp_answer_means_revocation_checked(k, server):
     assert r.info.details["revocation"] == "good"
     assert r.info.details["revocation_source"] == f"OCSP {server.base}/ocsp"
     assert "POST /ocsp" in server.requests
+    # when the answer was produced (its producedAt), next to when we asked: never after it
+    from datetime import datetime
+    produced = datetime.fromisoformat(r.info.details["revocation_produced_at"])
+    assert produced <= datetime.fromisoformat(r.info.details["revocation_checked_at"])
 
 
 def test_revoked_by_ocsp(k, server):
@@ -75,6 +79,7 @@ def test_certificate_naming_only_a_crl_is_checked_on_the_fetched_crl(k, server):
     assert codes(r) == ["SIG001"]
     assert r.info.details["revocation_source"] == f"CRL {server.base}/crl"
     assert server.requests == ["GET /crl"]
+    assert r.info.details["revocation_produced_at"]       # the CRL's thisUpdate
     r = validate(P.cades(k, bad, DOC), online(k))
     assert codes(r) == ["SIG004"]
 
@@ -198,3 +203,4 @@ def test_result_page_shows_the_online_revocation_answer(k, server):
     words = " ".join(table.split())
     assert "verificata: il certificato non è revocato" in words
     assert f"Fonte della revoca: OCSP {server.base}/ocsp" in words
+    assert "secondo la risposta del" in words          # the time of the OCSP answer, not of our asking
