@@ -164,3 +164,41 @@ def test_check_names_are_in_the_pages_language(client):
     assert "PDF/A conformance" in tools["en"] and "Format recognition" in tools["en"]
     assert not any(word in tools["en"] for word in ("Conformità", "Riconoscimento", "identificazione")), tools["en"]
     assert "Conformità PDF/A" in tools["it"] and "Riconoscimento del formato" in tools["it"]
+
+
+
+def _card_badges(view: dict) -> list[str]:
+    app = create_app({"TESTING": True, "WARM_UP": False})
+    with app.test_request_context("/"):
+        from flask import get_template_attribute
+        html = get_template_attribute("_report_macros.html", "document")(view)
+    card = lxml.html.fromstring(str(html)).xpath("//h3")[0]
+    return [b.text_content().strip() for b in card.xpath(".//span[contains(@class,'badge')]")]
+
+
+def _view(findings: list[dict], signatures: list[dict]):
+    from checker.web import report_view
+    doc = {"name": "domanda.pdf.p7m", "is_main": True, "parent": None, "size": 1234, "sha256": "0" * 64,
+           "format": {"id": "p7m", "label": "Busta firmata CAdES", "mime": "application/pkcs7-mime",
+                      "details": {}},
+           "signatures": signatures, "engines": [], "facts": {}}
+    items = [report_view.Item(anchor="f1", code="MSG999", name="", severity=f["severity"], title=f["title"],
+                              explanation="", fix="", source="", check="", detail="", location="")
+             for f in findings]
+    return report_view.DocView(doc=doc, items=items, shared=[],
+                               signatures=[report_view.signature(s) for s in signatures])
+
+
+@pytest.mark.parametrize(("severity", "indication", "expected"), [
+    ("warning", "PASSED", "1 avviso"),
+    (None, "INDETERMINATE", "Firma non verificabile"),
+    (None, "FAILED", "Firma non valida"),
+    (None, "PASSED", "nessun errore"),
+])
+def test_a_document_badge_follows_the_worst_said_of_the_file(severity, indication, expected):
+    """The card's badge is never a green «nessun errore» over a warning or a signature that is
+    not valid (an INDETERMINATE signature carries no error finding of its own)."""
+    findings = [{"severity": severity, "title": "Avviso"}] if severity else []
+    signature = {"kind": "cades", "indication": indication, "signer": "Mario Rossi", "details": {}}
+    badges = _card_badges(_view(findings, [signature]))
+    assert expected in badges and (expected == "nessun errore") == ("nessun errore" in badges), badges
