@@ -21,7 +21,7 @@ import pytest
 
 import fix_samples as S
 from checker.jobs import fixstore
-from gunicorn_server import gunicorn_server, worker_pids
+from gunicorn_server import all_workers, gunicorn_server, worker_pids
 from http_client import multipart
 from redis_server import redis_available, redis_server
 
@@ -141,7 +141,7 @@ def test_downloads_reach_any_worker_and_survive_a_restart_of_every_worker(ram_di
             for url in (file_url, zip_url):
                 assert _fetch(base, url) == first[url], url
 
-        before = worker_pids(master[0].pid)
+        before = all_workers(master[0].pid, 3)
         assert len(before) == 3
         os.kill(master[0].pid, signal.SIGHUP)      # graceful restart: new workers, old ones leave
         deadline = time.monotonic() + RESTART_WAIT_SECONDS

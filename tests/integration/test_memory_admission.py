@@ -12,7 +12,7 @@ from pathlib import Path
 
 from checker.jobs import HELD_PER_UPLOAD_BYTE, Ledger, Limits, held_bytes
 from checker.jobs.admission import MB
-from gunicorn_server import gunicorn_server, worker_pids
+from gunicorn_server import all_workers, gunicorn_server, worker_pids
 from http_client import Answer, post_files
 
 BUDGET_MB = 40
@@ -47,7 +47,7 @@ def test_low_memory_budget_under_gunicorn_refuses_cleanly(tmp_path: Path):
     assert 16 + UPLOAD_MB <= BUDGET_MB < 16 + UPLOAD_MB * HELD_PER_UPLOAD_BYTE
     master: list = []
     with gunicorn_server(env, started=master) as base:
-        workers = worker_pids(master[0].pid)
+        workers = all_workers(master[0].pid, int(env["PEC_PRECHECK_WEB_WORKERS"]))
         ledger = Ledger(tmp_path, Limits())
         ledger.enter("held-by-the-test", 16 * MB)
         try:
