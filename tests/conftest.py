@@ -30,6 +30,8 @@ CORPUS = SHARED / "corpus" / "verapdf"
 SEEDS = SHARED / "seeds"
 ITALIAN_TSL = SHARED / "trust" / "TSL-IT-2023-09-26.xml"
 
+pytest_plugins = ["chromium"]   # the browser fixture (tests/fixtures/chromium.py)
+
 
 def require(path: Path, what: str, how: str = "CI and `make test` run with ../shared beside the repository") -> Path:
     """A prerequisite of a test: present, or the test fails saying what is missing and how to get

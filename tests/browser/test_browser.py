@@ -3,7 +3,6 @@ the real app served on 127.0.0.1, a citizen filling the form and reading the ver
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -12,26 +11,14 @@ from app import create_app
 from checker import profiles
 from web_samples import docx_bytes, pdf_bytes, txt_bytes
 from webserver import serve
+from chromium import upload
 from axe import screenshot
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LIMIT_MB = 1
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} missing: `make test` installs it (scripts/install-system.sh test)",
-                    pytrace=False)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +36,6 @@ def page(browser):
     yield context.new_page()
     context.close()
 
-
-def upload(name: str, data: bytes, mime: str) -> dict:
-    return {"name": name, "mimeType": mime, "buffer": data}
 
 
 def fill_message(page, base_url: str) -> None:

@@ -4,7 +4,6 @@ remove, drop), the count and size checks that stop an upload before a byte is se
 language per page; axe-core (WCAG 2.1 AA) and a screenshot in every state."""
 from __future__ import annotations
 
-import os
 
 import pytest
 
@@ -14,28 +13,15 @@ from checker.pecsize import MB
 from checker.web.office_rules import accept_attribute, files_budget
 from web_samples import pdf_bytes, txt_bytes
 from webserver import serve
+from chromium import WIDTHS, upload
 from axe import assert_accessible, screenshot
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MAX_FILES = 4
 MAX_REQUEST = 25 * 1024 * 1024      # above what 30 MB per message leaves for the files (~21.9 MB)
-WIDTHS = [1366, 375]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} missing: `make test` installs it (scripts/install-system.sh test)",
-                    pytrace=False)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +48,6 @@ def page(browser, width):
     context.close()
     assert not errors, errors
 
-
-def upload(name: str, data: bytes, mime: str) -> dict:
-    return {"name": name, "mimeType": mime, "buffer": data}
 
 
 def listed(page) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,10 @@ from axe import assert_accessible, screenshot
 from checker import checks
 from pec_samples import build, expected
 from webserver import serve
+from chromium import WIDTHS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-WIDTHS = [1366, 375]
 TAMPERED = "m08_tampered-signature.eml"
 MESSAGES = ["01_posta-certificata.eml", "02_anomalia.eml", "03_accettazione.eml",
             "07_avvenuta-consegna-breve.eml", "08_avvenuta-consegna-sintetica.eml",
@@ -30,16 +26,6 @@ MESSAGES = ["01_posta-certificata.eml", "02_anomalia.eml", "03_accettazione.eml"
             "m02_broken-xml.eml", TAMPERED, "m11_binary-junk.eml"]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} missing: `make test` installs it (scripts/install-system.sh test)",
-                    pytrace=False)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

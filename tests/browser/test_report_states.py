@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from pathlib import Path
 
 import pypdf
@@ -22,27 +21,14 @@ from conftest import SAMPLES
 import fix_samples as S
 from web_samples import docx_bytes, pdf_bytes, txt_bytes
 from webserver import serve
+from chromium import WIDTHS, upload
 
 pytestmark = pytest.mark.browser
 
 clamd_address = clamd.clamd_address  # the private clamd (EICAR only): the antivirus really runs
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-WIDTHS = [1366, 375]
 SIGNED = SAMPLES / "signed"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} missing: `make test` installs it (scripts/install-system.sh test)",
-                    pytrace=False)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +56,6 @@ def page(browser, request):
     yield page
     context.close()
 
-
-def upload(name: str, data: bytes, mime: str = "application/octet-stream") -> dict:
-    return {"name": name, "mimeType": mime, "buffer": data}
 
 
 def fill(page, base_url: str, files: list[dict], profile: str = "generic",
