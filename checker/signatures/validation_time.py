@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, time, UTC
 from typing import Any
-from zoneinfo import ZoneInfo
+
+from ..model import ROME
 
 SETTINGS_KEY = "validation_time"
-ITALY = ZoneInfo("Europe/Rome")
 
 
 def parse_at(text: str) -> str:
@@ -26,7 +26,7 @@ def parse_at(text: str) -> str:
     if len(text) == 10:   # a bare date: the whole day
         moment = datetime.combine(moment.date(), time(23, 59, 59))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ITALY)
+        moment = moment.replace(tzinfo=ROME)
     return moment.astimezone(UTC).isoformat()
 
 
@@ -41,7 +41,7 @@ def validation_time(settings: dict[str, Any] | None) -> datetime:
     else:
         return datetime.now(UTC)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ITALY)
+        moment = moment.replace(tzinfo=ROME)
     return moment.astimezone(UTC)
 
 

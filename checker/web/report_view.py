@@ -78,7 +78,7 @@ def rome_time(iso: str | None, with_seconds: bool = False) -> str:
         moment = datetime.fromisoformat(iso)
     except ValueError:
         return iso
-    if moment.tzinfo is None:   # the tools write UTC when they omit the offset
+    if moment.tzinfo is None:   # without an offset: taken as Italian time, like the report's dates
         moment = moment.replace(tzinfo=ROME)
     return moment.astimezone(ROME).strftime("%d/%m/%Y %H:%M:%S" if with_seconds else "%d/%m/%Y %H:%M")
 

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from .. import jobs, profiles
 from ..mail.sources import RawItem
+from ..model import ROME
 from . import jobs as web_jobs
 from . import pages, triage_view
 from .api import respond, wants_wait
@@ -99,7 +100,7 @@ def table_csv(job_id: str):
     found = web_jobs.runner().status(job_id)
     if found is None or found.get("kind") != jobs.TRIAGE or found.get("state") != "done":
         abort(404)
-    stamp = datetime.now(triage_view.ROME).strftime("%Y%m%d-%H%M")
+    stamp = datetime.now(ROME).strftime("%Y%m%d-%H%M")
     prefix = _("smistamento-pec")  # the file name in the page's language
     name = f"{prefix}-{stamp}.csv"
     return Response(triage_view.to_csv(found["result"]["rows"]), mimetype="text/csv",

@@ -7,17 +7,16 @@ import csv
 import io
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext
 
 from .. import catalogue
+from ..model import ROME
 from ..triage import PROBLEM_CODES
 from ..triage.assess import ALERT_SEVERITY, CRITICAL, assess_json
 from .i18n import current, rule_text
 
-ROME = ZoneInfo("Europe/Rome")
 
 CLASS_LABELS = {"posta-certificata": lazy_gettext("Posta certificata"), "anomalia": lazy_gettext("Busta di anomalia"),
                 "ricevuta": lazy_gettext("Ricevuta o avviso"), "not-pec": lazy_gettext("Posta ordinaria (non PEC)")}

@@ -9,13 +9,12 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import format_date
 
 from .. import jobs, profiles
-from ..model import Submission
+from ..model import ROME, Submission
 from ..pdfa import registry
 from ..pdfa.model import FLAVOURS
 from . import api, i18n, present, rules_view
 from . import jobs as web_jobs
 from .office_rules import all_office_rules, upload_settings
-from .triage_view import ROME
 from .forms import CheckForm, settings_at
 from .uploads import chosen_parts, clean_name, read_files
 
