@@ -5,6 +5,7 @@ resources that are drawn, as a PDF/A validator must.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,6 +33,7 @@ KNOWN_OPERATORS = {
 _NOTHING_ELSE = frozenset(KNOWN_OPERATORS - {
     "rg", "RG", "k", "K", "g", "G", "cs", "CS", "scn", "SCN", "sh", "gs", "BDC", "BMC", "EMC",
     "q", "Q", "Tr", "Tj", "TJ", "'", '"', "Tf", "ri", "Do"})
+_SHOWS = frozenset({"Tj", "TJ", "'", '"'})
 _INSTRUCTION = pikepdf.ContentStreamInstruction
 _STRING = pikepdf.ObjectType.string
 _ARRAY = pikepdf.ObjectType.array
@@ -83,6 +85,25 @@ class TextUse:
     codes: bytearray = field(default_factory=bytearray)
 
 MAX_CODES = 1 << 16
+
+
+# The smallest operand past a limit of ISO 19005 (6.1.13 / Table 1 of parts 2 and 3): a
+# string over 32,767 bytes, a real over 32,767 (five integer digits), an integer over
+# 2^31 - 1 (ten digits), a non-zero real under 1.175e-38 (38 decimals). A content stream
+# shorter than the first with no run of five digits has none, and its operands need no
+# measuring: most text pages are skipped at the speed of one regex.
+_LONG_STRING = 32_767
+_FIVE_DIGITS = re.compile(rb"[0-9]{5}")
+
+
+def _may_exceed_limits(data: bytes) -> bool:
+    return len(data) > _LONG_STRING or _FIVE_DIGITS.search(data) is not None
+
+
+def _marked_state(marked: list[tuple[bool, int | None]]) -> tuple[bool, int | None]:
+    """Inside some /ActualText span?, and the innermost MCID of the open marked content."""
+    mcids = [m for _, m in marked if m is not None]
+    return any(a for a, _ in marked), (mcids[-1] if mcids else None)
 
 
 def _strings(args) -> list[bytes]:
@@ -209,6 +230,7 @@ class _Walker:
         if depth > MAX_DEPTH:
             return
         contents = get(owner, "/Contents") if is_page else owner
+        measure = False  # whether an operand could exceed an implementation limit
         for stream in as_list(contents):
             if isinstance(stream, pikepdf.Stream):
                 data = read_stream(stream, MAX_CONTENT_BYTES)
@@ -216,6 +238,7 @@ class _Walker:
                     self.u.unparsable.append(f"{where}: contenuto troppo grande o non decodificabile")
                     return
                 self._keep(stream, data)
+                measure = measure or _may_exceed_limits(data)
         try:
             instructions = pikepdf.parse_content_stream(owner)
         except (pikepdf.PdfError, TypeError) as exc:  # recorded: the file is then not decided
@@ -224,6 +247,7 @@ class _Walker:
         u = self.u
         font, mode, stack = None, 0, []
         marked: list[tuple[bool, int | None]] = []  # open marked content: (ActualText?, MCID)
+        actual_text, mcid = False, None  # _marked_state(marked), kept up to date
         limits = self._limits
         for ins in instructions:
             self.ops += 1
@@ -236,11 +260,21 @@ class _Walker:
                 continue
             args = ins.operands  # attributes: unpacking the instruction costs 3x more
             op = str(ins.operator)
-            if args:
+            if args and measure:
                 limits(args)
             if op in _NOTHING_ELSE:  # drawn with no resource or state we follow
                 continue
-            if op not in KNOWN_OPERATORS:
+            if op in _SHOWS:  # most of a text page: tested first
+                if font is None:
+                    continue
+                if op == "Tj" and len(args) == 1 and getattr(args[0], "_type_code", None) == _STRING:
+                    pieces = [bytes(args[0])]
+                else:
+                    pieces = _strings(args)
+                self._show(font, mode, pieces, where)
+                if len(u.plain) < 20_000 and not actual_text:
+                    u.plain.append((font, b"".join(pieces)[:4096], self.page, mcid))
+            elif op not in KNOWN_OPERATORS:
                 u.unknown_operators.append(Use(op, where, scope))
             elif op in ("rg", "RG"):
                 u.colour_spaces.append(Use(pikepdf.Name.DeviceRGB, where, scope))
@@ -271,13 +305,15 @@ class _Walker:
                 lang = get(props, "/Lang")
                 if lang is not None:
                     u.languages.append(Use(lang, where, scope))
-                mcid = get(props, "/MCID")
+                mcid_value = get(props, "/MCID")
                 marked.append((get(props, "/ActualText") is not None,
-                               int(mcid) if isinstance(mcid, int) else None))
+                               int(mcid_value) if isinstance(mcid_value, int) else None))
+                actual_text, mcid = _marked_state(marked)
             elif op in ("BMC", "BDC"):
                 marked.append((False, None))
             elif op == "EMC" and marked:
                 marked.pop()
+                actual_text, mcid = _marked_state(marked)
             elif op == "q":
                 stack.append((font, mode))
                 u.max_q_depth = max(u.max_q_depth, len(stack))
@@ -288,13 +324,6 @@ class _Walker:
                     mode = int(args[0])
                 except (TypeError, ValueError):
                     mode = 0
-            elif op in ("Tj", "TJ", "'", '"') and font is not None:
-                pieces = _strings(args)
-                self._show(font, mode, pieces, where)
-                if len(u.plain) < 20_000 and not any(a for a, _ in marked):
-                    mcids = [m for _, m in marked if m is not None]
-                    u.plain.append((font, b"".join(pieces)[:4096], self.page,
-                                    mcids[-1] if mcids else None))
             elif op == "Tf" and args:
                 font = self.find(scope, "/Font", args[0], where)
                 if font is not None:

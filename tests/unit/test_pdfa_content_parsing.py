@@ -117,6 +117,46 @@ def test_content_limits_measured_on_every_operand():
     assert {"1:6.1.12-1", "1:6.1.12-2"} <= set(report.failed_clauses)
 
 
+# Each limit of ISO 19005-2 6.1.13 (Table 1) and 19005-1 6.1.12 reached by one content
+# operand, and the same operand just inside the limit. The walker measures operands only
+# where a content stream could hold one past a limit (5-digit runs, or over 32,767 bytes):
+# every case here must be measured either way.
+@pytest.mark.parametrize("operands, flavour, rule", [
+    (b"32768.5 w", "1b", "1:6.1.12-2"),
+    (b"32767.0 w", "1b", None),
+    (b"-32768.25 0 m 0 0 l S", "1b", "1:6.1.12-2"),
+    (b"2147483649 w", "2b", "2:6.1.13-1"),  # -2^31 is allowed, so |x| - 1 is the test
+    (b"2147483647 w", "2b", None),
+    (b"0." + b"0" * 40 + b"1 w", "2b", "2:6.1.13-5"),
+    (b"0." + b"0" * 36 + b"2 w", "2b", None),
+    (b"[(" + b"x" * 32768 + b")] 0 d", "2b", "2:6.1.13-3"),
+    (b"[<" + b"41" * 32768 + b">] 0 d", "2b", "2:6.1.13-3"),
+    (b"[(" + b"x" * 32767 + b")] 0 d", "2b", None),
+    (b"[(" + b"x" * 65536 + b")] 0 d", "1b", "1:6.1.12-3"),
+])
+def test_each_content_limit_on_one_operand(operands, flavour, rule):
+    report = pdfa.validate(with_content(b"q " + operands + b" Q\n" + SHOW), flavour)
+    limit_rules = {r for r in report.failed_clauses if r.split(":")[1].startswith(("6.1.12-", "6.1.13-"))}
+    assert limit_rules == ({rule} if rule else set()), report.failed_clauses
+
+
+def test_limits_are_measured_in_a_form_xobject_too():
+    spec = Spec("2b", text=True)
+    pdf = build(spec)
+    form = pdf.make_stream(b"2147483649 w 0 0 m 1 1 l S", Type=pikepdf.Name.XObject,
+                           Subtype=pikepdf.Name.Form, BBox=[0, 0, 10, 10], Resources=pikepdf.Dictionary())
+    pdf.pages[0].Resources.XObject = pikepdf.Dictionary(Fm1=form)
+    pdf.pages[0].Contents = pdf.make_stream(b"q /Fm1 Do Q\n" + SHOW)
+    report = pdfa.validate(save(pdf, spec.part))
+    assert "2:6.1.13-1" in report.failed_clauses
+
+
+def test_the_limit_screen_only_skips_what_cannot_exceed():
+    may = usage_walk._may_exceed_limits
+    assert not may(b"q 1 0 0 1 72 720 cm 0.5 w 9999.99 0 m (1234) Tj Q")
+    assert may(b"12345 w") and may(b"(tel. 0612345) Tj") and may(b"x" * 32768)
+
+
 @pytest.mark.parametrize("written, rule", [
     (b"Caf#C3#A9", None),            # UTF-8 é, escaped
     (b"Caf#E9", "2:6.1.8-1"),        # Latin-1 é: not UTF-8 (was: structure family not run)
