@@ -36,6 +36,29 @@ def test_help_and_profiles_import_no_check_and_no_pdf_or_signature_library(args)
     assert [name for name in HEAVY if top(modules, name)] == []
 
 
+@pytest.mark.parametrize("args, own", [(["pdfa", "--help"], "pdfa"), (["pdfa-rules"], "pdfa_rules"),
+                                       (["check", "--help"], "check")])
+def test_a_command_imports_only_its_own_module(args, own):
+    # the other commands' modules bring the trusted list's paths (urllib, asn1crypto) and
+    # the profiles; `pdfa` on a short file should not pay for them
+    # (read from sys.modules: -X importtime does not time importlib.import_module)
+    probe = ("import sys\nfrom checker.cli import main\ntry:\n    main(sys.argv[1:])\n"
+             "except SystemExit:\n    pass\n"
+             "print(' '.join(m for m in sys.modules if m.startswith('checker.commands.')), file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    commands = {m.split(".")[2] for m in run.stderr.splitlines()[-1].split()}
+    assert {c for c in commands if not c.startswith("_")} == {own}, run.stderr[-2000:]
+
+
+def test_help_and_a_mistyped_command_still_list_every_command():
+    for args in (["--help"], ["nonsense"]):
+        run = subprocess.run([sys.executable, "-m", "checker", *args], capture_output=True, text=True,
+                             timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        out = run.stdout + run.stderr
+        assert all(name in out for name in ("check", "fix", "pdfa-rules", "profiles", "triage", "trust")), out
+
+
 def test_pdfa_rules_imports_no_check():
     modules = imported("pdfa-rules")
     assert "checker.pdfa.registry" in modules
