@@ -11,7 +11,7 @@ from app import create_app
 from checker import profiles
 from web_samples import docx_bytes, pdf_bytes, txt_bytes
 from webserver import serve
-from chromium import upload
+from chromium import focused_id, upload
 from axe import screenshot
 
 pytestmark = pytest.mark.browser
@@ -105,7 +105,7 @@ def test_error_summary_links_to_the_fields(page, base_url):
     page.click("button[type=submit]")
     summary = page.locator("#error-summary")
     summary.wait_for()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert focused_id(page, "error-summary") == "error-summary"
     hrefs = summary.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert "#sender" in hrefs and "#files" in hrefs
     screenshot(page, "errors")

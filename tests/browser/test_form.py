@@ -13,7 +13,7 @@ from checker.pecsize import MB
 from checker.web.office_rules import accept_attribute, files_budget
 from web_samples import pdf_bytes, txt_bytes
 from webserver import serve
-from chromium import WIDTHS, upload
+from chromium import WIDTHS, focused_id, upload
 from axe import assert_accessible, screenshot
 
 pytestmark = pytest.mark.browser
@@ -218,7 +218,7 @@ def test_too_many_files_are_stopped_before_uploading(page, base_url, width):
     assert sent == [] and page.url == url
     assert page.locator("#submit-blocked").is_visible()
     assert "non è partita" in page.locator("#submit-blocked").inner_text()
-    assert page.evaluate("document.activeElement.id") == "files-problems"
+    assert focused_id(page, "files-problems") == "files-problems"
     assert_accessible(page)
     screenshot(page, "form-too-many", width)
 

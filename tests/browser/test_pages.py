@@ -75,6 +75,7 @@ def triage_messages(page, base_url: str, pec: Path, names: list[str]) -> None:
         for n in names])
     page.click("#triage-form button[type=submit]")
     page.locator("#triage-table").wait_for()
+    page.wait_for_load_state("load")  # the table's sort and filter handlers are attached by then
 
 
 def visible_files(page) -> list[str]:

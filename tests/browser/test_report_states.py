@@ -21,7 +21,7 @@ from conftest import SAMPLES
 import fix_samples as S
 from web_samples import docx_bytes, pdf_bytes, txt_bytes
 from webserver import serve
-from chromium import WIDTHS, upload
+from chromium import WIDTHS, focused_id, upload
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +71,7 @@ def fill(page, base_url: str, files: list[dict], profile: str = "generic",
 def report(page) -> dict:
     """The finished report on the page: waits for the verdict banner of a done report."""
     page.locator("#report-json").wait_for(state="attached")
+    page.wait_for_load_state("load")  # and the page's scripts have run (focus, links, toggles)
     return json.loads(page.locator("#report-json").text_content())
 
 
@@ -270,7 +271,7 @@ def test_keyboard_only_submission_lands_on_the_verdict(page, base_url):
     page.focus("#subject")
     page.keyboard.press("Enter")              # implicit submission from a text field
     report(page)
-    assert page.evaluate("document.activeElement.id") == "verdict"
+    assert focused_id(page, "verdict") == "verdict"
     check_state(page, "keyboard", "report-keyboard")
 
 
@@ -279,7 +280,7 @@ def test_a_form_error_keeps_the_chosen_files(page, base_url):
                           upload("nota.txt", txt_bytes(), "text/plain")], sender="non-un-indirizzo")
     page.click("button[type=submit]")
     page.locator("#error-summary").wait_for()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert focused_id(page, "error-summary") == "error-summary"
     assert page.url.rstrip("/") == base_url                       # still the form, not a new page
     assert page.evaluate("document.getElementById('files').files.length") == 2
     assert page.locator("#sender-error").is_visible()
