@@ -56,6 +56,17 @@ _PRELOAD = ["checker.checks", "checker.identify", "checker.checks._preload",
 
 _START_METHOD = {"fork": False}   # inside forking()
 
+# A forked worker (forking()) goes on to the submission's next document instead of exiting:
+# a fresh worker pays ~10 ms a document in copy-on-write faults on the first touch of the
+# parent's code and data (refcounts), more than identifying and checking a small PDF takes.
+# It is retired after MAX_JOBS_PER_WORKER documents, after any failed step (killed), or once
+# its address space has grown RETIRE_GROWTH_BYTES past what it was forked with, so a step's
+# memory limit keeps meaning what it says. The documents of one submission are one
+# sender's: no other user's file ever shares a worker.
+MAX_JOBS_PER_WORKER = 16
+RETIRE_GROWTH_BYTES = 64 << 20
+_IDLE_SECONDS = 30.0  # a worker waiting for its next document longer than this exits
+
 
 # What a worker checking only unsigned PDFs imports beyond the checks themselves (pypdf for
 # the text, the PAdES module that finds no signature): the command line preloads just this
@@ -248,11 +259,10 @@ def _run_step(step: Step) -> tuple[str, CheckResult | str | None]:
         return "error", "".join(traceback.format_exception_only(type(exc), exc)).strip()[:500]
 
 
-def _child(conn: Connection, plan: Plan, args: tuple, replay: dict[str, CheckResult | None]) -> None:
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
-    try:
-        steps = plan(*args)
+def _steps(conn: Connection, plan: Plan, args: tuple, replay: dict[str, CheckResult | None]) -> None:
+    """Run one plan to its end, telling the parent as each step starts and ends."""
+    steps = plan(*args)
+    with contextlib.suppress(StopIteration):
         step = next(steps)
         while True:
             if step.label in replay:
@@ -266,10 +276,68 @@ def _child(conn: Connection, plan: Plan, args: tuple, replay: dict[str, CheckRes
             conn.send(("done", step.label, status, payload, time.monotonic()))
             _unlimit()
             step = steps.send(payload if status == "ok" else None)  # type: ignore[arg-type]
-    except StopIteration:
+
+
+def _child_setup() -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
+
+
+def _child(conn: Connection, plan: Plan, args: tuple, replay: dict[str, CheckResult | None]) -> None:
+    """A forkserver worker: one job."""
+    _child_setup()
+    try:
+        _steps(conn, plan, args, replay)
         conn.send(("end",))
     except MemoryError:
         os._exit(_OUT_OF_MEMORY_EXIT)
+    finally:
+        conn.close()
+
+
+def _plan_of(job: Job, args: tuple | None = None) -> tuple[Plan, tuple]:
+    """The job's plan and what to call it with (`args`: the job's, or a stand-in for them)."""
+    args = job.args if args is None else args
+    if job.plan is not None:
+        return job.plan, args
+    assert job.fn is not None
+    return _single, (job.label, job.fn, args, job.timeout, job.memory_mb)
+
+
+def _address_space() -> int:
+    """Bytes of this process's address space (what RLIMIT_AS limits)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[0]) * mmap.PAGESIZE
+    except (OSError, ValueError, IndexError):
+        return 1 << 62  # unknown: never reused
+
+
+def _serve(conn: Connection, table: Sequence[Job], index: int, replay: dict[str, CheckResult | None]) -> None:
+    """A forked worker: table[index], then whichever job of the same table the parent sends
+    next ("run", index, replay), until it is retired (see MAX_JOBS_PER_WORKER). The jobs'
+    files are in the memory it was forked with: only an index crosses the pipe."""
+    _child_setup()
+    base = _address_space()
+    try:
+        served = 0
+        while True:
+            plan, args = _plan_of(table[index])
+            _steps(conn, plan, args, replay)
+            del plan, args
+            served += 1
+            reusable = served < MAX_JOBS_PER_WORKER and _address_space() - base < RETIRE_GROWTH_BYTES
+            conn.send(("end", reusable))
+            if not reusable or not conn.poll(_IDLE_SECONDS):
+                return
+            message = conn.recv()
+            if message[0] != "run":
+                return
+            _, index, replay = message
+    except MemoryError:
+        os._exit(_OUT_OF_MEMORY_EXIT)
+    except (EOFError, OSError):  # the parent is gone
+        return
     finally:
         conn.close()
 
@@ -299,6 +367,7 @@ class _Running:
     deadline: float
     step: tuple[str, float, int] | None = None    # label, timeout, memory_mb
     step_started: float = 0.0
+    index_of: dict[int, int] | None = None        # a forked worker's table: id(job) -> index
 
 
 def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS, until: float | None = None,
@@ -312,13 +381,15 @@ def run_jobs(jobs: list[Job], workers: int = DEFAULT_WORKERS, until: float | Non
     ctx = _ctx()
     pending = list(jobs)
     running: dict[Connection, _Running] = {}
+    # forked workers take the next job themselves (_serve); forkserver ones run one each
+    index_of = {id(job): i for i, job in enumerate(jobs)} if ctx.get_start_method() == "fork" else None
     while pending or running:
         while pending and len(running) < workers:
             job = pending.pop(0)
             if until is not None and time.monotonic() >= until:
                 _give_up(job, not_reached(job.label, budget))
                 continue
-            _start(ctx, job, running, until)
+            _start(ctx, job, running, until, jobs, index_of)
         if not running:
             continue
         now = time.monotonic()
@@ -356,24 +427,26 @@ def _give_up(job: Job, result: CheckResult, deadline: bool = True) -> None:
         job.result = result
 
 
-def _start(ctx: BaseContext, job: Job, running: dict[Connection, _Running], until: float | None) -> None:
-    plan: Plan
-    # a forked worker inherits the files' bytes; a forkserver's gets each through a memfd
-    shared = _Memfds() if ctx.get_start_method() == "forkserver" else None
-    args = shared.share(job.args) if shared is not None else job.args
-    if job.plan is not None:
-        plan = job.plan
-    else:
-        assert job.fn is not None
-        plan, args = _single, (job.label, job.fn, args, job.timeout, job.memory_mb)
-    # a worker that goes on after a failed step replays the steps done: the plan is sent
-    # the results it reads, a placeholder for the others, None for the failed ones
-    replay: dict[str, CheckResult | None] = {
-        label: (None if label in job.failed else result if label in job.feeds else CheckResult())
-        for label, result in job.results.items()}
-    parent_conn, child_conn = ctx.Pipe(duplex=False)
-    process_class = ForkServerWorker if shared is not None else ctx.Process  # type: ignore[attr-defined]
-    proc = process_class(target=_child, daemon=True, args=(child_conn, plan, args, replay))
+def _replay(job: Job) -> dict[str, CheckResult | None]:
+    """A worker that goes on after a failed step replays the steps done: the plan is sent
+    the results it reads, a placeholder for the others, None for the failed ones."""
+    return {label: (None if label in job.failed else result if label in job.feeds else CheckResult())
+            for label, result in job.results.items()}
+
+
+def _start(ctx: BaseContext, job: Job, running: dict[Connection, _Running], until: float | None,
+           table: Sequence[Job] = (), index_of: dict[int, int] | None = None) -> None:
+    replay = _replay(job)
+    if index_of is not None:  # forked: inherits the files' bytes and the whole table
+        parent_conn, child_conn = ctx.Pipe(duplex=True)
+        proc = ctx.Process(target=_serve, daemon=True,  # type: ignore[attr-defined]
+                           args=(child_conn, table, index_of[id(job)], replay))
+        shared = None
+    else:  # a forkserver's worker gets each file through a memfd
+        shared = _Memfds()
+        plan, args = _plan_of(job, shared.share(job.args))
+        parent_conn, child_conn = ctx.Pipe(duplex=False)
+        proc = ForkServerWorker(target=_child, daemon=True, args=(child_conn, plan, args, replay))
     try:
         proc.start()   # the first call also starts the forkserver (imports): not the job's time
     except OSError as exc:  # cannot fork: say so, do not crash the request
@@ -388,7 +461,8 @@ def _start(ctx: BaseContext, job: Job, running: dict[Connection, _Running], unti
     started = time.monotonic()
     child_conn.close()
     own = started + job.timeout
-    running[parent_conn] = _Running(job, proc, started, own if until is None else min(own, until))
+    running[parent_conn] = _Running(job, proc, started, own if until is None else min(own, until),
+                                    index_of=index_of)
 
 
 def _read(conn: Connection, running: dict[Connection, _Running], pending: list[Job],
@@ -425,9 +499,33 @@ def _read(conn: Connection, running: dict[Connection, _Running], pending: list[J
         run.step = None
         own = now + _BETWEEN_STEPS
         run.deadline = own if until is None else min(own, until)
-    else:  # "end"
+    else:  # "end" (a forked worker adds whether it can take another job)
         job.finished = True
+        if len(message) > 1 and message[1] and _next_job(conn, run, pending, until):
+            return
+        if len(message) > 1 and message[1]:
+            with contextlib.suppress(OSError):
+                conn.send(("stop",))
         _ended(conn, running, pending, until, died=False)
+
+
+def _next_job(conn: Connection, run: _Running, pending: list[Job], until: float | None) -> bool:
+    """Give the worker that just finished a job the next pending one; False if there is none
+    (or the submission's deadline passed: the main loop reports the rest not reached)."""
+    now = time.monotonic()
+    if not pending or run.index_of is None or (until is not None and now >= until):
+        return False
+    job = pending[0]
+    try:
+        conn.send(("run", run.index_of[id(job)], _replay(job)))
+    except OSError:
+        return False
+    pending.pop(0)
+    run.job.seconds += now - run.started
+    own = now + job.timeout
+    run.job, run.started, run.step = job, now, None
+    run.deadline = own if until is None else min(own, until)
+    return True
 
 
 def _ended(conn: Connection, running: dict[Connection, _Running], pending: list[Job],
