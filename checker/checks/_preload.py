@@ -17,7 +17,8 @@ MODULES = (
     # field): a codec module is imported on its first use, which may come in a worker
     "encodings.cp437", "encodings.cp1252", "encodings.latin_1", "encodings.utf_8_sig",
     "encodings.utf_16", "encodings.utf_16_le", "encodings.utf_16_be",
-    "encodings.utf_32", "encodings.utf_32_le", "encodings.utf_32_be", "msoffcrypto.format.xls97", "msoffcrypto.method.rc4",
+    "encodings.utf_32", "encodings.utf_32_le", "encodings.utf_32_be",
+    "msoffcrypto.format.xls97", "msoffcrypto.method.rc4",
     "msoffcrypto.method.rc4_cryptoapi", "msoffcrypto.method.xor_obfuscation", "PIL.Image",
     "pyhanko.pdf_utils.generic", "pyhanko.pdf_utils.misc", "pyhanko.pdf_utils.reader",
     "pyhanko.sign.ades.qualified_asn1", "pyhanko.sign.ades.report", "pyhanko.sign.diff_analysis",
