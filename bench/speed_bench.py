@@ -144,7 +144,9 @@ def run_cli_cpu(args: list[str]) -> tuple[float, float]:
     keep = {c.pid for c in psutil.Process().children()}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run(CLI + args, env=ENV, capture_output=True, timeout=1800)
+    # run from the checkout: `python -m` puts the working directory first on sys.path,
+    # before PYTHONPATH, so --root would otherwise measure this checkout
+    subprocess.run(CLI + args, env=ENV, cwd=ENV["PYTHONPATH"], capture_output=True, timeout=1800)
     wall = time.perf_counter() - t
     _reap(keep)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -162,7 +164,8 @@ def peak_tree_memory(cmd: list[str], env: dict[str, str] | None = None) -> tuple
     """(peak PSS, peak RSS) in MB, summed over the process and all its descendants, sampled
     every 10 ms. PSS splits shared pages (forkserver, copy-on-write) between the processes
     mapping them; the RSS sum counts them once per process."""
-    proc = psutil.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = psutil.Popen(cmd, env=env, cwd=(env or {}).get("PYTHONPATH"), stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL)
     peak_pss = peak_rss = 0.0
     while proc.poll() is None:
         pss = rss = 0.0
