@@ -12,3 +12,10 @@ Layers, each importing only the ones below it (tests/unit/test_layers.py holds t
     6 base         model.py, catalogue.py (rules/*.toml), profiles.py (profiles/*.toml)
 """
 __version__ = "0.1.0"
+
+import warnings as _warnings
+
+# pyHanko's signer package, imported with any of its modules (and so by signature
+# validation, the trusted list's parser and its cache, wherever that happens first), imports
+# cryptography's DSA, deprecated: a warning on the command line's stderr for nothing we use.
+_warnings.filterwarnings("ignore", message="DSA is deprecated")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gc
 import importlib
-import warnings
 
 MODULES = (
     "pypdf", "pypdf.generic", "pypdf.errors", "pypdf.filters", "pypdf._codecs._codecs", "pikepdf",
@@ -41,13 +40,10 @@ MODULES = (
     "checker.pdfscan.text", "py7zr", "rarfile", "oletools.olevba",
 )
 
-with warnings.catch_warnings():
-    # pyHanko's signer module imports cryptography's DSA, deprecated: said once per import,
-    # which used to be once per worker, on stderr of the command line
-    warnings.filterwarnings("ignore", message="DSA is deprecated")
-    for _name in MODULES:
-        importlib.import_module(_name)
-    importlib.import_module("PIL.Image").init()   # Pillow imports its format plugins on first open
+# (cryptography's DSA deprecation, which pyHanko's signer package triggers: silenced in checker/__init__.py)
+for _name in MODULES:
+    importlib.import_module(_name)
+importlib.import_module("PIL.Image").init()   # Pillow imports its format plugins on first open
 
 # Everything imported so far lives as long as the process: out of the collector's sight, a
 # forked worker's collections do not touch (and so copy) every page of the inherited heap

@@ -100,3 +100,15 @@ def test_check_of_unsigned_pdfs_imports_no_signature_archive_or_office_library(s
 def test_check_of_a_signed_file_still_loads_the_signature_validation(samples):
     modules = imported_checking(samples / "signed" / "domanda.pdf.p7m")
     assert top(modules, "pyhanko") and top(modules, "pyhanko_certvalidator")
+
+
+def test_checking_a_signed_file_writes_nothing_on_stderr(samples):
+    # the second run reads the trusted list from its cache, whose classes import pyHanko's
+    # signer package (a deprecation warning of cryptography's DSA, once on every run)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PEC_PRECHECK_REVOCATION": "offline",
+           "PEC_PRECHECK_VERAPDF_HOME": "/nonexistent", "VERAPDF": "", "PEC_PRECHECK_CLAMD": ""}
+    for _ in range(2):
+        run = subprocess.run([sys.executable, "-m", "checker", "check", str(samples / "signed" / "domanda.pdf.p7m"),
+                              "--json"], capture_output=True, text=True, timeout=300, env=env)
+        assert run.returncode in (0, 1, 3) and '"documents"' in run.stdout
+        assert run.stderr == ""
