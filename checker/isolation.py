@@ -73,7 +73,7 @@ _IDLE_SECONDS = 30.0  # a worker waiting for its next document longer than this 
 # for such a submission (preload_for), not pyHanko's validation, lxml, oletools' plugins...
 _PDF_ONLY_PRELOAD = ["checker.checks", "checker.identify", "checker.engine", "checker.pdfscan.text",
                      "pypdf", "pypdf.generic", "pypdf.errors", "pypdf.filters", "pypdf._codecs._codecs",
-                     "checker.signatures.pades"]
+                     "checker.signatures.sniff"]
 
 
 def preload_for(files: Sequence[InputFile]) -> list[str]:

@@ -42,7 +42,7 @@ from collections.abc import Callable
 from ..model import CheckResult, FormatInfo, InputFile
 from ..profiles import Profile
 from ..signatures import revcache
-from ..signatures.trust import default_sources
+from ..signatures.trustfiles import default_sources
 
 
 @dataclass(frozen=True)

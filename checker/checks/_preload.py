@@ -36,6 +36,7 @@ MODULES = (
     "cryptography.hazmat.primitives.asymmetric.padding", "cryptography.x509",
     "oletools.thirdparty.oledump.plugin_biff",
     "checker.signatures.pades", "checker.signatures.xades", "checker.signatures.cms",
+    "checker.signatures.countersign", "checker.signatures.trust", "checker.signatures.sniff",
     "checker.signatures.timestamps", "checker.signatures.revocation", "checker.linkfinder",
     "checker.pdfscan.text", "py7zr", "rarfile", "oletools.olevba",
 )

@@ -13,13 +13,19 @@ findings as the "signature" check's.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ..filenames import detached_target
 from ..model import CheckResult, Finding, FormatInfo, Indication, InputFile
-from ..signatures import cms as cms_sig
-from ..signatures import countersign, timestamps, trust
-from ..signatures.certpath import POE_FIXABLE
+from ..signatures import sniff
 from . import Check, CheckContext, Pair, PairCheck
+
+if TYPE_CHECKING:
+    from ..signatures import timestamps
+
+# The validation stack (pyHanko, pyhanko-certvalidator, the trusted list) is imported by the
+# functions that validate: this check runs on every PDF and XML, and an unsigned one (most
+# of them, sniff.py tells) is answered without it. The forkserver preloads it all anyway.
 
 ENGINE = "pyHanko (ETSI EN 319 102-1)"
 _ENVELOPE_EXT = re.compile(r"\.(p7m|p7s|tsd|m7m|p7c|p7)\s*$", re.IGNORECASE)
@@ -35,7 +41,11 @@ def inner_name(envelope_name: str) -> str:
 def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     # which trusted list decided, and whether it is stale, goes with every validated signature
     result = _run(file, fmt, ctx)
-    return trust.annotate(result, cms_sig.trust_from_settings(ctx.settings)) if result.signatures else result
+    if not result.signatures:
+        return result
+    from ..signatures import cms as cms_sig
+    from ..signatures import trust
+    return trust.annotate(result, cms_sig.trust_from_settings(ctx.settings))
 
 
 def _run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
@@ -48,9 +58,13 @@ def _run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
     if fmt.id == "m7m":
         return _run_timestamped(file, ctx, "m7m")
     if fmt.id == "pdf":
+        if not sniff.pdf_looks_signed(file.data):
+            return CheckResult()
         from ..signatures import pades
         return pades.check(file, ctx.settings)
     if fmt.id == "xml":
+        if not sniff.xml_looks_signed(file.data):
+            return CheckResult()
         from ..signatures import xades
         return xades.check(file, ctx.settings)
     return CheckResult()
@@ -61,6 +75,8 @@ def _unreadable(detail: str) -> CheckResult:
 
 
 def _run_p7m(file: InputFile, ctx: CheckContext) -> CheckResult:
+    from ..signatures import cms as cms_sig
+    from ..signatures import countersign
     try:
         env = cms_sig.load_envelope(file.data)
     except cms_sig.EnvelopeError as exc:
@@ -88,6 +104,7 @@ def _add_signers(result: CheckResult, signers) -> None:
 
 def _run_p7s_alone(file: InputFile) -> CheckResult:
     """Readability only: validation needs the signed document (see detached_pairs)."""
+    from ..signatures import cms as cms_sig
     try:
         env = cms_sig.load_envelope(file.data)
     except cms_sig.EnvelopeError as exc:
@@ -98,6 +115,7 @@ def _run_p7s_alone(file: InputFile) -> CheckResult:
 
 def _run_timestamped(file: InputFile, ctx: CheckContext, kind: str) -> CheckResult:
     """A .tsd (RFC 5544) or .m7m (S/MIME with the timestamp beside the .p7m)."""
+    from ..signatures import timestamps
     reader = timestamps.read_tsd if kind == "tsd" else timestamps.read_m7m
     try:
         stamped = reader(file.data)
@@ -110,6 +128,9 @@ def _stamped(file: InputFile, stamped: timestamps.Stamped, ctx: CheckContext, ki
     """.tsd / .m7m: validate the timestamp(s); when the stamped content is a .p7m, validate
     its signers here too, using the timestamp as proof of existence, and hand the signed
     document itself to the engine (envelope → document, one level)."""
+    from ..signatures import cms as cms_sig
+    from ..signatures import countersign, timestamps
+    from ..signatures.certpath import POE_FIXABLE
     result = CheckResult(engine=ENGINE, facts={"signature_envelope": {
         "type": kind, "timestamps": len(stamped.tokens)}})
     if not stamped.content:
@@ -150,6 +171,8 @@ def _stamped(file: InputFile, stamped: timestamps.Stamped, ctx: CheckContext, ki
 
 def validate_detached(signature: InputFile, content: InputFile, ctx: CheckContext) -> CheckResult:
     """One .p7s over the document it is named after (run by the engine in a worker)."""
+    from ..signatures import cms as cms_sig
+    from ..signatures import countersign, trust
     try:
         env = cms_sig.load_envelope(signature.data)
     except cms_sig.EnvelopeError as exc:

@@ -9,8 +9,6 @@ import struct
 import time
 import warnings
 
-from PIL import Image, UnidentifiedImageError
-
 from ..model import CheckResult, Finding, FormatInfo, InputFile
 from . import Check, CheckContext
 
@@ -29,6 +27,7 @@ COMPRESSION_LABELS = {
 
 
 def run(file: InputFile, fmt: FormatInfo, ctx: CheckContext) -> CheckResult:
+    from PIL import Image, UnidentifiedImageError  # here: a submission without TIFF never loads Pillow
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     findings: list[Finding] = []
     compressions: set[str] = set()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from asn1crypto import x509
 
 from ..model import CheckResult, Finding, Indication, InputFile, SignatureInfo, SubIndication
-from . import certinfo, dss, indications, outofbounds, pdfchanges, pdflegacy, revocation
+from . import certinfo, dss, indications, outofbounds, pdfchanges, pdflegacy, revocation, sniff
 from .cms import DatedAlgorithmPolicy, qualification, trust_from_settings
 from .trust import TrustStore, qualified_at
 from .validation_time import validation_time
@@ -39,9 +39,7 @@ MAX_SIGNATURES = 30
 Verdict = tuple[SignatureInfo, list[Finding]]
 
 
-def looks_signed(data: bytes) -> bool:
-    """Cheap pre-filter: a PDF signature dictionary always has a /ByteRange."""
-    return b"/ByteRange" in data
+looks_signed = sniff.pdf_looks_signed  # cheap pre-filter (sniff.py)
 
 
 def check(file: InputFile, settings: dict[str, Any]) -> CheckResult:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from asn1crypto import pem, x509
 
 from ..model import CheckResult, Finding
+from .trustfiles import SNAPSHOT, UPDATED_LIST, default_sources  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -322,19 +323,8 @@ def qualified_at(store: TrustStore, path_authorities: Iterable[Authority], momen
 
 # ------------------------------------------------------------------ trusted by default
 
-# The Italian list as AgID published it (ETSI TS 119 612, public data), shipped with the
-# project so that a fresh installation validates against it; `pec-precheck trust update`
-# saves a current, signature-checked list to UPDATED_LIST, which then takes its place.
-SNAPSHOT = Path(__file__).parent / "data" / "TSL-IT-2023-09-26.xml"
-UPDATED_LIST = Path("trust") / "TSL-IT.xml"
-
-
-def default_sources() -> list[str]:
-    """The trust source when none is configured (no PEC_PRECHECK_TRUST, no --trust):
-    the list `trust update` saved in the working folder, else the shipped snapshot."""
-    if UPDATED_LIST.is_file():
-        return [str(UPDATED_LIST.resolve())]
-    return [str(SNAPSHOT)]
+# the shipped snapshot, the updated list's place, and which of them is the default: in
+# trustfiles.py, which every run reads without loading this module
 
 
 def origin(store: TrustStore) -> str:

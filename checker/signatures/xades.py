@@ -23,7 +23,7 @@ from datetime import datetime, UTC
 from typing import TYPE_CHECKING, Any
 
 from ..model import CheckResult, Finding, Indication, InputFile, SignatureInfo, SubIndication
-from . import certpath, indications, xadescontent, xadests, xmlrefs
+from . import certpath, indications, sniff, xadescontent, xadests, xmlrefs
 from .certpath import Verdict
 from .cms import trust_from_settings
 from .trust import TrustStore
@@ -38,8 +38,7 @@ XADES_NS = ("http://uri.etsi.org/01903/v1.3.2#", "http://uri.etsi.org/01903/v1.4
 MAX_SIGNATURES = 10
 
 
-def looks_signed(data: bytes) -> bool:
-    return DS.encode() in data and b"Signature" in data
+looks_signed = sniff.xml_looks_signed  # cheap pre-filter (sniff.py)
 
 
 def check(file: InputFile, settings: dict[str, Any]) -> CheckResult:
