@@ -19,7 +19,8 @@ multiprocessing would run again in every forkserver worker (gunicorn's, pytest's
 console script's; a worker's target and plans are never defined there). An InputFile reaches a forkserver worker as an
 anonymous memory file (memfd, never on disk) written once and passed as a file descriptor,
 not pickled into each job. A single-threaded command-line process forks its workers itself
-(forking()): they inherit the parent's imports and the files' bytes, copy-on-write.
+(forking()): they inherit the parent's imports and the files' bytes, copy-on-write, and each
+goes on to the submission's next document until it is retired (MAX_JOBS_PER_WORKER).
 """
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ _IDLE_SECONDS = 30.0  # a worker waiting for its next document longer than this 
 
 
 # What a worker checking only unsigned PDFs imports beyond the checks themselves (pypdf for
-# the text, the PAdES module that finds no signature): the command line preloads just this
+# the text, the pre-filter that finds no signature): the command line preloads just this
 # for such a submission (preload_for), not pyHanko's validation, lxml, oletools' plugins...
 _PDF_ONLY_PRELOAD = ["checker.checks", "checker.identify", "checker.engine", "checker.pdfscan.text",
                      "pypdf", "pypdf.generic", "pypdf.errors", "pypdf.filters", "pypdf._codecs._codecs",
