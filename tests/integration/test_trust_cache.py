@@ -33,13 +33,18 @@ def forget_in_this_process() -> None:
     trustcache._digests.clear()
 
 
-def test_the_default_list_is_parsed_by_the_first_worker_only():
+def test_the_default_list_is_parsed_by_the_first_worker_at_most():
+    # the forkserver loads the default list at its start (checks/_trust_warm.py, tested in a
+    # fresh process by test_trust_warm.py) and its workers inherit it: none parses. This
+    # process's forkserver may have started under another test's PEC_PRECHECK_TRUST, though:
+    # then the first worker parses the list, and leaves it to the others
     folder = trustcache.cache_dir()
     assert folder is not None
     for entry in folder.glob("*.pickle"):             # as on a fresh installation
         entry.unlink()
     workers = [in_worker(settings_from_env()) for _ in range(3)]   # the shipped snapshot
-    assert [w["parses"] for w in workers] == [1, 0, 0]
+    parses = [w["parses"] for w in workers]
+    assert parses[0] <= 1 and parses[1:] == [0, 0]
     assert len({w["services"] for w in workers}) == 1 and workers[0]["services"] > 100
     assert workers[0]["anchors"] > 100 and workers[0]["errors"] == []
 
