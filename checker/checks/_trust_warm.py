@@ -12,21 +12,25 @@ from trustcache's pre-parsed file."""
 from __future__ import annotations
 
 import gc
+import logging
 
 from ..signatures import cms
 from . import settings_from_env
 
-_store = cms.trust_from_settings(settings_from_env())
 
 def _warm() -> None:
-    if not _store.configured:
+    store = cms.trust_from_settings(settings_from_env())
+    if not store.configured:
         return
-    _store.trust_manager()   # built once, here
-    _store.crl_issuers       # noqa: B018 - a cached property: read once, here
-    for anchor in list(_store.roots) + _store.list_certificates():
+    store.trust_manager()   # built once, here
+    store.crl_issuers       # noqa: B018 - a cached property: read once, here
+    for anchor in list(store.roots) + store.list_certificates():
         # what path building reads of every anchor, which asn1crypto parses on first use
         anchor.key_identifier, anchor.subject.hashable, anchor.issuer_serial, anchor.public_key, anchor.ca  # noqa: B018
 
 
-_warm()
+try:
+    _warm()
+except Exception:  # noqa: BLE001 - the forkserver must start anyway: its workers load the list themselves
+    logging.getLogger(__name__).exception("trusted list not preloaded")
 gc.freeze()

@@ -16,10 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
 import gc, os, sys
-import checker.checks._trust_warm as warm
+import checker.checks._trust_warm
 from checker.checks import settings_from_env
 from checker.signatures import cms
-store = warm._store
+store = cms.trust_from_settings(settings_from_env())  # the one the module loaded: cached
 assert store.configured and store._manager is not None, "trust manager not built"
 assert gc.get_freeze_count() > 0, "nothing frozen"
 r, w = os.pipe()
@@ -54,3 +54,13 @@ def test_a_submission_of_pdfs_signed_or_not_preloads_only_the_pdf_set(samples):
     signed = InputFile(name="domanda.pdf.p7m", data=(samples / "signed" / "domanda.pdf.p7m").read_bytes())
     pdf = InputFile(name="firmato.pdf", data=(samples / "signed" / "firmato.pdf").read_bytes())
     assert isolation.preload_for([signed, pdf]) == isolation._PDF_ONLY_PRELOAD
+
+
+def test_a_broken_trusted_list_never_stops_the_forkserver_from_starting(tmp_path):
+    broken = tmp_path / "tsl.xml"
+    broken.write_bytes(b"<TrustServiceStatusList><unclosed>")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PEC_PRECHECK_TRUST": str(broken),
+           "PEC_PRECHECK_TRUST_CACHE": str(tmp_path / "cache")}
+    run = subprocess.run([sys.executable, "-c", "import checker.checks._trust_warm; print('started')"],
+                         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert run.returncode == 0 and run.stdout.strip() == "started", run.stderr[-2000:]
