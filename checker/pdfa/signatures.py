@@ -124,7 +124,9 @@ def _pkcs7(doc: Document, sig) -> Iterator[Outcome]:
     if not isinstance(contents, pikepdf.String):
         return
     try:
-        info = cms.ContentInfo.load(bytes(contents).rstrip(b"\x00") or b"\x00", strict=False)
+        # the DER's own length ends it, and the zero padding after it is trailing data (not
+        # stripped: a signature value can itself end in a zero byte, 1 in 256 of them)
+        info = cms.ContentInfo.load(bytes(contents), strict=False)
         if info["content_type"].native != "signed_data":
             raise ValueError(f"content type {info['content_type'].native}")
         signed = info["content"]

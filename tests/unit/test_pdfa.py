@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import zlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -606,3 +607,25 @@ def test_PDFA010_hex_string_with_odd_digit_count_in_an_object():
     data = _info_subject(b"\x00\xff\x01").replace(b"<00ff01>", b"<00ff0 >")
     assert data.count(b"<00ff0 >") == 1
     assert keys(pdfa.validate(data)) == ["2:6.1.6-1"]
+
+
+def test_a_pkcs7_that_ends_in_a_zero_byte_is_read_whole():
+    # the zero padding of /Contents comes right after the DER; a signature value that itself
+    # ends in 0x00 (1 in 256) must not lose that byte to the padding
+    from pdfa_spec.builder import Spec, build, save
+    from pdfa_spec.cases_structure_meta import _in_place
+
+    def ends_in_zero(signed_data) -> None:
+        info = signed_data["signer_infos"][0]
+        info["signature"] = info["signature"].native[:-1] + b"\x00"
+
+    from asn1crypto import cms
+
+    spec = Spec("2b")
+    data = _in_place(ends_in_zero)(save(build(spec), spec.part))
+    contents = bytes.fromhex(re.search(rb"/Contents <([0-9A-Fa-f]+)>", data).group(1).decode())
+    der = cms.ContentInfo.load(contents, strict=False).dump()
+    assert der.endswith(b"\x00") and contents.startswith(der) and len(contents) > len(der)
+    report = pdfa.validate(data)
+    assert "2:6.4.3-2" not in report.failed_clauses, report.failures
+    assert not [u for u in report.undecided if "PKCS#7" in str(u)], report.undecided
