@@ -120,10 +120,10 @@ def validate_x509_rsa_sha1(emb: EmbeddedPdfSignature, store: TrustStore,
         return info, [indications.finding_for(info)]
     leaf = certs[0]
     described = certinfo.describe(leaf)
-    signature = _pkcs1_signature(emb.pkcs7_content)
     public_key = load_der_x509_certificate(leaf.dump()).public_key()
     if not isinstance(public_key, rsa.RSAPublicKey):
         return _altered("sha1", described, "not an RSA key")
+    signature = _pkcs1_signature(emb.pkcs7_content, (public_key.key_size + 7) // 8)
     try:
         digest_info = algos.DigestInfo.load(
             public_key.recover_data_from_signature(signature, padding.PKCS1v15(), None))
@@ -175,15 +175,16 @@ def _certificates(sig_object: generic.DictionaryObject) -> list[x509.Certificate
     return out
 
 
-def _pkcs1_signature(contents: bytes) -> bytes:
+def _pkcs1_signature(contents: bytes, size: int) -> bytes:
     """/Contents holds a DER OCTET STRING (then zero padding); some tools wrote the bare
-    signature bytes instead."""
+    signature bytes instead: a PKCS#1 signature is exactly the key's `size` bytes, which may
+    begin or end with zero bytes (so the padding cannot be told apart by stripping zeros)."""
     if contents[:1] == b"\x04":
         try:
             return bytes(core.OctetString.load(contents, strict=False).native)
         except ValueError:
             pass
-    return contents.rstrip(b"\x00")
+    return contents[:size]
 
 
 def _validate_certificate(leaf: x509.Certificate, others: list[x509.Certificate], store: TrustStore,

@@ -48,6 +48,22 @@ def test_legacy_sub_filter_with_a_changed_byte_is_altered(k, make):
     assert codes(result) == ["SIG002"]
 
 
+def test_a_bare_rsa_sha1_signature_is_read_like_the_der_one(k):
+    result = check(k, S.x509_rsa_sha1(k, k.signer, P.plain_pdf(), bare=True))
+    [sig] = result.signatures
+    assert (sig.indication, sig.sub_indication) == ("INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE_NO_POE")
+
+
+def test_a_bare_signature_is_cut_at_the_key_size_not_at_its_zero_bytes():
+    # a PKCS#1 signature is exactly the modulus's bytes and may end in zero bytes, which
+    # the /Contents padding would swallow if stripped
+    from checker.signatures.pdflegacy import _pkcs1_signature
+    signature = b"\x5a" * 254 + b"\x00\x00"
+    assert _pkcs1_signature(signature + b"\x00" * 300, 256) == signature
+    from asn1crypto import core
+    assert _pkcs1_signature(core.OctetString(signature).dump() + b"\x00" * 300, 256) == signature
+
+
 @pytest.fixture(scope="module")
 def old_pki(k, tmp_path_factory):
     """A 2009 signer under a root of its time: SHA-1 was still allowed (sunset 2011)."""
