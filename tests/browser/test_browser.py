@@ -11,7 +11,7 @@ from app import create_app
 from checker import profiles
 from web_samples import docx_bytes, pdf_bytes, txt_bytes
 from webserver import serve
-from chromium import focused_id, upload
+from chromium import focused_id, own_page, upload
 from axe import screenshot
 
 pytestmark = pytest.mark.browser
@@ -30,11 +30,10 @@ def base_url():
 
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
-                                  locale="it-IT")
-    context.set_default_timeout(60_000)  # a check runs every file through bounded workers
-    yield context.new_page()
-    context.close()
+    # a check runs every file through bounded workers: the default timeout (60 s)
+    with own_page(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                  locale="it-IT") as page:
+        yield page
 
 
 
@@ -114,10 +113,7 @@ def test_error_summary_links_to_the_fields(page, base_url):
 def test_oversized_upload_shows_the_413_page(browser, base_url):
     # With scripts the form stops this upload before sending it (tests/browser/test_form.py);
     # without them the server's own limit answers with its page.
-    context = browser.new_context(java_script_enabled=False, locale="it-IT")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    try:
+    with own_page(browser, java_script_enabled=False, locale="it-IT") as page:
         fill_message(page, base_url)
         page.set_input_files("#files", [upload("grande.pdf", b"%PDF-1.7\n" + b"0" * (2 * LIMIT_MB << 20),
                                                "application/pdf")])
@@ -125,8 +121,6 @@ def test_oversized_upload_shows_the_413_page(browser, base_url):
         page.get_by_text("File troppo grandi").wait_for()
         assert f"{LIMIT_MB} MB" in page.content()
         screenshot(page, "413")
-    finally:
-        context.close()
 
 
 def test_tampered_csrf_token_shows_a_friendly_page(page, base_url):
@@ -140,10 +134,7 @@ def test_tampered_csrf_token_shows_a_friendly_page(page, base_url):
 
 
 def test_without_javascript_the_main_file_is_named_in_a_text_field(browser, base_url):
-    context = browser.new_context(java_script_enabled=False, locale="it-IT")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    try:
+    with own_page(browser, java_script_enabled=False, locale="it-IT") as page:
         fill_message(page, base_url)
         assert page.locator("#main").is_visible()
         page.set_input_files("#files", [upload("allegato.txt", txt_bytes(), "text/plain"),
@@ -152,8 +143,6 @@ def test_without_javascript_the_main_file_is_named_in_a_text_field(browser, base
         page.click("button[type=submit]")
         verdict_of(page)
         assert "domanda.pdf" in page.locator("li.document.is-main").inner_text()
-    finally:
-        context.close()
 
 
 def test_recipient_hint_follows_the_chosen_office(page, base_url):

@@ -13,7 +13,7 @@ from checker.pecsize import MB
 from checker.web.office_rules import accept_attribute, files_budget
 from web_samples import pdf_bytes, txt_bytes
 from webserver import serve
-from chromium import WIDTHS, focused_id, upload
+from chromium import WIDTHS, focused_id, own_page, upload
 from axe import assert_accessible, screenshot
 
 pytestmark = pytest.mark.browser
@@ -39,13 +39,10 @@ def width(request):
 
 @pytest.fixture()
 def page(browser, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="it-IT")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
+    with own_page(browser, viewport={"width": width, "height": 900}, locale="it-IT") as page:
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page
     assert not errors, errors
 
 
@@ -90,13 +87,15 @@ def fill_message(page) -> None:
     page.select_option("#doc_type", "Istanza")
 
 
-def posts_while(page, action) -> list[str]:
-    """The POST requests the page sent while `action` ran (a click that would submit waits
-    for the navigation it starts, so a submission not stopped shows up here)."""
+def assert_submit_stopped(page) -> None:
+    """Clicking «Verifica» sends no POST (a click that would submit waits for the navigation
+    it starts, so a submission not stopped shows up), the page stays, and says why."""
     sent: list[str] = []
     page.on("request", lambda r: r.method == "POST" and sent.append(r.url))
-    action()
-    return sent
+    url = page.url
+    page.click("button[type=submit]")
+    assert sent == [] and page.url == url
+    assert page.locator("#submit-blocked").is_visible()
 
 
 def hints_overlapping_labels(page) -> list[str]:
@@ -213,10 +212,7 @@ def test_too_many_files_are_stopped_before_uploading(page, base_url, width):
     message = page.locator("#files-problems").inner_text()
     assert f"al massimo {MAX_FILES}" in message and "Togli 1 file" in message
     assert page.get_attribute("#files", "aria-invalid") == "true"
-    url = page.url
-    sent = posts_while(page, lambda: page.click("button[type=submit]"))
-    assert sent == [] and page.url == url
-    assert page.locator("#submit-blocked").is_visible()
+    assert_submit_stopped(page)
     assert "non è partita" in page.locator("#submit-blocked").inner_text()
     assert focused_id(page, "files-problems") == "files-problems"
     assert_accessible(page)
@@ -245,9 +241,7 @@ def test_over_the_office_limit_is_stopped_before_uploading(page, base_url, width
     assert "peserebbe circa 30,1 MB: Comune di Genova accetta al massimo 30 MB per messaggio" in message
     assert "dividi gli allegati" in message
     fill_message(page)
-    url = page.url
-    assert posts_while(page, lambda: page.click("button[type=submit]")) == [] and page.url == url
-    assert page.locator("#submit-blocked").is_visible()
+    assert_submit_stopped(page)
     assert_accessible(page)
     screenshot(page, "form-over-office-limit", width)
 
@@ -260,9 +254,7 @@ def test_over_the_server_limit_is_stopped_before_uploading(page, base_url, width
     message = page.locator("#files-problems").inner_text()
     # in the 413 page's unit: the limit is set in MiB and written "25 MB"
     assert "pesano 25,1 MB in tutto: il servizio ne verifica al massimo 25 MB per volta" in message
-    url = page.url
-    assert posts_while(page, lambda: page.click("button[type=submit]")) == [] and page.url == url
-    assert page.locator("#submit-blocked").is_visible()
+    assert_submit_stopped(page)
     assert_accessible(page)
     screenshot(page, "form-over-server-limit", width)
 
@@ -286,10 +278,7 @@ def test_english_form(page, base_url, width):
 
 
 def test_without_scripts_the_chosen_office_rules_are_reachable(browser, base_url):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 900})
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    try:
+    with own_page(browser, java_script_enabled=False, viewport={"width": 375, "height": 900}) as page:
         page.goto(base_url + "/")
         page.get_by_role("link", name="Comune di Cremona", exact=True).click()
         assert page.url.endswith("/?profile=cremona#office-rules")
@@ -299,16 +288,9 @@ def test_without_scripts_the_chosen_office_rules_are_reachable(browser, base_url
         assert page.get_attribute("#files", "accept") == accept_attribute(profiles.get("cremona"))
         assert page.locator("#files").is_visible()  # the plain input, no upload list
         screenshot(page, "form-noscript", 375)
-    finally:
-        context.close()
     # axe needs scripts to run: the same page with our scripts refused by the network instead
-    context = browser.new_context(viewport={"width": 375, "height": 900})
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    try:
+    with own_page(browser, viewport={"width": 375, "height": 900}) as page:
         page.route("**/static/js/*.js", lambda route: route.abort())
         page.goto(base_url + "/?profile=cremona")
         assert page.locator("#files").is_visible() and page.locator("label.upload-button").is_hidden()
         assert_accessible(page)
-    finally:
-        context.close()

@@ -15,7 +15,7 @@ from axe import assert_accessible, screenshot
 from checker import checks
 from pec_samples import build, expected
 from webserver import serve
-from chromium import WIDTHS
+from chromium import WIDTHS, own_page
 
 pytestmark = pytest.mark.browser
 
@@ -49,11 +49,10 @@ def width(request) -> int:
 
 @pytest.fixture()
 def page(browser, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True,
-                                  locale="it-IT")
-    context.set_default_timeout(90_000)  # a triage runs every message through bounded workers
-    yield context.new_page()
-    context.close()
+    # a triage runs every message through bounded workers: 90 s
+    with own_page(browser, 90_000, viewport={"width": width, "height": 900}, accept_downloads=True,
+                  locale="it-IT") as page:
+        yield page
 
 
 def assert_fits(page, width: int) -> None:
@@ -162,17 +161,12 @@ def test_triage_badges_sort_filter_and_csv(page, base_url, pec, width):
 
 
 def test_triage_table_is_complete_without_javascript(browser, base_url, pec):
-    context = browser.new_context(viewport={"width": 375, "height": 900}, java_script_enabled=False,
-                                  locale="it-IT")
-    context.set_default_timeout(90_000)
-    page = context.new_page()
-    try:
+    with own_page(browser, 90_000, viewport={"width": 375, "height": 900}, java_script_enabled=False,
+                  locale="it-IT") as page:
         triage_messages(page, base_url, pec, MESSAGES[:4])
         assert page.locator("tr.triage-row:visible").count() == 4
         assert not page.locator("#triage-controls").is_visible()   # controls need the script
         assert_fits(page, 375)
-    finally:
-        context.close()
 
 
 def test_rules_search(page, base_url, width):

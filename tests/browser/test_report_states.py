@@ -21,7 +21,7 @@ from conftest import SAMPLES
 import fix_samples as S
 from web_samples import docx_bytes, pdf_bytes, txt_bytes
 from webserver import serve
-from chromium import WIDTHS, focused_id, upload
+from chromium import WIDTHS, focused_id, own_page, upload
 
 pytestmark = pytest.mark.browser
 
@@ -48,13 +48,11 @@ def base_url(app):
 @pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
 def page(browser, request):
     width = request.param
-    context = browser.new_context(viewport={"width": width, "height": 900 if width > 400 else 740},
-                                  accept_downloads=True, locale="it-IT")
-    context.set_default_timeout(90_000)   # a check runs every file through bounded workers
-    page = context.new_page()
-    page.width = width
-    yield page
-    context.close()
+    # a check runs every file through bounded workers: 90 s
+    with own_page(browser, 90_000, viewport={"width": width, "height": 900 if width > 400 else 740},
+                  accept_downloads=True, locale="it-IT") as page:
+        page.width = width
+        yield page
 
 
 
