@@ -39,11 +39,8 @@ MAX_SIGNATURES = 30
 Verdict = tuple[SignatureInfo, list[Finding]]
 
 
-looks_signed = sniff.pdf_looks_signed  # cheap pre-filter (sniff.py)
-
-
 def check(file: InputFile, settings: dict[str, Any]) -> CheckResult:
-    if not looks_signed(file.data):
+    if not sniff.pdf_looks_signed(file.data):
         return CheckResult()
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader

@@ -33,16 +33,13 @@ if TYPE_CHECKING:
     from lxml import etree
 
 ENGINE = "signxml or xmlsec + pyhanko-certvalidator (XAdES)"
-DS = "http://www.w3.org/2000/09/xmldsig#"
+DS = sniff.XMLDSIG_NS.decode()
 XADES_NS = ("http://uri.etsi.org/01903/v1.3.2#", "http://uri.etsi.org/01903/v1.4.1#")
 MAX_SIGNATURES = 10
 
 
-looks_signed = sniff.xml_looks_signed  # cheap pre-filter (sniff.py)
-
-
 def check(file: InputFile, settings: dict[str, Any]) -> CheckResult:
-    if not looks_signed(file.data):
+    if not sniff.xml_looks_signed(file.data):
         return CheckResult()
     from lxml import etree
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
