@@ -86,3 +86,34 @@ def test_freshclam_failing_is_quick_and_the_system_database_is_used(layout):
     assert done.stdout.startswith("unix:")
     client = antivirus.Clamd(antivirus.ClamdAddress.parse(done.stdout.strip()))
     assert client.scan(EICAR).startswith(SIGNATURE)
+
+
+def launcher(tmp_path: Path, env: dict, body: str) -> dict:
+    """A `clamd` first on PATH that runs `body` (shell) and then reports a failure."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "clamd"
+    fake.write_text(f"#!/bin/sh\n{body}\nexit 1\n")
+    fake.chmod(0o755)
+    return {**env, "PATH": f"{bin_dir}:{env['PATH']}", "PEC_PRECHECK_CLAMD_FAILED_GRACE": "5"}
+
+
+def test_a_launcher_that_reports_failure_while_its_daemon_serves_is_not_believed(layout):
+    # clamd's daemonizing parent once exited non-zero on CI while the daemon came up
+    tmp_path, _, env = layout
+    eicar_database(tmp_path / "var" / "clamav")
+    real = subprocess.run(["sh", "-c", "command -v clamd"], capture_output=True, text=True).stdout.strip()
+    done = run(launcher(tmp_path, env, f'"{real}" "$@"'))
+    assert done.stdout.strip() == f"unix:{tmp_path / 'var' / 'run' / 'clamd.sock'}", done.stderr
+    client = antivirus.Clamd(antivirus.ClamdAddress.parse(done.stdout.strip()))
+    assert client.scan(EICAR).startswith(SIGNATURE)
+
+
+def test_a_launcher_that_fails_with_no_daemon_is_reported_after_the_short_grace(layout):
+    tmp_path, _, env = layout
+    eicar_database(tmp_path / "var" / "clamav")
+    started = time.monotonic()
+    done = run(launcher(tmp_path, env, "true"))
+    assert done.returncode == 0 and done.stdout == ""
+    assert "did not start or did not answer within 5 s" in done.stderr and "NOT be scanned" in done.stderr
+    assert time.monotonic() - started < 30
